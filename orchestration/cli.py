@@ -1,0 +1,151 @@
+"""The `caseintel` command: the jobs a person runs by hand.
+
+    caseintel demo        generate the demo agency (once) and run the pipeline on it
+    caseintel generate    write a demo agency to a folder of your choice
+    caseintel run         run the whole pipeline once on the landing folder
+    caseintel reports     say where the published reports are
+    caseintel ui          open the Dagster UI on this project
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from orchestration.settings import REPO_ROOT, Settings
+
+DEMO_DEFAULT_PEOPLE = 500
+
+
+def _use_local_dagster_home(settings: Settings) -> None:
+    """Runs started here show up in `caseintel ui`: both use var/dagster as the instance."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.var_dir / "dagster")))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+
+
+def run_pipeline(as_of: date | None = None) -> bool:
+    """Materialize every asset once, in process, recording the run in the Dagster instance."""
+    if as_of:
+        os.environ["CASEINTEL_AS_OF"] = as_of.isoformat()
+    settings = Settings.from_env()
+    _use_local_dagster_home(settings)
+    import dagster as dg
+
+    from orchestration.transform.project import prepare_manifest
+
+    prepare_manifest(force=True)
+    from orchestration.definitions import PIPELINE_JOB, defs
+
+    print(f"caseintel: landing folder {settings.landing_dir}")
+    print(f"caseintel: warehouse      {settings.db_path}")
+    print(f"caseintel: grading as of  {settings.as_of_date.isoformat()}")
+    if not settings.llm_base_url:
+        print("caseintel: case notes are read by the OFFLINE backend (deterministic phrase "
+              "rules): no language-model endpoint is configured (CASEINTEL_LLM_BASE_URL).")
+    started = time.monotonic()
+    result = defs.get_job_def(PIPELINE_JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(), raise_on_error=False
+    )
+    elapsed = time.monotonic() - started
+    for event in result.all_events:
+        if event.is_step_failure:
+            print(f"caseintel: step {event.step_key} failed: "
+                  f"{event.event_specific_data.error.message.strip()}", file=sys.stderr)
+    print(f"caseintel: run {'succeeded' if result.success else 'FAILED'} in {elapsed:.0f}s")
+    _print_summary(settings)
+    return result.success
+
+
+def _print_summary(settings: Settings) -> None:
+    from orchestration.reports.publish import summary_lines
+
+    for line in summary_lines(settings):
+        print(f"caseintel: {line}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    demo_dir = Settings.from_env().var_dir / "demo"
+    landing = demo_dir / "landing"
+    meta_path = demo_dir / "truth" / "meta.json"
+    if not meta_path.exists():
+        from orchestration.demo.generator import generate_agency
+
+        as_of = date.fromisoformat(args.as_of) if args.as_of else None
+        print(f"caseintel: generating a demo agency of {args.people} people in {demo_dir}")
+        generate_agency(demo_dir, people=args.people, seed=args.seed, as_of=as_of)
+    else:
+        print(f"caseintel: using the demo agency already in {demo_dir}")
+    meta = json.loads(meta_path.read_text())
+    os.environ.setdefault("CASEINTEL_LANDING", str(landing))
+    return 0 if run_pipeline(date.fromisoformat(meta["as_of"])) else 1
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from orchestration.demo.generator import generate_agency
+
+    as_of = date.fromisoformat(args.as_of) if args.as_of else None
+    summary = generate_agency(Path(args.out), people=args.people, seed=args.seed, as_of=as_of)
+    print(summary)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return 0 if run_pipeline(date.fromisoformat(args.as_of) if args.as_of else None) else 1
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    index = Settings.from_env().site_dir / "index.html"
+    if not index.exists():
+        print("No reports yet: run `caseintel demo` or `caseintel run` first.")
+        return 1
+    print(index)
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    _use_local_dagster_home(settings)
+    dagster = Path(sys.executable).with_name("dagster")
+    os.execv(str(dagster), [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml")])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="caseintel", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="generate the demo agency once, then run the pipeline")
+    demo.add_argument("--people", type=int, default=DEMO_DEFAULT_PEOPLE)
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--as-of", help="grading date of the demo data (default: today)")
+    demo.set_defaults(func=cmd_demo)
+
+    gen = sub.add_parser("generate", help="write a demo agency (landing files + ground truth)")
+    gen.add_argument("--out", required=True)
+    gen.add_argument("--people", type=int, default=DEMO_DEFAULT_PEOPLE)
+    gen.add_argument("--seed", type=int, default=7)
+    gen.add_argument("--as-of")
+    gen.set_defaults(func=cmd_generate)
+
+    run = sub.add_parser("run", help="run the whole pipeline once on the landing folder")
+    run.add_argument("--as-of", help="grade as of this date (default: today)")
+    run.set_defaults(func=cmd_run)
+
+    sub.add_parser("reports", help="print the path of the report index").set_defaults(
+        func=cmd_reports)
+    sub.add_parser("ui", help="open the Dagster UI (dagster dev)").set_defaults(func=cmd_ui)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""The caseintel code location: every asset, check, job, schedule and sensor, assembled once."""
+
+import dagster as dg
+
+from orchestration.identity.assets import client_identity
+from orchestration.ingest.assets import ingest_assets
+from orchestration.ingest.rubric import momentum_rubric
+from orchestration.ingest.sensors import PIPELINE_JOB, daily_schedule, landing_sensor
+from orchestration.reports.assets import momentum_report
+from orchestration.resources import CaseintelResource
+from orchestration.scoring.assets import note_scores
+from orchestration.transform.assets import dbt_resource, warehouse_models
+
+pipeline_job = dg.define_asset_job(
+    PIPELINE_JOB,
+    selection=dg.AssetSelection.all(),
+    description="Ingest new files, link identities, read notes, build the marts, publish reports.",
+)
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, momentum_rubric, client_identity, note_scores, warehouse_models,
+            momentum_report],
+    jobs=[pipeline_job],
+    schedules=[daily_schedule],
+    sensors=[landing_sensor],
+    resources={"caseintel": CaseintelResource(), "dbt": dbt_resource},
+    # One DuckDB file takes one writer at a time: run steps one after another.
+    executor=dg.in_process_executor,
+)

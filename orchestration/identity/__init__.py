@@ -1,0 +1,1 @@
+"""Identity: every person record resolves to one persistent person_id."""

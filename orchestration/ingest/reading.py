@@ -1,0 +1,167 @@
+"""Decode and parse landing files into header + records, keeping each record's row number."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+
+
+class StructuralError(ValueError):
+    """A file that cannot be read as a table at all; nothing of it is loaded."""
+
+    def __init__(self, file: str, message: str, line: int | None = None, field: str | None = None):
+        where = f"{file}" + (f", line {line}" if line is not None else "")
+        where += f", field '{field}'" if field else ""
+        super().__init__(f"{where}: {message}")
+        self.file, self.line, self.field = file, line, field
+
+
+@dataclass
+class BadRecord:
+    """A record that could not be mapped onto the header, kept whole for quarantine."""
+
+    row: int
+    rule: str
+    reason: str
+    raw: str
+
+
+@dataclass
+class ParsedFile:
+    header: list[str]
+    records: list[tuple[int, list[str | None]]] = field(default_factory=list)
+    bad: list[BadRecord] = field(default_factory=list)
+    encoding: str = "utf-8"
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.records) + len(self.bad)
+
+
+_CAMEL_1 = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
+_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+
+def snake_case(name: str) -> str:
+    """`PersonalID` -> `personal_id`, `SSNDataQuality` -> `ssn_data_quality`."""
+    name = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name.strip()))
+    return _NON_WORD.sub("_", name).strip("_").lower()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def decode(data: bytes, file: str) -> tuple[str, str]:
+    """Text and the encoding that decoded it: UTF-8 (with or without BOM), else Windows-1252."""
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise StructuralError(file, "bytes are neither UTF-8 nor Windows-1252")
+
+
+def _blank_to_none(value: str) -> str | None:
+    return value if value != "" else None
+
+
+def parse_csv(text: str, file: str) -> ParsedFile:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        raw_header = next(reader)
+    except StopIteration:
+        raise StructuralError(file, "file is empty (no header row)") from None
+    except csv.Error as exc:
+        raise StructuralError(file, f"header is not valid CSV: {exc}", line=1) from None
+    header = [snake_case(h) for h in raw_header]
+    _check_header(header, raw_header, file)
+    parsed = ParsedFile(header=header)
+    row = 0
+    try:
+        for fields in reader:
+            if not fields or fields == [""]:
+                continue
+            row += 1
+            if len(fields) != len(header):
+                parsed.bad.append(
+                    BadRecord(
+                        row,
+                        "field_count",
+                        f"row has {len(fields)} fields, header has {len(header)}",
+                        json.dumps(fields, ensure_ascii=False),
+                    )
+                )
+                continue
+            parsed.records.append((row, [_blank_to_none(v) for v in fields]))
+    except csv.Error as exc:
+        raise StructuralError(file, f"not valid CSV: {exc}", line=reader.line_num) from None
+    return parsed
+
+
+def parse_jsonl(text: str, file: str) -> ParsedFile:
+    objects: list[tuple[int, dict | None, str]] = []
+    keys: list[str] = []
+    row = 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row += 1
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            obj = None
+        if isinstance(obj, dict):
+            for key in obj:
+                if snake_case(key) not in keys:
+                    keys.append(snake_case(key))
+            objects.append((row, {snake_case(k): v for k, v in obj.items()}, line))
+        else:
+            objects.append((row, None, line))
+    if not keys:
+        raise StructuralError(file, "no JSON objects found (empty file or not JSON lines)")
+    parsed = ParsedFile(header=keys)
+    for row, obj, line in objects:
+        if obj is None:
+            parsed.bad.append(BadRecord(row, "invalid_json", "line is not a JSON object", line))
+            continue
+        parsed.records.append((row, [_as_text(obj.get(k)) for k in keys]))
+    return parsed
+
+
+def _as_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _check_header(header: list[str], raw_header: list[str], file: str) -> None:
+    for position, (name, raw) in enumerate(zip(header, raw_header, strict=True), start=1):
+        if not name:
+            raise StructuralError(file, f"header column {position} has no name", line=1)
+        if name.startswith("_"):
+            raise StructuralError(file, "column names may not start with '_'", 1, raw)
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise StructuralError(file, f"duplicate header columns {duplicates}", line=1)
+
+
+def read_landing_file(path: Path, file: str) -> ParsedFile:
+    text, encoding = decode(path.read_bytes(), file)
+    parsed = parse_jsonl(text, file) if path.suffix.lower() == ".jsonl" else parse_csv(text, file)
+    parsed.encoding = encoding
+    return parsed

@@ -1,0 +1,1 @@
+"""Reports: the marts rendered as static HTML pages with stable links."""

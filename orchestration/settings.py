@@ -1,0 +1,89 @@
+"""One settings object: every path and knob the pipeline reads, from the environment once.
+
+Nothing else in the code base reads environment variables, so a reader can see here every
+setting an operator can change.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _path(env: str, default: Path) -> Path:
+    value = os.environ.get(env)
+    return Path(value).expanduser().resolve() if value else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where caseintel reads and writes, and the date it grades as of."""
+
+    var_dir: Path
+    db_path: Path
+    landing_dir: Path
+    site_dir: Path
+    rubrics_dir: Path
+    dbt_project_dir: Path
+    as_of: date | None = None
+    llm_base_url: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_model: str = "gpt-4o-mini"
+    note_rubric: str = "case_note_reader"
+    llm_concurrency: int = 8
+    llm_timeout_s: float = 60.0
+    llm_max_retries: int = 4
+    llm_backoff_s: float = 1.0
+    llm_max_output_tokens: int = 1000
+    llm_max_notes: int | None = None
+    llm_max_tokens: int | None = None
+    llm_usd_per_1m_input: float | None = None
+    llm_usd_per_1m_output: float | None = None
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        """Read CASEINTEL_* variables; by default everything lives in the git-ignored var/."""
+        var_dir = _path("CASEINTEL_VAR", REPO_ROOT / "var")
+        as_of = os.environ.get("CASEINTEL_AS_OF")
+        return cls(
+            var_dir=var_dir,
+            db_path=_path("CASEINTEL_DB", var_dir / "caseintel.duckdb"),
+            landing_dir=_path("CASEINTEL_LANDING", var_dir / "landing"),
+            site_dir=_path("CASEINTEL_SITE", var_dir / "site"),
+            rubrics_dir=_path("CASEINTEL_RUBRICS", REPO_ROOT / "rubrics"),
+            dbt_project_dir=REPO_ROOT / "dbt_project",
+            as_of=date.fromisoformat(as_of) if as_of else None,
+            llm_base_url=os.environ.get("CASEINTEL_LLM_BASE_URL") or None,
+            llm_api_key=os.environ.get("CASEINTEL_LLM_API_KEY")
+            or os.environ.get("OPENAI_API_KEY")
+            or None,
+            llm_model=os.environ.get("CASEINTEL_LLM_MODEL", "gpt-4o-mini"),
+            note_rubric=os.environ.get("CASEINTEL_NOTE_RUBRIC", "case_note_reader"),
+            llm_concurrency=int(os.environ.get("CASEINTEL_LLM_CONCURRENCY", "8")),
+            llm_timeout_s=float(os.environ.get("CASEINTEL_LLM_TIMEOUT_S", "60")),
+            llm_max_retries=int(os.environ.get("CASEINTEL_LLM_MAX_RETRIES", "4")),
+            llm_backoff_s=float(os.environ.get("CASEINTEL_LLM_BACKOFF_S", "1")),
+            llm_max_output_tokens=int(os.environ.get("CASEINTEL_LLM_MAX_OUTPUT_TOKENS", "1000")),
+            llm_max_notes=int(v) if (v := os.environ.get("CASEINTEL_LLM_MAX_NOTES")) else None,
+            llm_max_tokens=int(v) if (v := os.environ.get("CASEINTEL_LLM_MAX_TOKENS")) else None,
+            llm_usd_per_1m_input=float(v)
+            if (v := os.environ.get("CASEINTEL_LLM_USD_PER_1M_INPUT")) else None,
+            llm_usd_per_1m_output=float(v)
+            if (v := os.environ.get("CASEINTEL_LLM_USD_PER_1M_OUTPUT")) else None,
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def as_of_date(self) -> date:
+        """The grading date: the configured one, else today."""
+        return self.as_of or date.today()
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for a dbt subprocess so it writes the same warehouse file."""
+        return {"CASEINTEL_DB": str(self.db_path)}

@@ -1,0 +1,42 @@
+"""dbt models, tests and unit tests as Dagster assets and asset checks."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.resources import CaseintelResource
+from orchestration.transform.project import dbt_project
+
+
+class CaseintelTranslator(DagsterDbtTranslator):
+    """Models are keyed `<schema>/<model>` and grouped by layer; sources use their meta keys."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id)
+        if node is None or node.get("resource_type") not in {"model", "seed", "snapshot"}:
+            return spec
+        layer = node["config"].get("schema") or node["fqn"][1]
+        return spec.replace_attributes(key=dg.AssetKey([layer, node["name"]]), group_name=layer)
+
+
+def dbt_vars(caseintel: CaseintelResource) -> list[str]:
+    return ["--vars", json.dumps({"as_of_date": caseintel.settings().as_of_date.isoformat()})]
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=CaseintelTranslator(),
+)
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
+                     caseintel: CaseintelResource):
+    """`dbt build`: staging, intermediate and marts, with data tests and unit tests as checks."""
+    yield from dbt.cli(["build", *dbt_vars(caseintel)], context=context).stream()
+
+
+dbt_resource = DbtCliResource(project_dir=dbt_project)

@@ -1,0 +1,32 @@
+"""Normalising identifying fields so equal people compare equal and unknowns stay unknown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from orchestration.identity import normalize
+
+
+def test_names_fold_accents_case_and_punctuation() -> None:
+    assert normalize.name("  José-María ") == normalize.name("jose maria") == "josemaria"
+    assert normalize.name("O'Brien") == "obrien"
+    assert normalize.name("   ") is None
+
+
+def test_phone_formats_compare_equal() -> None:
+    assert normalize.phone("(555) 123-4567") == normalize.phone("+1 555.123.4567") == "5551234567"
+    assert normalize.phone("000-000-0000") is None
+    assert normalize.phone("12345") is None
+
+
+def test_unknown_and_future_dobs_are_missing() -> None:
+    assert normalize.dob("1980-02-03", "1") == date(1980, 2, 3)
+    assert normalize.dob("1980-02-03", "99") is None
+    assert normalize.dob("2999-01-01") is None
+    assert normalize.dob("not a date") is None
+
+
+def test_ssn_quality_codes_mean_missing() -> None:
+    assert normalize.ssn_last4("123-45-6789", "1") == "6789"
+    assert normalize.ssn_last4("123456789", "8") is None
+    assert normalize.ssn_last4("999999999", "1") is None
