@@ -1,6 +1,7 @@
 """dbt models, tests and unit tests as Dagster assets and asset checks."""
 
 import json
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +37,8 @@ def dbt_vars(caseintel: CaseintelResource) -> list[str]:
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
                      caseintel: CaseintelResource):
     """`dbt build`: staging, intermediate and marts, with data tests and unit tests as checks."""
+    # dagster-dbt hands dbt this process's environment: point the profile at our warehouse.
+    os.environ.update(caseintel.settings().dbt_env())
     yield from dbt.cli(["build", *dbt_vars(caseintel)], context=context).stream()
 
 

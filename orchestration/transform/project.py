@@ -1,8 +1,18 @@
 """The dbt project, wired once: where it lives and how its manifest is made."""
 
+import os
+import sys
+from pathlib import Path
+
 from dagster_dbt import DbtProject
 
 from orchestration.settings import REPO_ROOT
+
+# dbt is installed beside this interpreter; make it findable when the venv is not activated
+# (`.venv/bin/caseintel run`), for dagster-dbt's own `dbt parse` as well as for our runs.
+_BIN = str(Path(sys.executable).parent)
+if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
 dbt_project = DbtProject(
     project_dir=REPO_ROOT / "dbt_project",

@@ -1,0 +1,157 @@
+"""The whole pipeline on a small generated agency, materialized for real and checked against
+the generator's ground truth."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.demo.generator import generate_agency
+from orchestration.settings import REPO_ROOT
+from orchestration.warehouse import Warehouse
+from tests.e2e.truth import compare_grades
+
+AS_OF = date(2026, 11, 1)
+PEOPLE = 200
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory):
+    """Generate an agency, run every asset once, and hand the test the paths and results."""
+    root = tmp_path_factory.mktemp("agency")
+    generate_agency(root / "demo", people=PEOPLE, seed=11, as_of=AS_OF)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CASEINTEL_VAR", str(root / "var"))
+        mp.setenv("CASEINTEL_DB", str(root / "var" / "caseintel.duckdb"))
+        mp.setenv("CASEINTEL_LANDING", str(root / "demo" / "landing"))
+        mp.setenv("CASEINTEL_SITE", str(root / "site"))
+        mp.setenv("CASEINTEL_AS_OF", AS_OF.isoformat())
+        for name in ("CASEINTEL_LLM_BASE_URL", "CASEINTEL_LLM_API_KEY", "OPENAI_API_KEY"):
+            mp.delenv(name, raising=False)
+        from orchestration.definitions import defs
+
+        instance = dg.DagsterInstance.ephemeral()
+        job = defs.get_job_def("caseintel_pipeline")
+        first = job.execute_in_process(instance=instance)
+        with Warehouse(root / "var" / "caseintel.duckdb", read_only=True) as wh:
+            snapshot = {
+                "crosswalk": wh.rows("select * from identity.crosswalk order by all"),
+                "ledger": wh.scalar("select count(*) from raw.ingest_ledger"),
+                "raw_notes": wh.scalar("select count(*) from raw.case_notes"),
+            }
+        second = job.execute_in_process(instance=instance)
+        yield {"root": root, "first": first, "second": second, "before_rerun": snapshot,
+               "db": root / "var" / "caseintel.duckdb", "env": dict(os.environ)}
+
+
+def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
+    result = pipeline["first"]
+    assert result.success
+    checks = result.get_asset_check_evaluations()
+    assert checks, "dbt tests and ingest accounting should run as asset checks"
+    failed = [(c.asset_key.to_user_string(), c.check_name) for c in checks if not c.passed]
+    assert failed == []
+    materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()
+                    for m in [m.event_specific_data.materialization]}
+    for key in ("raw/hmis_client", "identity/crosswalk", "scoring/note_findings",
+                "marts/client_momentum", "marts/stall_reasons", "reports/momentum"):
+        assert key in materialized
+
+
+def test_grades_agree_with_ground_truth_for_correctly_linked_people(pipeline) -> None:
+    comparison = compare_grades(pipeline["root"] / "demo" / "truth", pipeline["db"])
+    assert comparison.correctly_linked >= 0.8 * comparison.true_people
+    assert comparison.disagreements == []
+    assert comparison.agree == comparison.correctly_linked
+
+
+def _data_rows(path: Path) -> int:
+    if path.suffix == ".jsonl":
+        return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252")
+    return sum(1 for _ in csv.reader(text.splitlines())) - 1
+
+
+def test_every_row_of_every_file_is_accounted_for(pipeline) -> None:
+    landing = pipeline["root"] / "demo" / "landing"
+    with Warehouse(pipeline["db"], read_only=True) as wh:
+        ledger = wh.rows("select source_file, source_table, load_id, rows_read, rows_loaded,"
+                         " rows_quarantined, status from raw.ingest_ledger")
+        assert {row[6] for row in ledger} == {"loaded"}
+        for source_file, table, load_id, read, loaded, quarantined, _ in ledger:
+            assert read == _data_rows(landing / source_file), source_file
+            assert read == loaded + quarantined, source_file
+            in_raw = wh.scalar(f"select count(*) from raw.{table} where _load_id = ?", [load_id])
+            assert in_raw == loaded, source_file
+    files = {p.relative_to(landing).as_posix() for p in landing.rglob("*") if p.is_file()}
+    assert files == {row[0] for row in ledger}
+
+
+def test_second_run_with_no_new_files_does_no_ingest_work(pipeline) -> None:
+    assert pipeline["second"].success
+    before = pipeline["before_rerun"]
+    with Warehouse(pipeline["db"], read_only=True) as wh:
+        assert wh.scalar("select count(*) from raw.ingest_ledger") == before["ledger"]
+        assert wh.scalar("select count(*) from raw.case_notes") == before["raw_notes"]
+        assert wh.rows("select * from identity.crosswalk order by all") == before["crosswalk"]
+        assert wh.scalar("select count(*) from scoring.note_reads"
+                         " where read_at > (select min(read_at) from scoring.note_reads)") == 0
+    for event in pipeline["second"].get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        metadata = materialization.metadata
+        if materialization.asset_key.path[0] == "raw" and "files_loaded" in metadata:
+            assert metadata["files_loaded"].value == 0
+
+
+def test_report_leads_with_the_decision_and_matches_the_marts(pipeline) -> None:
+    page = (pipeline["root"] / "site" / "momentum" / "latest.html").read_text()
+    index = (pipeline["root"] / "site" / "index.html").read_text()
+    assert "momentum/latest.html" in index and f"momentum/{AS_OF}.html" in index
+    assert page.index("Decision:") < page.index("Stalled (red)")
+    assert f"Graded as of <strong>{AS_OF}</strong>" in page
+    with Warehouse(pipeline["db"], read_only=True) as wh:
+        red = wh.scalar("select count(*) from marts.client_momentum where grade = 'red'")
+        stalled_ids = [r[0] for r in wh.rows(
+            "select person_id from marts.client_momentum where grade = 'red'")]
+        names = [r[0] for r in wh.rows("select first_name from raw.hmis_client"
+                                       " where length(first_name) > 5 limit 50")]
+    assert f'<div class="n red">{red}</div>' in page
+    assert all(pid in page for pid in stalled_ids)
+    assert not any(f">{name}<" in page for name in names), "no client names in the report"
+
+
+def test_dbt_build_alone_also_works(pipeline) -> None:
+    dbt = Path(sys.executable).with_name("dbt")
+    env = {**pipeline["env"], "CASEINTEL_DB": str(pipeline["db"])}
+    done = subprocess.run(
+        [str(dbt), "build", "--profiles-dir", ".",
+         "--vars", json.dumps({"as_of_date": str(AS_OF)})],
+        cwd=REPO_ROOT / "dbt_project", env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "ERROR=0" in done.stdout
+
+
+def test_dagster_sees_the_whole_graph_python_and_dbt() -> None:
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert {"raw/hmis_client", "identity/crosswalk", "scoring/note_findings",
+            "staging/stg_hmis__enrollments", "marts/client_momentum", "reports/momentum"} <= keys
+    upstream = {k.to_user_string() for k in
+                graph.get(dg.AssetKey(["intermediate", "int_enrollments"])).parent_keys}
+    assert any(k.startswith("staging/") for k in upstream)
+    stg = graph.get(dg.AssetKey(["staging", "stg_hmis__enrollments"]))
+    assert dg.AssetKey(["raw", "hmis_enrollment"]) in stg.parent_keys
