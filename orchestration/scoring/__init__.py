@@ -1,0 +1,1 @@
+"""Scoring: every case note read once per rubric version and model, findings cited verbatim."""

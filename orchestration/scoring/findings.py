@@ -1,0 +1,33 @@
+"""Findings and the sentences they quote."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a reader found; offsets are -1 until the quote is located in the note."""
+
+    category: str
+    label: str
+    level: str
+    rationale: str
+    quote: str
+    quote_start: int = -1
+    quote_end: int = -1
+
+
+def sentences(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, sentence) spans, trimmed of surrounding white space."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if stripped:
+            start = match.start() + raw.index(stripped)
+            spans.append((start, start + len(stripped), stripped))
+    return spans

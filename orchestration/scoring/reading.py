@@ -1,0 +1,72 @@
+"""One note through a backend: redact, read, check every finding against the original note.
+
+Whatever the backend, a finding stands only if its (category, label, level) is in the rubric,
+its quote is a verbatim span of the text the backend saw (mapped back to the original note
+through the redaction), and it survives the instruction guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from orchestration.scoring.answer import Answer, Reader
+from orchestration.scoring.findings import Finding
+from orchestration.scoring.guard import guard
+from orchestration.scoring.redact import ClientFacts, Redaction, Redactor
+from orchestration.scoring.rubric import ReaderRubric
+
+
+@dataclass(frozen=True)
+class NoteToRead:
+    note_sha256: str
+    text: str
+    client: ClientFacts | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A note's accepted findings (offsets into the original text) and what was rejected."""
+
+    note_sha256: str
+    findings: list[Finding]
+    answer: Answer
+    rejected_invalid: int = 0
+    rejected_quotes: int = 0
+    rejected_instructions: int = 0
+
+    @property
+    def tokens(self) -> int:
+        return self.answer.prompt_tokens + self.answer.completion_tokens
+
+    @property
+    def failed(self) -> bool:
+        return self.answer.error is not None
+
+
+def read_note(reader: Reader, rubric: ReaderRubric, redactor: Redactor | None,
+              note: NoteToRead) -> Reading:
+    if not note.text.strip():
+        return Reading(note.note_sha256, [], Answer())  # nothing to read, nothing to pay for
+    if reader.remote:
+        if redactor is None:
+            raise ValueError("a remote reader needs a redactor: notes never leave unredacted")
+        redaction = redactor.redact(note.text, note.client)
+    else:
+        redaction = Redaction.none(note.text)
+    answer = reader.read(redaction.text)
+    invalid = unquoted = 0
+    located: dict[tuple[str, str, int, int], Finding] = {}
+    for f in answer.findings:
+        if not rubric.allows(f.category, f.label, f.level):
+            invalid += 1
+            continue
+        span = redaction.locate(f.quote)
+        if span is None:
+            unquoted += 1
+            continue
+        start, end = span
+        located.setdefault((f.category, f.label, start, end),
+                           replace(f, quote=note.text[start:end], quote_start=start,
+                                   quote_end=end))
+    kept, steered = guard(list(located.values()), note.text, rubric)
+    return Reading(note.note_sha256, kept, answer, invalid, unquoted, steered)

@@ -1,0 +1,153 @@
+"""Where readings live: locked by (note_sha256, rubric_version, model), never read twice.
+
+- `scoring.note_reads`: one row per reading ever made (the lock), with its costs.
+- `scoring.finding_history`: every accepted finding of every reading, offsets into the note.
+- `scoring.note_findings`: what dbt reads: the findings of each current note under the
+  configured rubric version and model only, rebuilt whole at the end of every run.
+
+Readings are keyed by the note's text hash, so an edited note is a new note and two notes
+with the same text share one reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import pyarrow as pa
+
+from orchestration.scoring.reading import Reading
+from orchestration.warehouse import Warehouse
+
+_FETCH = 10_000
+
+
+@dataclass(frozen=True)
+class CurrentNote:
+    """The latest version of a case note; `text` is kept only while the note awaits reading."""
+
+    site: str
+    note_id: str
+    personal_id: str | None
+    note_sha256: str
+    text: str | None = None
+
+
+def note_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def ensure_tables(wh: Warehouse) -> None:
+    wh.execute("""create table if not exists scoring.note_reads (
+        note_sha256 varchar, rubric_version varchar, model varchar, rubric_name varchar,
+        backend varchar, findings integer, rejected_invalid integer, rejected_quotes integer,
+        rejected_instructions integer, calls integer, retries integer, prompt_tokens integer,
+        completion_tokens integer, read_at timestamp,
+        primary key (note_sha256, rubric_version, model))""")
+    wh.execute("""create table if not exists scoring.finding_history (
+        note_sha256 varchar, rubric_version varchar, model varchar, category varchar,
+        label varchar, level varchar, rationale varchar, quote varchar, quote_start integer,
+        quote_end integer)""")
+    wh.execute("""create table if not exists scoring.note_findings (
+        note_sha256 varchar, rubric_version varchar, model varchar, site varchar,
+        note_id varchar, category varchar, label varchar, level varchar, quote varchar,
+        quote_start integer, quote_end integer, scored_at timestamp, rationale varchar,
+        rubric_name varchar)""")
+
+
+def _latest_notes(wh: Warehouse) -> Iterator[tuple[str, str, str | None, str]]:
+    if not wh.table_exists("raw", "case_notes"):
+        return
+    cursor = wh.execute("""
+        select _site, note_id, personal_id, coalesce(text, '') from raw.case_notes
+        where note_id is not null
+        qualify row_number() over (
+            partition by _site, note_id order by _loaded_at desc, _source_row desc) = 1
+        order by _site, note_id""")
+    while rows := cursor.fetchmany(_FETCH):
+        yield from rows
+
+
+def current_notes(wh: Warehouse, rubric_version: str, model: str) -> list[CurrentNote]:
+    """Every current note; the first note of each text not yet read keeps its text."""
+    done = {sha for (sha,) in wh.rows(
+        "select note_sha256 from scoring.note_reads where rubric_version = ? and model = ?",
+        [rubric_version, model])}
+    notes = []
+    for site, note_id, personal_id, text in _latest_notes(wh):
+        sha = note_sha256(text)
+        pending = sha not in done
+        done.add(sha)
+        notes.append(CurrentNote(site, note_id, personal_id, sha, text if pending else None))
+    return notes
+
+
+def save_readings(wh: Warehouse, readings: list[Reading], rubric_name: str,
+                  rubric_version: str, model: str, backend: str, at: datetime) -> None:
+    """Readings and their findings in one transaction: a reading is stored whole or not at all."""
+    stored = [r for r in readings if not r.failed]
+    if not stored:
+        return
+    n = len(stored)
+    reads = pa.table({
+        "note_sha256": [r.note_sha256 for r in stored],
+        "rubric_version": [rubric_version] * n,
+        "model": [model] * n,
+        "rubric_name": [rubric_name] * n,
+        "backend": [backend] * n,
+        "findings": [len(r.findings) for r in stored],
+        "rejected_invalid": [r.rejected_invalid for r in stored],
+        "rejected_quotes": [r.rejected_quotes for r in stored],
+        "rejected_instructions": [r.rejected_instructions for r in stored],
+        "calls": [r.answer.calls for r in stored],
+        "retries": [r.answer.retries for r in stored],
+        "prompt_tokens": [r.answer.prompt_tokens for r in stored],
+        "completion_tokens": [r.answer.completion_tokens for r in stored],
+        "read_at": pa.array([at] * n, pa.timestamp("us")),
+    })
+    found = [(r.note_sha256, f) for r in stored for f in r.findings]
+    history = pa.table({
+        "note_sha256": pa.array([sha for sha, _ in found], pa.string()),
+        "rubric_version": pa.array([rubric_version] * len(found), pa.string()),
+        "model": pa.array([model] * len(found), pa.string()),
+        **{column: pa.array([getattr(f, column) for _, f in found],
+                            pa.int32() if column.startswith("quote_") else pa.string())
+           for column in ("category", "label", "level", "rationale", "quote", "quote_start",
+                          "quote_end")},
+    })
+    with wh.transaction():
+        wh.insert_arrow("scoring.note_reads", reads)
+        if found:
+            wh.insert_arrow("scoring.finding_history", history)
+
+
+def publish_current(wh: Warehouse, notes: list[CurrentNote], rubric_version: str,
+                    model: str) -> int:
+    """Replace scoring.note_findings with the current notes' findings under this rubric
+    version and model; returns the number of findings published."""
+    wh.execute("create or replace temp table _current_notes"
+               " (site varchar, note_id varchar, note_sha256 varchar)")
+    wh.insert_arrow("_current_notes", pa.table({
+        "site": pa.array([n.site for n in notes], pa.string()),
+        "note_id": pa.array([n.note_id for n in notes], pa.string()),
+        "note_sha256": pa.array([n.note_sha256 for n in notes], pa.string()),
+    }))
+    with wh.transaction():
+        wh.execute("delete from scoring.note_findings")
+        wh.execute("""
+            insert into scoring.note_findings
+            select h.note_sha256, h.rubric_version, h.model, c.site, c.note_id, h.category,
+                   h.label, h.level, h.quote, h.quote_start, h.quote_end, r.read_at,
+                   h.rationale, r.rubric_name
+            from _current_notes c
+            join scoring.note_reads r
+              on r.note_sha256 = c.note_sha256 and r.rubric_version = ? and r.model = ?
+            join scoring.finding_history h
+              on h.note_sha256 = r.note_sha256 and h.rubric_version = r.rubric_version
+             and h.model = r.model
+            order by c.site, c.note_id, h.quote_start, h.category, h.label""",
+                   [rubric_version, model])
+    wh.execute("drop table _current_notes")
+    return wh.scalar("select count(*) from scoring.note_findings")
