@@ -1,0 +1,224 @@
+{#
+    Movement events (rubrics/momentum.yaml): a milestone recorded met; a screen that
+    improved on the person's previous screen of the same instrument by at least the rubric's
+    minimal change; a housing move-in; an income increase over the person's previous income
+    record; an exit to a rubric permanent destination; a case-note finding of category
+    progress. Only rows linked to a person and dated are events.
+#}
+with milestones as (
+    select * from {{ ref('stg_plans__milestones') }}
+),
+
+screens as (
+    select * from {{ ref('stg_screens__screens') }}
+),
+
+income_records as (
+    select * from {{ ref('stg_hmis__income_benefits') }}
+),
+
+enrollments as (
+    select * from {{ ref('int_enrollments') }}
+),
+
+note_findings as (
+    select * from {{ ref('int_note_findings') }}
+),
+
+screen_rules as (
+    select * from {{ ref('stg_rubric__screen_rules') }}
+),
+
+record_links as (
+    select * from {{ ref('int_record_links') }}
+),
+
+milestones_met as (
+    select
+        record_links.person_id,
+        milestones.status_date as event_date,
+        'milestone_met' as kind,
+        milestones.milestone_type as detail,
+        milestones.site,
+        'stg_plans__milestones' as source_model,
+        milestones.milestone_key as source_key,
+        milestones._load_id,
+        milestones._source_file,
+        milestones._source_row
+    from milestones
+    inner join record_links
+        on record_links.record_key = milestones.record_key
+    where milestones.status = 'met'
+),
+
+scored_screens as (
+    -- the recorded total, or the item sum when the screener left the total blank
+    select
+        record_links.person_id,
+        screens.*,
+        coalesce(screens.recorded_total_score, screens.items_total_score) as total_score
+    from screens
+    inner join record_links
+        on record_links.record_key = screens.record_key
+    where screens.screen_date is not null
+        and screens.instrument is not null
+        and coalesce(screens.recorded_total_score, screens.items_total_score) is not null
+),
+
+screen_changes as (
+    -- each screen against the same person's previous screen of the same instrument
+    select
+        scored_screens.*,
+        lag(total_score) over (
+            partition by person_id, instrument
+            order by screen_date, site, screen_id
+        ) as previous_total_score
+    from scored_screens
+),
+
+screen_improvements as (
+    select
+        screen_changes.person_id,
+        screen_changes.screen_date as event_date,
+        'screen_improvement' as kind,
+        {{ dbt.concat([
+            'screen_changes.instrument', "' '",
+            'cast(screen_changes.previous_total_score as ' ~ dbt.type_string() ~ ')', "' -> '",
+            'cast(screen_changes.total_score as ' ~ dbt.type_string() ~ ')'
+        ]) }} as detail,
+        screen_changes.site,
+        'stg_screens__screens' as source_model,
+        screen_changes.screen_key as source_key,
+        screen_changes._load_id,
+        screen_changes._source_file,
+        screen_changes._source_row
+    from screen_changes
+    inner join screen_rules
+        on screen_rules.instrument = screen_changes.instrument
+    where screen_changes.previous_total_score - screen_changes.total_score >= screen_rules.minimal_change
+),
+
+move_ins as (
+    select
+        person_id,
+        move_in_date as event_date,
+        'housing_move_in' as kind,
+        project_type_name as detail,
+        site,
+        'stg_hmis__enrollments' as source_model,
+        enrollment_key as source_key,
+        _load_id,
+        _source_file,
+        _source_row
+    from enrollments
+    where move_in_date is not null
+),
+
+linked_income as (
+    select
+        record_links.person_id,
+        income_records.*
+    from income_records
+    inner join record_links
+        on record_links.record_key = income_records.record_key
+    where income_records.information_date is not null
+        and income_records.total_monthly_income is not null
+),
+
+income_changes as (
+    -- each income record against the same person's previous record
+    select
+        linked_income.*,
+        lag(total_monthly_income) over (
+            partition by person_id
+            order by information_date, site, income_benefits_id
+        ) as previous_monthly_income
+    from linked_income
+),
+
+income_increases as (
+    select
+        person_id,
+        information_date as event_date,
+        'income_increase' as kind,
+        {{ dbt.concat([
+            'cast(previous_monthly_income as ' ~ dbt.type_string() ~ ')', "' -> '",
+            'cast(total_monthly_income as ' ~ dbt.type_string() ~ ')'
+        ]) }} as detail,
+        site,
+        'stg_hmis__income_benefits' as source_model,
+        income_benefits_key as source_key,
+        _load_id,
+        _source_file,
+        _source_row
+    from income_changes
+    where total_monthly_income > previous_monthly_income
+),
+
+permanent_exits as (
+    select
+        person_id,
+        exit_date as event_date,
+        'permanent_exit' as kind,
+        cast(destination as {{ dbt.type_string() }}) as detail,
+        site,
+        'stg_hmis__exits' as source_model,
+        exit_key as source_key,
+        exit_load_id as _load_id,
+        exit_source_file as _source_file,
+        exit_source_row as _source_row
+    from enrollments
+    where is_permanent_destination
+        and exit_date is not null
+),
+
+progress_notes as (
+    -- one event per note, however many progress findings it holds
+    select
+        person_id,
+        note_date as event_date,
+        'progress_note' as kind,
+        min(label) as detail,
+        site,
+        'stg_notes__case_notes' as source_model,
+        note_key as source_key,
+        _load_id,
+        _source_file,
+        _source_row
+    from note_findings
+    where category = 'progress'
+    group by person_id, note_date, site, note_key, _load_id, _source_file, _source_row
+),
+
+unioned as (
+    select * from milestones_met
+    union all
+    select * from screen_improvements
+    union all
+    select * from move_ins
+    union all
+    select * from income_increases
+    union all
+    select * from permanent_exits
+    union all
+    select * from progress_notes
+),
+
+keyed as (
+    select
+        {{ dbt.concat(['kind', "':'", 'source_key']) }} as movement_key,
+        person_id,
+        event_date,
+        kind,
+        detail,
+        site,
+        source_model,
+        source_key,
+        _load_id,
+        _source_file,
+        _source_row
+    from unioned
+    where event_date is not null
+)
+
+select * from keyed

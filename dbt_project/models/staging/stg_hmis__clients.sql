@@ -1,0 +1,44 @@
+-- The one HMIS model that carries PII (names, SSN, DOB): it feeds identity resolution only.
+with source as (
+    {{ select_source('raw', 'hmis_client') }}
+),
+
+versioned as (
+    -- raw keeps every export a site sent: newest version of each client first
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(personal_id)
+            order by {{ hmis_version_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
+        _site as site,
+        {{ clean_text('personal_id') }} as personal_id,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('middle_name') }} as middle_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('name_suffix') }} as name_suffix,
+        {{ to_int('name_data_quality') }} as name_data_quality,
+        {{ clean_text('ssn') }} as ssn,
+        {{ to_int('ssn_data_quality') }} as ssn_data_quality,
+        {{ to_date('dob') }} as dob,
+        {{ to_int('dob_data_quality') }} as dob_data_quality,
+        {{ to_int('veteran_status') }} as veteran_status,
+        {{ no_yes_reasons_name(to_int('veteran_status')) }} as veteran_status_name,
+        {{ to_timestamp('date_created') }} as date_created,
+        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ clean_text('export_id') }} as export_id,
+        _csv_version as csv_layout,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('date_deleted') }} is null
+        and {{ clean_text('personal_id') }} is not null
+)
+
+select * from renamed

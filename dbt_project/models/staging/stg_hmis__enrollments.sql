@@ -1,0 +1,44 @@
+with source as (
+    {{ select_source('raw', 'hmis_enrollment') }}
+),
+
+versioned as (
+    -- raw keeps every export a site sent: newest version of each enrollment first, so a
+    -- deletion in a later export removes the enrollment even if an older copy was live
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(enrollment_id)
+            order by {{ hmis_version_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ site_key('_site', 'enrollment_id') }} as enrollment_key,
+        {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
+        _site as site,
+        {{ clean_text('enrollment_id') }} as enrollment_id,
+        {{ clean_text('personal_id') }} as personal_id,
+        {{ clean_text('project_id') }} as project_id,
+        {{ site_key('_site', 'project_id') }} as project_key,
+        {{ to_date('entry_date') }} as entry_date,
+        {{ clean_text('household_id') }} as household_id,
+        {{ to_int('relationship_to_ho_h') }} as relationship_to_hoh,
+        {{ relationship_to_hoh_name(to_int('relationship_to_ho_h')) }} as relationship_to_hoh_name,
+        {{ to_int('living_situation') }} as living_situation,
+        {{ living_situation_group(to_int('living_situation')) }} as living_situation_group,
+        {{ to_int('disabling_condition') }} as disabling_condition,
+        {{ to_date('move_in_date') }} as move_in_date,
+        {{ to_timestamp('date_created') }} as date_created,
+        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ clean_text('export_id') }} as export_id,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('date_deleted') }} is null
+        and {{ clean_text('enrollment_id') }} is not null
+)
+
+select * from renamed

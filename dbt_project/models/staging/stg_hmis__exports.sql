@@ -1,0 +1,39 @@
+with source as (
+    {{ select_source('raw', 'hmis_export') }}
+),
+
+versioned as (
+    -- an export folder may be dropped twice under another name: keep its latest load
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(export_id)
+            order by {{ load_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ site_key('_site', 'export_id') }} as export_key,
+        _site as site,
+        {{ clean_text('export_id') }} as export_id,
+        {{ clean_text('source_id') }} as source_id,
+        {{ clean_text('source_name') }} as source_name,
+        {{ to_date('export_date') }} as export_date,
+        {{ to_date('export_start_date') }} as export_start_date,
+        {{ to_date('export_end_date') }} as export_end_date,
+        {{ clean_text('software_name') }} as software_name,
+        {{ clean_text('csv_version') }} as csv_version,
+        {{ to_int('hash_status') }} as hash_status,
+        {{ to_int('hash_status') }} = 3 as is_pii_hashed,
+        _export_dir as export_dir,
+        _csv_version as csv_layout,
+        _loaded_at as loaded_at,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('export_id') }} is not null
+)
+
+select * from renamed

@@ -1,0 +1,39 @@
+with source as (
+    {{ select_source('raw', 'hmis_project') }}
+),
+
+versioned as (
+    -- raw keeps every export a site sent: newest version of each project first
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(project_id)
+            order by {{ hmis_version_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ site_key('_site', 'project_id') }} as project_key,
+        _site as site,
+        {{ clean_text('project_id') }} as project_id,
+        {{ clean_text('organization_id') }} as organization_id,
+        {{ clean_text('project_name') }} as project_name,
+        {{ to_int('project_type') }} as project_type,
+        {{ project_type_name(to_int('project_type')) }} as project_type_name,
+        {{ to_int('continuum_project') }} as continuum_project,
+        {{ to_int('housing_type') }} as housing_type,
+        {{ to_date('operating_start_date') }} as operating_start_date,
+        {{ to_date('operating_end_date') }} as operating_end_date,
+        {{ to_timestamp('date_created') }} as date_created,
+        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ clean_text('export_id') }} as export_id,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('date_deleted') }} is null
+        and {{ clean_text('project_id') }} is not null
+)
+
+select * from renamed

@@ -1,0 +1,38 @@
+with source as (
+    {{ select_source('raw', 'hmis_services') }}
+),
+
+versioned as (
+    -- raw keeps every export a site sent: newest version of each service first
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(services_id)
+            order by {{ hmis_version_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ site_key('_site', 'services_id') }} as service_key,
+        {{ site_key('_site', 'enrollment_id') }} as enrollment_key,
+        {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
+        _site as site,
+        {{ clean_text('services_id') }} as services_id,
+        {{ clean_text('enrollment_id') }} as enrollment_id,
+        {{ clean_text('personal_id') }} as personal_id,
+        {{ to_date('date_provided') }} as date_provided,
+        {{ to_int('record_type') }} as record_type,
+        {{ to_int('type_provided') }} as type_provided,
+        {{ to_timestamp('date_created') }} as date_created,
+        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ clean_text('export_id') }} as export_id,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('date_deleted') }} is null
+        and {{ clean_text('services_id') }} is not null
+)
+
+select * from renamed

@@ -1,0 +1,48 @@
+-- Carries PII (name, DOB, SSN last 4, phone, email, address): it feeds identity resolution only.
+with source as (
+    {{ select_source('raw', 'intake_submissions') }}
+),
+
+versioned as (
+    -- the same submission can arrive in more than one export file: keep its latest load
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(submission_id)
+            order by {{ load_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ record_key('intake', '_site', 'submission_id') }} as record_key,
+        _site as site,
+        {{ clean_text('submission_id') }} as submission_id,
+        {{ clean_text('intake_client_id') }} as intake_client_id,
+        {{ clean_text('hmis_personal_id') }} as hmis_personal_id,
+        case
+            when {{ clean_text('hmis_personal_id') }} is not null
+                then {{ record_key('hmis', '_site', 'hmis_personal_id') }}
+        end as hmis_record_key,
+        {{ to_timestamp('submitted_at') }} as submitted_at,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ to_date('dob') }} as dob,
+        {{ clean_text('ssn_last4') }} as ssn_last4,
+        {{ clean_text('phone') }} as phone,
+        {{ clean_text('email') }} as email,
+        {{ clean_text('street_address') }} as street_address,
+        {{ clean_text('city') }} as city,
+        {{ clean_text('zip') }} as zip,
+        {{ clean_text('program') }} as program,
+        {{ to_int('household_size') }} as household_size,
+        {{ to_yes_no('employed') }} as is_employed,
+        {{ to_money('monthly_income') }} as monthly_income,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('submission_id') }} is not null
+)
+
+select * from renamed

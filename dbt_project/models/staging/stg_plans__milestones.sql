@@ -1,0 +1,35 @@
+with source as (
+    {{ select_source('raw', 'plan_milestones') }}
+),
+
+versioned as (
+    -- a milestone can be re-sent as its status changes: keep its latest status
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(milestone_id)
+            order by {{ to_date('status_date') }} desc nulls last, {{ load_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ site_key('_site', 'milestone_id') }} as milestone_key,
+        {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
+        _site as site,
+        {{ clean_text('milestone_id') }} as milestone_id,
+        {{ clean_text('personal_id') }} as personal_id,
+        {{ clean_code('goal') }} as goal,
+        {{ clean_text('milestone') }} as milestone,
+        {{ clean_code('milestone_type') }} as milestone_type,
+        {{ clean_code('status') }} as status,
+        {{ to_date('status_date') }} as status_date,
+        {{ clean_text('stall_reason') }} as stall_reason,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('milestone_id') }} is not null
+)
+
+select * from renamed

@@ -1,0 +1,38 @@
+-- Carries PII (name, email, phone): surveys have no HMIS id, identity links them by these.
+with source as (
+    {{ select_source('raw', 'survey_responses') }}
+),
+
+versioned as (
+    -- the same response can arrive in more than one export file: keep its latest load
+    select
+        source.*,
+        row_number() over (
+            partition by _site, trim(response_id)
+            order by {{ load_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ record_key('survey', '_site', 'response_id') }} as record_key,
+        _site as site,
+        {{ clean_text('response_id') }} as response_id,
+        {{ clean_code('survey_type') }} as survey_type,
+        {{ to_timestamp('submitted_at') }} as submitted_at,
+        cast({{ to_timestamp('submitted_at') }} as date) as submitted_date,
+        {{ clean_text('first_name') }} as first_name,
+        {{ clean_text('last_name') }} as last_name,
+        {{ clean_text('email') }} as email,
+        {{ clean_text('phone') }} as phone,
+        {{ clean_code('housing_status') }} as housing_status,
+        {{ to_yes_no('employed') }} as is_employed,
+        {{ to_money('monthly_income') }} as monthly_income,
+        {{ lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ clean_text('response_id') }} is not null
+)
+
+select * from renamed
