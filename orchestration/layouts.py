@@ -1,10 +1,10 @@
-"""HUD HMIS CSV headers, FY2024 and FY2026, for the files the demo exports.
+"""The landing contract's column layouts: HUD HMIS CSV headers (FY2024 and FY2026) and the
+headers of the other sources. The demo generator writes these; ingest checks files against them.
 
 Sources: shared/reference/hmis-csv.md for Export, Client, Enrollment (FY2026) and Project;
 HUD's FY2024 CSV specification (as mirrored in public HMIS warehouse code) for the rest.
 Exit, Services, CurrentLivingSituation and IncomeBenefits use the FY2024 lists in both
-years. The CurrentLivingSituation key is named as in docs/contracts.md
-(`CurrentLivingSituationID`; HUD's own spelling is `CurrentLivingSitID`).
+years. The CurrentLivingSituation key is HUD's own spelling, `CurrentLivingSitID`.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ SERVICES = (
 )
 CURRENT_LIVING_SITUATION = (
     _split("""
-    CurrentLivingSituationID EnrollmentID PersonalID InformationDate CurrentLivingSituation
+    CurrentLivingSitID EnrollmentID PersonalID InformationDate CurrentLivingSituation
     CLSSubsidyType VerifiedBy LeaveSituation14Days SubsequentResidence ResourcesToObtain
     LeaseOwn60Day MovedTwoOrMore LocationDetails
 """)

@@ -7,11 +7,11 @@ import random
 from datetime import date
 
 from orchestration.demo.dates import add_months, stamp
-from orchestration.demo.layouts import CSV_VERSION, HEADERS
 from orchestration.demo.model import Enrollment, Income, LivingCheck, Service
 from orchestration.demo.people import RACES, Identity
 from orchestration.demo.sites import BAD_PROJECT_TYPE, PROGRAM_TYPES, PROJECTS, Site
 from orchestration.demo.tables import Outputs, Table
+from orchestration.layouts import CSV_VERSION, HEADERS
 
 STREAMED = (
     "Client.csv",
@@ -289,7 +289,7 @@ class HmisExport:
     ) -> int:
         return self.tables["CurrentLivingSituation.csv"].write(
             {
-                "CurrentLivingSituationID": self.ids["cls"].next(),
+                "CurrentLivingSitID": self.ids["cls"].next(),
                 "EnrollmentID": enrollment_id,
                 "PersonalID": personal_id,
                 "InformationDate": check.day.isoformat(),

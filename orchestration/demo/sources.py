@@ -12,7 +12,6 @@ from datetime import date
 from orchestration.demo import notes_text
 from orchestration.demo.dates import days, stamp
 from orchestration.demo.faults import FaultNote, note_markup
-from orchestration.demo.layouts import INTAKE, MILESTONES, NOTES, SCREENS, SURVEYS
 from orchestration.demo.model import Milestone, Note, Screen, SurveyResponse
 from orchestration.demo.people import (
     Identity,
@@ -24,6 +23,7 @@ from orchestration.demo.people import (
 )
 from orchestration.demo.sites import PROJECTS, Site
 from orchestration.demo.tables import JsonLines, Outputs, Table
+from orchestration.layouts import INTAKE, MILESTONES, NOTES, SCREENS, SURVEYS
 
 ID_FORMATS = {
     "submission": "SUB-{n:07d}",

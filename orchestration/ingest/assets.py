@@ -1,13 +1,18 @@
-"""Raw ingest assets: one multi-asset per source kind, one asset key per raw table."""
+"""Raw ingest assets: one multi-asset per source kind, one asset key per raw table.
 
+Each table carries two checks: `rows_accounted_for` (ledger: read = loaded + quarantined) and
+`contract` (the GX suite's outcome for this run: passes clean, warns when rows were
+quarantined or flagged). A drop that cannot be read fails the asset with its message, after
+every readable drop has loaded.
+"""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from orchestration.ingest.loader import LEDGER, LoadResult, load_file
+from orchestration.ingest.loader import LEDGER, LoadResult, load_drop
 from orchestration.ingest.sources import SOURCE_KINDS, SourceKind, discover
 from orchestration.resources import CaseintelResource
 
@@ -18,89 +23,89 @@ def raw_key(table: str) -> dg.AssetKey:
     return dg.AssetKey(["raw", table])
 
 
-def _accounting_check(table: str) -> dg.AssetCheckSpec:
-    return dg.AssetCheckSpec(
-        "rows_accounted_for",
-        asset=raw_key(table),
-        description="Every row read from a file is loaded or quarantined (ledger totals).",
-    )
-
-
-def _accounting_result(wh, table: str) -> dg.AssetCheckResult:
+def _accounting(wh, table: str) -> dg.AssetCheckResult:
     read, loaded, quarantined, loads = wh.execute(
         f"select coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0),"
         f" coalesce(sum(rows_quarantined), 0), count(*) from {LEDGER}"
-        " where source_table = ? and status = 'loaded'",
-        [table],
-    ).fetchone()
+        " where source_table = ? and status = 'loaded'", [table]).fetchone()
+    in_raw = wh.scalar(f"select count(*) from raw.{table}") if wh.table_exists("raw", table) else 0
     return dg.AssetCheckResult(
-        asset_key=raw_key(table),
-        check_name="rows_accounted_for",
-        passed=read == loaded + quarantined,
-        metadata={"rows_read": read, "rows_loaded": loaded,
-                  "rows_quarantined": quarantined, "loads": loads},
-    )
+        asset_key=raw_key(table), check_name="rows_accounted_for",
+        passed=read == loaded + quarantined and in_raw == loaded,
+        metadata={"rows_read": read, "rows_loaded": loaded, "rows_quarantined": quarantined,
+                  "rows_in_raw": in_raw, "loads": loads})
+
+
+def _contract(table: str, results: list[LoadResult]) -> dg.AssetCheckResult:
+    loaded = [r for r in results if r.status == "loaded"]
+    failed = [r for r in results if r.status == "failed"]
+    by_rule: Counter = Counter()
+    for r in loaded:
+        by_rule.update(r.by_rule)
+    quarantined = sum(r.rows_quarantined for r in loaded)
+    flagged = sum(r.rows_flagged for r in loaded)
+    return dg.AssetCheckResult(
+        asset_key=raw_key(table), check_name="contract",
+        passed=not failed and not quarantined and not flagged,
+        severity=dg.AssetCheckSeverity.ERROR if failed else dg.AssetCheckSeverity.WARN,
+        metadata={"files_checked": len(loaded) + len(failed), "files_failed": len(failed),
+                  "rows_quarantined": quarantined, "rows_flagged": flagged,
+                  "by_rule": dg.MetadataValue.json(dict(by_rule.most_common())),
+                  "errors": dg.MetadataValue.md("\n".join(f"- {r.message}" for r in failed)
+                                                or "none")})
 
 
 def build_ingest_asset(kind: SourceKind) -> dg.AssetsDefinition:
-    """A multi-asset that loads every new file of one source kind."""
+    """A multi-asset that loads every new drop of one source kind."""
+    specs = [dg.AssetSpec(raw_key(t), group_name=GROUP,
+                          description=f"{kind.description} ({t}): every source row as text, "
+                          "with lineage; bad rows in quarantine.")
+             for t in kind.tables]
+    checks = [dg.AssetCheckSpec(name, asset=raw_key(t), description=text)
+              for t in kind.tables for name, text in (
+                  ("rows_accounted_for", "Rows read = rows loaded + rows quarantined."),
+                  ("contract", "The table's data contract (Great Expectations suite)."))]
 
-    @dg.multi_asset(
-        name=f"raw_{kind.name}",
-        specs=[
-            dg.AssetSpec(
-                raw_key(t),
-                group_name=GROUP,
-                description=f"{kind.description} ({t}): every source row as text, with lineage.",
-            )
-            for t in kind.tables
-        ],
-        check_specs=[_accounting_check(t) for t in kind.tables],
-    )
+    @dg.multi_asset(name=f"raw_{kind.name}", specs=specs, check_specs=checks)
     def _ingest(context: AssetExecutionContext, caseintel: CaseintelResource):
         settings = caseintel.settings()
-        files = discover(settings.landing_dir, kind)
+        drops = discover(settings.landing_dir, kind)
         loaded_at = datetime.now().replace(microsecond=0)
-        results: dict[str, list[LoadResult]] = defaultdict(list)
+        results: dict[str | None, list[LoadResult]] = defaultdict(list)
         with caseintel.warehouse() as wh:
-            for lf in files:
-                result = load_file(wh, lf, loaded_at)
-                results[lf.table].append(result)
-                if result.status == "loaded":
-                    context.log.info(
-                        f"{result.file}: {result.rows_loaded} rows loaded,"
-                        f" {result.rows_quarantined} quarantined"
-                    )
-                elif result.status == "failed":
-                    context.log.error(result.message)
-            checks = [_accounting_result(wh, t) for t in kind.tables
-                      if wh.table_exists("raw", t)]
-        failures = [r for rs in results.values() for r in rs if r.status == "failed"]
-        new = sum(1 for rs in results.values() for r in rs if r.status == "loaded")
-        context.log.info(f"{kind.name}: {len(files)} files seen, {new} new, {len(failures)} failed")
+            for drop in drops:
+                for result in load_drop(wh, drop, loaded_at):
+                    results[result.table].append(result)
+                    if result.status == "loaded":
+                        context.log.info(f"{result.file}: {result.rows_loaded} rows loaded, "
+                                         f"{result.rows_quarantined} quarantined, "
+                                         f"{result.rows_flagged} flagged")
+                    elif result.status in {"failed", "not_ingested"}:
+                        log = context.log.error if result.status == "failed" else context.log.info
+                        log(f"{result.file}: {result.message}")
+            accounting = [_accounting(wh, t) for t in kind.tables]
+        every = [r for rs in results.values() for r in rs]
+        failures = sorted({r.message for r in every if r.status == "failed"})
+        context.log.info(f"{kind.name}: {len(drops)} drops, "
+                         f"{sum(r.status == 'loaded' for r in every)} files loaded, "
+                         f"{sum(r.status == 'skipped' for r in every)} already loaded, "
+                         f"{len(failures)} errors")
         for table in kind.tables:
             rs = results.get(table, [])
-            yield dg.MaterializeResult(
-                asset_key=raw_key(table),
-                metadata={
-                    "files_seen": len(rs),
-                    "files_loaded": sum(r.status == "loaded" for r in rs),
-                    "files_skipped_already_loaded": sum(r.status == "skipped" for r in rs),
-                    "rows_loaded": sum(r.rows_loaded for r in rs),
-                    "rows_quarantined": sum(r.rows_quarantined for r in rs),
-                },
-            )
-        checked = {c.asset_key for c in checks}
-        yield from checks
+            yield dg.MaterializeResult(asset_key=raw_key(table), metadata={
+                "files_seen": len(rs),
+                "files_loaded": sum(r.status == "loaded" for r in rs),
+                "files_skipped_already_loaded": sum(r.status == "skipped" for r in rs),
+                "rows_loaded": sum(r.rows_loaded for r in rs),
+                "rows_quarantined": sum(r.rows_quarantined for r in rs),
+                "rows_flagged": sum(r.rows_flagged for r in rs),
+            })
+        yield from accounting
         for table in kind.tables:
-            if raw_key(table) not in checked:
-                yield dg.AssetCheckResult(asset_key=raw_key(table), check_name="rows_accounted_for",
-                                          passed=True, metadata={"loads": 0})
+            yield _contract(table, results.get(table, []))
         if failures:
-            raise dg.Failure(
-                description="Some landing files could not be read; nothing of them was loaded:\n"
-                + "\n".join(r.message for r in failures)
-            )
+            raise dg.Failure(description="Some drops could not be read; nothing of them was "
+                             "loaded:\n" + "\n".join(failures))
 
     return _ingest
 

@@ -1,111 +1,277 @@
-"""Load landing files into raw tables: one file = one load = one transaction.
+"""Load drops into raw: one drop = one transaction, every row accounted for.
 
-Every record of a file ends up either in its raw table or in the matching quarantine table
-with a rule and a reason, and the ledger row of the load says how many went where.
+A drop that cannot be read (a structural error in any of its files, or a table-level contract
+failure) loads nothing and fails with a message naming the file, line and field. Otherwise
+every record lands in its raw table, or in `quarantine.<table>` with the rule that rejected
+it; rule breaches that do not make a row unusable are flagged in `quarantine.flags`. The
+ledger row of each file says how many rows went where, and by which rule.
 """
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import pyarrow as pa
 
+from orchestration.ingest.contracts import CONTRACTS
+from orchestration.ingest.hmis import HmisVersionError, export_facts, fiscal_year
 from orchestration.ingest.reading import (
     ParsedFile,
     StructuralError,
-    read_landing_file,
-    sha256_file,
+    read_landing_bytes,
+    sha256_bytes,
 )
-from orchestration.ingest.sources import LandingFile
+from orchestration.ingest.sources import Drop, DropFile
+from orchestration.ingest.validation import References, Verdict, validate
 from orchestration.warehouse import Warehouse
 
 LEDGER = "raw.ingest_ledger"
+FLAGS = "quarantine.flags"
 LINEAGE_COLUMNS = ("_load_id", "_site", "_source_file", "_source_row", "_file_sha256", "_loaded_at")
 HMIS_LINEAGE = ("_export_dir", "_csv_version")
 QUARANTINE_COLUMNS = ("_rule", "_field", "_value", "_reason", "_raw_record")
 
-CSV_VERSIONS = {"2024": "FY2024", "2026": "FY2026"}
+# Which file of an export each cross-file rule reads.
+REFERENCED_FILES = ("Export.csv", "Organization.csv", "Project.csv", "Client.csv",
+                    "Enrollment.csv")
 
 
 @dataclass(frozen=True)
 class LoadResult:
-    """What one landing file did to the warehouse."""
+    """What one file of a drop did to the warehouse."""
 
     file: str
-    table: str
-    status: str  # loaded | skipped | failed
+    table: str | None
+    status: str  # loaded | skipped | failed | not_ingested
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    rows_flagged: int = 0
     message: str = ""
+    by_rule: dict[str, int] = field(default_factory=dict)
 
 
-def ensure_ledger(wh: Warehouse) -> None:
-    wh.execute(
-        f"""create table if not exists {LEDGER} (
-            load_id varchar, source varchar, site varchar, source_table varchar,
-            source_file varchar, file_sha256 varchar, csv_version varchar, encoding varchar,
-            rows_read bigint, rows_loaded bigint, rows_quarantined bigint,
-            status varchar, message varchar, loaded_at timestamp)"""
-    )
+def ensure_tables(wh: Warehouse) -> None:
+    wh.execute(f"""create table if not exists {LEDGER} (
+        load_id varchar, drop_id varchar, source varchar, site varchar, source_table varchar,
+        source_file varchar, file_sha256 varchar, csv_version varchar, encoding varchar,
+        rows_read bigint, rows_loaded bigint, rows_quarantined bigint, rows_flagged bigint,
+        by_rule varchar, status varchar, message varchar, loaded_at timestamp)""")
+    wh.execute(f"""create table if not exists {FLAGS} (
+        _load_id varchar, _site varchar, _source_file varchar, _source_row bigint,
+        source_table varchar, rule varchar, field varchar, value varchar, reason varchar,
+        _loaded_at timestamp)""")
 
 
-def already_loaded(wh: Warehouse, sha256: str, site: str, table: str) -> bool:
-    return bool(
-        wh.scalar(
-            f"select count(*) from {LEDGER} where file_sha256 = ? and site = ?"
-            " and source_table = ? and status = 'loaded'",
-            [sha256, site, table],
-        )
-    )
+def _already_loaded(wh: Warehouse, sha256: str, site: str, table: str) -> bool:
+    return bool(wh.scalar(
+        f"select count(*) from {LEDGER} where file_sha256 = ? and site = ?"
+        " and source_table = ? and status = 'loaded'", [sha256, site, table]))
 
 
-def hmis_csv_version(export_dir: Path, header: list[str], file: str) -> str:
-    """FY layout of an HMIS export: Export.csv's CSVVersion, else what the header shows."""
-    export_csv = export_dir / "Export.csv"
-    if export_csv.is_file():
-        with export_csv.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
-            row = next(csv.DictReader(fh), None) or {}
-        version = (row.get("CSVVersion") or "").strip()
-        for year, label in CSV_VERSIONS.items():
-            if version.startswith(year) or version.startswith(f"FY{year}"):
-                return label
-    if "sex" in header:
-        return "FY2026"
-    if "woman" in header or "gender_none" in header:
-        return "FY2024"
-    if "implementation_id" in header:
-        return "FY2026"
-    return "unknown"
+@dataclass
+class _File:
+    """A drop file on its way in: bytes, fingerprint, parse and verdict."""
+
+    source: DropFile
+    data: bytes
+    sha: str
+    parsed: ParsedFile | None = None
+    verdict: Verdict | None = None
+
+    @property
+    def table(self) -> str:
+        assert self.source.table is not None
+        return self.source.table
 
 
-def _raw_table(parsed: ParsedFile, lineage: dict[str, object]) -> pa.Table:
-    columns: dict[str, list] = {name: [] for name in parsed.header}
-    rows: list[int] = []
-    for row, values in parsed.records:
-        rows.append(row)
-        for name, value in zip(parsed.header, values, strict=True):
-            columns[name].append(value)
-    data: dict[str, pa.Array] = {n: pa.array(v, type=pa.string()) for n, v in columns.items()}
-    n = len(rows)
+def _ledger_row(drop: Drop, f: _File | DropFile, load_id: str, status: str, message: str,
+                loaded_at: datetime, csv_version: str | None = None) -> list:
+    source = f.source if isinstance(f, _File) else f
+    sha = f.sha if isinstance(f, _File) else None
+    parsed = f.parsed if isinstance(f, _File) and status == "loaded" else None
+    verdict = f.verdict if isinstance(f, _File) and status == "loaded" else None
+    by_rule = Counter()
+    quarantined = flagged = 0
+    if parsed is not None and verdict is not None:
+        by_rule.update(b.rule for b in parsed.bad)
+        by_rule.update(issues[0].rule for issues in verdict.rejected.values())
+        by_rule.update(i.rule for i in verdict.flags)
+        quarantined = len(parsed.bad) + len(verdict.rejected)
+        flagged = len(verdict.flags)
+    read = parsed.rows_read if parsed else 0
+    return [load_id, drop.relative, drop.kind.name, drop.site, source.table, source.relative,
+            sha, csv_version, parsed.encoding if parsed else None, read, read - quarantined,
+            quarantined, flagged, json.dumps(dict(sorted(by_rule.items()))), status, message,
+            loaded_at]
+
+
+def _record(wh: Warehouse, rows: list[list]) -> None:
+    if rows:
+        wh.con.executemany(f"insert into {LEDGER} values ({', '.join('?' * 17)})", rows)
+
+
+def _references(files: dict[str, _File], drop: Drop, loaded_at: datetime) -> References:
+    keys: dict[str, set[str]] = {}
+    entry_dates: dict[str, str] = {}
+    for name in REFERENCED_FILES:
+        f = files.get(name)
+        if f is None or f.parsed is None:
+            continue
+        header = f.parsed.header
+        for column in header:
+            if column.endswith("_id"):
+                at = header.index(column)
+                keys[f"{name}.{column}"] = {v[at] for _, v in f.parsed.records if v[at]}
+        if name == "Enrollment.csv" and {"enrollment_id", "entry_date"} <= set(header):
+            e, d = header.index("enrollment_id"), header.index("entry_date")
+            entry_dates = {v[e]: v[d] for _, v in f.parsed.records if v[e] and v[d]}
+    as_of: date = loaded_at.date()
+    if drop.kind.name == "hmis" and "Export.csv" in files:
+        as_of = export_facts(files["Export.csv"].parsed, drop.relative).export_date or as_of
+    return References(keys, entry_dates, as_of)
+
+
+def _check_references(files: dict[str, _File]) -> None:
+    """A file that points into another file of its export needs that file in the drop."""
+    for f in files.values():
+        for rule in CONTRACTS[f.table].rules:
+            if rule.kind == "references":
+                target = rule.other.split(".csv")[0] + ".csv"
+                if target not in files and f.parsed and rule.field in f.parsed.header:
+                    raise StructuralError(f.source.relative, f"refers to {target} through "
+                                          f"'{rule.field}', but the export has no {target}")
+
+
+def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult]:
+    """Load one drop unless every file of it was loaded before (same bytes, same table)."""
+    ensure_tables(wh)
+    drop_id = f"{drop.kind.name}/{drop.site}/{drop.name}"
+    if drop.error:
+        with wh.transaction():
+            _record(wh, [[f"{drop_id}/failed", drop.relative, drop.kind.name, drop.site, None,
+                          drop.relative, None, None, None, 0, 0, 0, 0, "{}", "failed",
+                          drop.error, loaded_at]])
+        return [LoadResult(drop.relative, None, "failed", message=drop.error)]
+
+    unknown = [f for f in drop.files if f.table is None]
+    files: dict[str, _File] = {}
+    for source in drop.files:
+        if source.table is not None:
+            data = source.read()
+            files[source.name] = _File(source, data, sha256_bytes(data))
+    new = {n: f for n, f in files.items() if not _already_loaded(wh, f.sha, drop.site, f.table)}
+    if not new:
+        return [LoadResult(f.source.relative, f.table, "skipped") for f in files.values()]
+
+    csv_version = None
+    try:
+        for f in files.values():
+            f.parsed = read_landing_bytes(f.data, f.source.relative)
+        if drop.kind.name == "hmis":
+            csv_version = fiscal_year(drop, {n: f.parsed for n, f in files.items()})
+            _check_references(files)
+        refs = _references(files, drop, loaded_at)
+        for f in new.values():
+            f.verdict = validate(f.table, f.parsed.header, f.parsed.records, refs,
+                                 suite_name=f.table)
+            if f.verdict.table_errors:
+                raise StructuralError(f.source.relative, "; ".join(f.verdict.table_errors),
+                                      line=1)
+    except (StructuralError, HmisVersionError) as exc:
+        message = str(exc)
+        rows = [_ledger_row(drop, f, f"{drop_id}/{f.table}/{f.sha[:16]}", "failed",
+                            message if message.startswith(f.source.relative)
+                            else f"not loaded: {message}", loaded_at) for f in new.values()]
+        with wh.transaction():
+            _record(wh, rows)
+        return [LoadResult(f.source.relative, f.table, "failed", message=message)
+                for f in new.values()]
+
+    results: list[LoadResult] = []
+    ledger: list[list] = []
+    with wh.transaction():
+        for f in new.values():
+            load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
+            lineage: dict[str, object] = {"_load_id": load_id, "_site": drop.site,
+                                          "_source_file": f.source.relative,
+                                          "_file_sha256": f.sha, "_loaded_at": loaded_at}
+            extra: tuple[str, ...] = LINEAGE_COLUMNS
+            if drop.kind.name == "hmis":
+                lineage |= {"_export_dir": drop.name, "_csv_version": csv_version}
+                extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
+            _insert(wh, f, lineage, extra)
+            row = _ledger_row(drop, f, load_id, "loaded", "", loaded_at, csv_version)
+            ledger.append(row)
+            results.append(LoadResult(f.source.relative, f.table, "loaded", row[9], row[10],
+                                      row[11], row[12], "", json.loads(row[13])))
+        for source in unknown:
+            message = f"{source.name} is not part of the caseintel contract; not ingested"
+            ledger.append(_ledger_row(drop, source, f"{drop_id}/{source.name}", "not_ingested",
+                                      message, loaded_at, csv_version))
+            results.append(LoadResult(source.relative, None, "not_ingested", message=message))
+        _record(wh, ledger)
+    results += [LoadResult(f.source.relative, f.table, "skipped")
+                for n, f in files.items() if n not in new]
+    return results
+
+
+def _insert(wh: Warehouse, f: _File, lineage: dict[str, object], extra: tuple[str, ...]) -> None:
+    parsed, verdict = f.parsed, f.verdict
+    assert parsed is not None and verdict is not None
+    good = [(row, values) for row, values in parsed.records if row not in verdict.rejected]
+    bad = [(row, values) for row, values in parsed.records if row in verdict.rejected]
+    _ensure_table(wh, "raw", f.table, parsed.header, extra)
+    if good:
+        wh.insert_arrow(f"raw.{f.table}", _table(parsed.header, good, lineage))
+    if bad or parsed.bad:
+        _ensure_table(wh, "quarantine", f.table, parsed.header, (*extra, *QUARANTINE_COLUMNS))
+        if bad:
+            first = [verdict.rejected[row][0] for row, _ in bad]
+            wh.insert_arrow(f"quarantine.{f.table}", _table(parsed.header, bad, lineage, {
+                "_rule": [i.rule for i in first],
+                "_field": [i.field for i in first],
+                "_value": [i.value for i in first],
+                "_reason": ["; ".join(i.reason for i in verdict.rejected[row]) for row, _ in bad],
+                "_raw_record": [json.dumps(v, ensure_ascii=False) for _, v in bad]}))
+        if parsed.bad:
+            wh.insert_arrow(f"quarantine.{f.table}", _table([], [(b.row, []) for b in parsed.bad],
+                                                            lineage, {
+                "_rule": [b.rule for b in parsed.bad], "_field": [None] * len(parsed.bad),
+                "_value": [None] * len(parsed.bad), "_reason": [b.reason for b in parsed.bad],
+                "_raw_record": [b.raw for b in parsed.bad]}))
+    if verdict.flags:
+        n = len(verdict.flags)
+        wh.insert_arrow(FLAGS, pa.table({
+            "_load_id": pa.array([lineage["_load_id"]] * n, pa.string()),
+            "_site": pa.array([lineage["_site"]] * n, pa.string()),
+            "_source_file": pa.array([lineage["_source_file"]] * n, pa.string()),
+            "_source_row": pa.array([i.row for i in verdict.flags], pa.int64()),
+            "source_table": pa.array([f.table] * n, pa.string()),
+            "rule": pa.array([i.rule for i in verdict.flags], pa.string()),
+            "field": pa.array([i.field for i in verdict.flags], pa.string()),
+            "value": pa.array([i.value for i in verdict.flags], pa.string()),
+            "reason": pa.array([i.reason for i in verdict.flags], pa.string()),
+            "_loaded_at": pa.array([lineage["_loaded_at"]] * n, pa.timestamp("us")),
+        }))
+
+
+def _table(header: list[str], records: list[tuple[int, list]], lineage: dict[str, object],
+           extra: dict[str, list] | None = None) -> pa.Table:
+    columns = list(zip(*(values for _, values in records), strict=True)) if header else []
+    data: dict[str, pa.Array] = {
+        name: pa.array(list(col) if columns else [], type=pa.string())
+        for name, col in zip(header, columns or [[]] * len(header), strict=True)
+    }
+    n = len(records)
     for name, value in lineage.items():
         data[name] = pa.array([value] * n)
-    data["_source_row"] = pa.array(rows, type=pa.int64())
-    return pa.table(data)
-
-
-def _quarantine_table(parsed: ParsedFile, lineage: dict[str, object]) -> pa.Table:
-    n = len(parsed.bad)
-    data: dict[str, pa.Array] = {name: pa.array([value] * n) for name, value in lineage.items()}
-    data["_source_row"] = pa.array([b.row for b in parsed.bad], type=pa.int64())
-    data["_rule"] = pa.array([b.rule for b in parsed.bad], type=pa.string())
-    data["_field"] = pa.array([None] * n, type=pa.string())
-    data["_value"] = pa.array([None] * n, type=pa.string())
-    data["_reason"] = pa.array([b.reason for b in parsed.bad], type=pa.string())
-    data["_raw_record"] = pa.array([b.raw for b in parsed.bad], type=pa.string())
+    data["_source_row"] = pa.array([row for row, _ in records], type=pa.int64())
+    for name, values in (extra or {}).items():
+        data[name] = pa.array(values, type=pa.string())
     return pa.table(data)
 
 
@@ -124,61 +290,3 @@ def _ensure_table(wh: Warehouse, schema: str, table: str, columns: list[str], ex
     for column in wanted:
         if column not in existing:
             wh.execute(f'alter table {schema}.{table} add column "{column}" varchar')
-
-
-def load_file(wh: Warehouse, lf: LandingFile, loaded_at: datetime) -> LoadResult:
-    """Load one landing file unless these exact bytes were already loaded for its table."""
-    ensure_ledger(wh)
-    sha = sha256_file(lf.path)
-    if already_loaded(wh, sha, lf.site, lf.table):
-        return LoadResult(lf.relative, lf.table, "skipped")
-    load_id = f"{lf.site}/{lf.table}/{sha[:16]}"
-    try:
-        parsed = read_landing_file(lf.path, lf.relative)
-    except StructuralError as exc:
-        _record_failure(wh, lf, load_id, sha, loaded_at, str(exc))
-        return LoadResult(lf.relative, lf.table, "failed", message=str(exc))
-
-    lineage: dict[str, object] = {
-        "_load_id": load_id,
-        "_site": lf.site,
-        "_source_file": lf.relative,
-        "_file_sha256": sha,
-        "_loaded_at": loaded_at,
-    }
-    extra: tuple[str, ...] = LINEAGE_COLUMNS
-    csv_version = None
-    if lf.kind.name == "hmis":
-        csv_version = hmis_csv_version(lf.path.parent, parsed.header, lf.relative)
-        lineage |= {"_export_dir": lf.export_dir, "_csv_version": csv_version}
-        extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
-
-    with wh.transaction():
-        _ensure_table(wh, "raw", lf.table, parsed.header, extra)
-        if parsed.records:
-            wh.insert_arrow(f"raw.{lf.table}", _raw_table(parsed, lineage))
-        if parsed.bad:
-            _ensure_table(wh, "quarantine", lf.table, [], (*extra, *QUARANTINE_COLUMNS))
-            wh.insert_arrow(f"quarantine.{lf.table}", _quarantine_table(parsed, lineage))
-        wh.execute(
-            f"insert into {LEDGER} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?, ?)",
-            [
-                load_id, lf.kind.name, lf.site, lf.table, lf.relative, sha, csv_version,
-                parsed.encoding, parsed.rows_read, len(parsed.records), len(parsed.bad),
-                f"{len(parsed.bad)} rows quarantined" if parsed.bad else "", loaded_at,
-            ],
-        )
-    return LoadResult(
-        lf.relative, lf.table, "loaded", parsed.rows_read, len(parsed.records), len(parsed.bad)
-    )
-
-
-def _record_failure(
-    wh: Warehouse, lf: LandingFile, load_id: str, sha: str, loaded_at: datetime, message: str
-) -> None:
-    with wh.transaction():
-        wh.execute(
-            f"insert into {LEDGER} values (?, ?, ?, ?, ?, ?, null, null, 0, 0, 0, 'failed', ?, ?)",
-            [load_id, lf.kind.name, lf.site, lf.table, lf.relative, sha, message, loaded_at],
-        )
-

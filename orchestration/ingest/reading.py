@@ -8,7 +8,6 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -56,22 +55,40 @@ def snake_case(name: str) -> str:
     return _NON_WORD.sub("_", name).strip("_").lower()
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sniff(data: bytes, file: str) -> None:
+    """Refuse bytes that are plainly not a delimited text file, naming what they look like."""
+    head = data[:4096]
+    if head.startswith(b"PK\x03\x04"):
+        raise StructuralError(file, "not a CSV: this is a zip container (an Excel workbook?)")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise StructuralError(file, "not a CSV: this is a legacy Excel/Office file")
+    if head.startswith(b"%PDF"):
+        raise StructuralError(file, "not a CSV: this is a PDF")
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in head:
+        raise StructuralError(file, "not a CSV: the file contains binary (NUL) bytes", line=1)
+    if head.lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        raise StructuralError(file, "not a CSV: this is an HTML page")
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
-    """Text and the encoding that decoded it: UTF-8 (with or without BOM), else Windows-1252."""
+    """Text and its encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise StructuralError(file, f"UTF-16 text is damaged: {exc.reason}") from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise StructuralError(file, "bytes are neither UTF-8 nor Windows-1252")
+        except UnicodeDecodeError as exc:
+            error = exc
+    line = data[: error.start].count(b"\n") + 1
+    raise StructuralError(file, f"byte 0x{data[error.start]:02x} at offset {error.start} is "
+                          "neither UTF-8 nor Windows-1252 text", line=line)
 
 
 def _blank_to_none(value: str) -> str | None:
@@ -79,13 +96,14 @@ def _blank_to_none(value: str) -> str | None:
 
 
 def parse_csv(text: str, file: str) -> ParsedFile:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         raw_header = next(reader)
     except StopIteration:
         raise StructuralError(file, "file is empty (no header row)") from None
     except csv.Error as exc:
         raise StructuralError(file, f"header is not valid CSV: {exc}", line=1) from None
+    _check_delimiter(raw_header, file)
     header = [snake_case(h) for h in raw_header]
     _check_header(header, raw_header, file)
     parsed = ParsedFile(header=header)
@@ -149,6 +167,15 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
+def _check_delimiter(raw_header: list[str], file: str) -> None:
+    if len(raw_header) == 1:
+        for name, delimiter in (("semicolon", ";"), ("tab", "\t"), ("pipe", "|")):
+            if delimiter in raw_header[0]:
+                raise StructuralError(
+                    file, f"wrong delimiter: the header is separated by {name}s, not commas",
+                    line=1)
+
+
 def _check_header(header: list[str], raw_header: list[str], file: str) -> None:
     for position, (name, raw) in enumerate(zip(header, raw_header, strict=True), start=1):
         if not name:
@@ -160,8 +187,13 @@ def _check_header(header: list[str], raw_header: list[str], file: str) -> None:
         raise StructuralError(file, f"duplicate header columns {duplicates}", line=1)
 
 
-def read_landing_file(path: Path, file: str) -> ParsedFile:
-    text, encoding = decode(path.read_bytes(), file)
-    parsed = parse_jsonl(text, file) if path.suffix.lower() == ".jsonl" else parse_csv(text, file)
+def read_landing_bytes(data: bytes, file: str) -> ParsedFile:
+    """Parse one landing file's bytes; `file` (its landing path) names it in every error."""
+    if not data.strip():
+        raise StructuralError(file, "file is empty (no header row)")
+    sniff(data, file)
+    text, encoding = decode(data, file)
+    jsonl = file.lower().endswith(".jsonl")
+    parsed = parse_jsonl(text, file) if jsonl else parse_csv(text, file)
     parsed.encoding = encoding
     return parsed

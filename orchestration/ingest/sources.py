@@ -1,14 +1,18 @@
-"""The source kinds caseintel ingests and the raw table each landing file feeds.
+"""The source kinds caseintel ingests, and the drops found in the landing folder.
 
-This is the landing contract in code form; docs/contracts.md is the same in prose.
+A *drop* is what a site delivers in one go and what loads in one transaction: an HMIS export
+(a folder or a zip of CSV files, Export.csv first) or a single file of any other kind.
+docs/contracts.md is the same contract in prose.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-# HMIS CSV file name -> raw table. Files of an export not listed here are not ingested yet.
+# HMIS CSV file name -> raw table, in load order (Export.csv first, referenced files early).
 HMIS_FILES: dict[str, str] = {
     "Export.csv": "hmis_export",
     "Organization.csv": "hmis_organization",
@@ -20,6 +24,7 @@ HMIS_FILES: dict[str, str] = {
     "CurrentLivingSituation.csv": "hmis_current_living_situation",
     "IncomeBenefits.csv": "hmis_income_benefits",
 }
+HMIS_ORDER = {name: i for i, name in enumerate(HMIS_FILES)}
 
 
 @dataclass(frozen=True)
@@ -31,18 +36,13 @@ class SourceKind:
     table: str | None  # None: the table depends on the file name (HMIS)
     description: str
 
-    def table_for(self, path: Path) -> str | None:
-        if self.table is not None:
-            return self.table if path.suffix.lower() in self.suffixes else None
-        return HMIS_FILES.get(path.name)
-
     @property
     def tables(self) -> tuple[str, ...]:
         return (self.table,) if self.table else tuple(HMIS_FILES.values())
 
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
-    SourceKind("hmis", (".csv",), None, "HUD HMIS CSV exports, one folder per export"),
+    SourceKind("hmis", (".csv", ".zip"), None, "HUD HMIS CSV exports, one folder or zip each"),
     SourceKind("intake", (".csv",), "intake_submissions", "Intake form submissions"),
     SourceKind("notes", (".jsonl", ".csv"), "case_notes", "Case notes"),
     SourceKind("surveys", (".csv",), "survey_responses", "Follow-up survey responses"),
@@ -53,44 +53,82 @@ SOURCES_BY_NAME = {kind.name: kind for kind in SOURCE_KINDS}
 
 
 @dataclass(frozen=True)
-class LandingFile:
-    """A file found in the landing folder, with what the path tells about it."""
+class DropFile:
+    """One file of a drop: its name, where it is in the landing folder, how to read it."""
 
-    path: Path
+    name: str
     relative: str
+    table: str | None  # None: a file the contract does not know (reported, not loaded)
+    read: Callable[[], bytes] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Drop:
     kind: SourceKind
     site: str
-    table: str
-    export_dir: str | None
+    name: str  # the export folder or zip stem for HMIS, the file name otherwise
+    relative: str
+    files: tuple[DropFile, ...]
+    error: str | None = None  # a drop that cannot even be opened (a damaged zip)
+
+    def file(self, name: str) -> DropFile | None:
+        return next((f for f in self.files if f.name == name), None)
 
 
-def discover(landing_dir: Path, kind: SourceKind) -> list[LandingFile]:
-    """Every file of one kind under the landing folder, in a stable order.
+def _reader(path: Path) -> Callable[[], bytes]:
+    return path.read_bytes
 
-    HMIS Export.csv files come first within each export so the export's CSV version is
-    known before its other files load.
-    """
+
+def _hmis_files(files: list[DropFile]) -> tuple[DropFile, ...]:
+    return tuple(sorted(files, key=lambda f: (HMIS_ORDER.get(f.name, len(HMIS_ORDER)), f.name)))
+
+
+def _zip_drop(kind: SourceKind, site: str, path: Path, landing: Path) -> Drop:
+    relative = path.relative_to(landing).as_posix()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            damaged = archive.testzip()
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        return Drop(kind, site, path.stem, relative, (), error=f"{relative}: damaged zip: {exc}")
+    if damaged is not None:
+        return Drop(kind, site, path.stem, relative, (),
+                    error=f"{relative}: damaged zip: member {damaged} fails its CRC check")
+
+    def member(name: str) -> Callable[[], bytes]:
+        def read() -> bytes:
+            with zipfile.ZipFile(path) as archive:
+                return archive.read(name)
+        return read
+
+    files = [DropFile(Path(n).name, f"{relative}!{n}", HMIS_FILES.get(Path(n).name), member(n))
+             for n in names]
+    return Drop(kind, site, path.stem, relative, _hmis_files(files))
+
+
+def discover(landing_dir: Path, kind: SourceKind) -> list[Drop]:
+    """Every drop of one kind under the landing folder, in a stable order."""
     root = landing_dir / kind.name
     if not root.is_dir():
         return []
-    found: list[LandingFile] = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        table = kind.table_for(path)
-        parts = path.relative_to(root).parts
-        if table is None or len(parts) < 2:
+    drops: list[Drop] = []
+    for site_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        site = site_dir.name
+        if kind.name == "hmis":
+            for entry in sorted(site_dir.iterdir()):
+                if entry.is_dir():
+                    files = [DropFile(p.name, p.relative_to(landing_dir).as_posix(),
+                                      HMIS_FILES.get(p.name), _reader(p))
+                             for p in entry.iterdir() if p.is_file()]
+                    drops.append(Drop(kind, site, entry.name,
+                                      entry.relative_to(landing_dir).as_posix(),
+                                      _hmis_files(files)))
+                elif entry.suffix.lower() == ".zip":
+                    drops.append(_zip_drop(kind, site, entry, landing_dir))
             continue
-        export_dir = parts[1] if kind.name == "hmis" and len(parts) >= 3 else None
-        if kind.name == "hmis" and export_dir is None:
-            continue
-        found.append(
-            LandingFile(
-                path=path,
-                relative=path.relative_to(landing_dir).as_posix(),
-                kind=kind,
-                site=parts[0],
-                table=table,
-                export_dir=export_dir,
-            )
-        )
-    found.sort(key=lambda f: (f.site, f.export_dir or "", f.path.name != "Export.csv", f.relative))
-    return found
+        for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+            if path.suffix.lower() in kind.suffixes:
+                relative = path.relative_to(landing_dir).as_posix()
+                drops.append(Drop(kind, site, path.name, relative,
+                                  (DropFile(path.name, relative, kind.table, _reader(path)),)))
+    return drops

@@ -1,29 +1,35 @@
-"""Loading files into raw: lineage, idempotence, accounting, all-or-nothing."""
+"""Loading drops into raw: lineage, idempotence, accounting, HMIS export semantics."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
 
-from orchestration.ingest.loader import load_file
+from orchestration.ingest.loader import load_drop
 from orchestration.ingest.sources import SOURCES_BY_NAME, discover
+from tests.ingest.exports import export_rows, write_export
 
 NOW = datetime(2026, 11, 1, 6, 0)
 
 
-def _drop(landing: Path, relative: str, text: str) -> None:
+def drop_file(landing: Path, relative: str, text: str) -> None:
     path = landing / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
 
 
-def _load_all(warehouse, landing: Path, kind: str):
-    return [load_file(warehouse, lf, NOW) for lf in discover(landing, SOURCES_BY_NAME[kind])]
+def load_all(warehouse, landing: Path, kind: str):
+    drops = discover(landing, SOURCES_BY_NAME[kind])
+    return [result for drop in drops for result in load_drop(warehouse, drop, NOW)]
+
+
+SCREENS = "screen_id,personal_id,instrument,screen_date,total_score\n"
 
 
 def test_every_row_carries_lineage(warehouse, tmp_path: Path) -> None:
-    _drop(tmp_path, "screens/north/s.csv", "screen_id,personal_id,total_score\n1,10,12\n2,11,3\n")
-    [result] = _load_all(warehouse, tmp_path, "screens")
+    drop_file(tmp_path, "screens/north/s.csv", SCREENS + "1,10,PHQ-9,2026-01-02,12\n"
+              "2,11,GAD-7,2026-01-03,3\n")
+    [result] = load_all(warehouse, tmp_path, "screens")
     assert (result.status, result.rows_loaded) == ("loaded", 2)
     rows = warehouse.rows(
         "select screen_id, _site, _source_file, _source_row, length(_file_sha256)"
@@ -33,46 +39,84 @@ def test_every_row_carries_lineage(warehouse, tmp_path: Path) -> None:
 
 
 def test_same_file_twice_is_a_no_op(warehouse, tmp_path: Path) -> None:
-    _drop(tmp_path, "screens/north/s.csv", "screen_id,total_score\n1,12\n")
-    _load_all(warehouse, tmp_path, "screens")
-    [again] = _load_all(warehouse, tmp_path, "screens")
+    drop_file(tmp_path, "screens/north/s.csv", SCREENS + "1,10,PHQ-9,2026-01-02,12\n")
+    load_all(warehouse, tmp_path, "screens")
+    [again] = load_all(warehouse, tmp_path, "screens")
     assert again.status == "skipped"
     assert warehouse.scalar("select count(*) from raw.screens") == 1
 
 
-def test_read_equals_loaded_plus_quarantined(warehouse, tmp_path: Path) -> None:
-    _drop(tmp_path, "plans/south/m.csv", "milestone_id,status\n1,met\n2,met,oops\n3,stalled\n")
-    [result] = _load_all(warehouse, tmp_path, "plans")
-    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
-    assert warehouse.rows("select _source_row, _rule from quarantine.plan_milestones") == [
-        (2, "field_count")]
-    ledger = warehouse.rows(
-        "select rows_read, rows_loaded, rows_quarantined, status from raw.ingest_ledger")
-    assert ledger == [(3, 2, 1, "loaded")]
+def test_rejected_rows_go_to_quarantine_with_rule_field_and_value(warehouse, tmp_path) -> None:
+    drop_file(tmp_path, "screens/north/s.csv", SCREENS
+              + "1,10,PHQ-9,2026-01-02,12\n"
+              + "2,10,PHQ-10,2026-01-02,4\n"      # unknown instrument: reject
+              + "3,10,GAD-7,2026-02-31,4\n"       # no such date: reject
+              + "1,11,GAD-7,2026-01-05,2\n"       # repeats screen 1: reject
+              + "5,12,PHQ-9,2026-01-02,12,x\n")  # one field too many: reject
+    [result] = load_all(warehouse, tmp_path, "screens")
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (5, 1, 4)
+    quarantined = warehouse.rows("select _source_row, _rule, _field, _value from"
+                                 " quarantine.screens order by _source_row")
+    assert quarantined == [(2, "in_set:instrument", "instrument", "PHQ-10"),
+                           (3, "date:screen_date", "screen_date", "2026-02-31"),
+                           (4, "unique:screen_id", "screen_id", "1"),
+                           (5, "field_count", None, None)]
+    ledger = warehouse.rows("select rows_read, rows_loaded, rows_quarantined, by_rule"
+                            " from raw.ingest_ledger")
+    assert ledger[0][:3] == (5, 1, 4)
+    assert '"in_set:instrument": 1' in ledger[0][3]
 
 
-def test_unreadable_file_loads_nothing_and_is_recorded(warehouse, tmp_path: Path) -> None:
-    _drop(tmp_path, "surveys/east/s.csv", "response_id,response_id\n1,2\n")
-    [result] = _load_all(warehouse, tmp_path, "surveys")
-    assert result.status == "failed"
-    assert "surveys/east/s.csv" in result.message
-    assert not warehouse.table_exists("raw", "survey_responses")
-    assert warehouse.rows("select status from raw.ingest_ledger") == [("failed",)]
+def test_flagged_rows_load_and_the_flag_is_kept(warehouse, tmp_path: Path) -> None:
+    rows = export_rows()
+    rows["Enrollment.csv"][1]["RelationshipToHoH"] = "7"
+    write_export(tmp_path / "hmis" / "north" / "E1", rows=rows)
+    results = load_all(warehouse, tmp_path, "hmis")
+    assert {r.status for r in results} == {"loaded"}
+    assert warehouse.scalar("select count(*) from raw.hmis_enrollment") == 2
+    flags = warehouse.rows("select source_table, rule, value, _source_row from quarantine.flags")
+    assert flags == [("hmis_enrollment", "in_set:relationship_to_ho_h", "7", 2)]
 
 
-def test_newer_layout_adds_columns_without_losing_old_rows(warehouse, tmp_path: Path) -> None:
-    _drop(tmp_path, "hmis/north/e1/Client.csv", "PersonalID,Woman\n1,1\n")
-    _drop(tmp_path, "hmis/east/e2/Client.csv", "PersonalID,Sex\n9,0\n")
-    results = _load_all(warehouse, tmp_path, "hmis")
-    assert [r.status for r in results] == ["loaded", "loaded"]
-    rows = warehouse.rows(
-        "select personal_id, woman, sex, _csv_version from raw.hmis_client order by personal_id")
-    assert rows == [("1", "1", None, "FY2024"), ("9", None, "0", "FY2026")]
+def test_exit_before_entry_and_dangling_references_are_rejected(warehouse, tmp_path) -> None:
+    rows = export_rows()
+    rows["Exit.csv"][0]["ExitDate"] = "2025-12-31"            # entry was 2026-01-05
+    rows["Services.csv"][0]["EnrollmentID"] = "N9"            # no such enrollment
+    write_export(tmp_path / "hmis" / "north" / "E1", rows=rows)
+    load_all(warehouse, tmp_path, "hmis")
+    assert warehouse.rows("select _rule, _reason from quarantine.hmis_exit") == [
+        ("date_order:exit_date", "exit_date is before the enrollment's entry_date")]
+    assert warehouse.rows("select _rule from quarantine.hmis_services") == [
+        ("references:enrollment_id",)]
+    assert warehouse.scalar("select count(*) from raw.hmis_exit") == 0
 
 
-def test_export_csv_is_loaded_first_and_names_the_version(warehouse, tmp_path: Path) -> None:
-    _drop(tmp_path, "hmis/north/e1/Client.csv", "PersonalID\n1\n")
-    _drop(tmp_path, "hmis/north/e1/Export.csv", "ExportID,CSVVersion\ne1,2024 v1.0\n")
-    results = _load_all(warehouse, tmp_path, "hmis")
-    assert [r.table for r in results] == ["hmis_export", "hmis_client"]
-    assert warehouse.scalar("select _csv_version from raw.hmis_client") == "FY2024"
+def test_fy2024_and_fy2026_exports_both_load_and_say_which(warehouse, tmp_path) -> None:
+    write_export(tmp_path / "hmis" / "north" / "N1", year=2024)
+    write_export(tmp_path / "hmis" / "east" / "E1", year=2026, as_zip=True)
+    results = load_all(warehouse, tmp_path, "hmis")
+    assert {r.status for r in results} == {"loaded"}
+    assert warehouse.rows("select distinct _site, _csv_version, woman is null, sex is null"
+                          " from raw.hmis_client order by 1") == [
+        ("east", "FY2026", True, True), ("north", "FY2024", True, True)]
+    assert warehouse.scalar("select count(*) from raw.hmis_client"
+                            " where _source_file like 'hmis/east/E1.zip!%'") == 2
+
+
+def test_same_export_dropped_twice_under_another_name_changes_nothing(warehouse, tmp_path) -> None:
+    write_export(tmp_path / "hmis" / "north" / "E1")
+    load_all(warehouse, tmp_path, "hmis")
+    before = warehouse.scalar("select count(*) from raw.hmis_enrollment")
+    write_export(tmp_path / "hmis" / "north" / "E1_copy")
+    again = [r for r in load_all(warehouse, tmp_path, "hmis") if "E1_copy" in r.file]
+    assert {r.status for r in again} == {"skipped"}
+    assert warehouse.scalar("select count(*) from raw.hmis_enrollment") == before
+
+
+def test_files_outside_the_contract_are_reported_not_silently_ignored(warehouse, tmp_path) -> None:
+    folder = write_export(tmp_path / "hmis" / "north" / "E1")
+    (folder / "Funder.csv").write_text("FunderID,ProjectID\nF1,P1\n")
+    results = load_all(warehouse, tmp_path, "hmis")
+    assert [r.status for r in results if r.file.endswith("Funder.csv")] == ["not_ingested"]
+    assert warehouse.scalar("select status from raw.ingest_ledger"
+                            " where source_file like '%Funder.csv'") == "not_ingested"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from orchestration.ingest.reading import StructuralError, read_landing_file, snake_case
+from orchestration.ingest.reading import StructuralError, read_landing_bytes, snake_case
 
 
 @pytest.mark.parametrize(("hud", "snake"), [
@@ -24,42 +22,47 @@ def test_hud_column_names_become_snake_case(hud: str, snake: str) -> None:
     assert snake_case(hud) == snake
 
 
-def test_windows_1252_file_is_decoded_not_mangled(tmp_path: Path) -> None:
-    path = tmp_path / "intake.csv"
-    path.write_bytes("submission_id,first_name\n1,José\n2,Zoë\n".encode("cp1252"))
-    parsed = read_landing_file(path, "intake/north/intake.csv")
+def test_windows_1252_file_is_decoded_not_mangled() -> None:
+    parsed = read_landing_bytes(
+        "submission_id,first_name\n1,José\n2,Zoë\n".encode("cp1252"),
+        "intake/north/intake.csv",
+    )
     assert parsed.encoding == "cp1252"
     assert [values[1] for _, values in parsed.records] == ["José", "Zoë"]
 
 
-def test_utf8_bom_is_not_part_of_the_first_column(tmp_path: Path) -> None:
-    path = tmp_path / "Client.csv"
-    path.write_bytes("\ufeffPersonalID,FirstName\n7,Ana\n".encode())
-    parsed = read_landing_file(path, "hmis/north/e1/Client.csv")
+def test_utf8_bom_is_not_part_of_the_first_column() -> None:
+    parsed = read_landing_bytes(
+        "\ufeffPersonalID,FirstName\n7,Ana\n".encode(),
+        "hmis/north/e1/Client.csv",
+    )
     assert parsed.header == ["personal_id", "first_name"]
 
 
-def test_ragged_row_is_kept_for_quarantine_with_its_row_number(tmp_path: Path) -> None:
-    path = tmp_path / "screens.csv"
-    path.write_text("screen_id,total_score\n1,5\n2,6,extra\n3,\n")
-    parsed = read_landing_file(path, "screens/north/screens.csv")
+def test_ragged_row_is_kept_for_quarantine_with_its_row_number() -> None:
+    parsed = read_landing_bytes(
+        b"screen_id,total_score\n1,5\n2,6,extra\n3,\n",
+        "screens/north/screens.csv",
+    )
     assert [row for row, _ in parsed.records] == [1, 3]
     assert parsed.records[1][1] == ["3", None]
     assert [(b.row, b.rule) for b in parsed.bad] == [(2, "field_count")]
     assert parsed.rows_read == 3
 
 
-def test_quoted_multiline_note_is_one_row(tmp_path: Path) -> None:
-    path = tmp_path / "notes.csv"
-    path.write_text('note_id,text\n1,"line one\nline two"\n2,short\n')
-    parsed = read_landing_file(path, "notes/south/notes.csv")
+def test_quoted_multiline_note_is_one_row() -> None:
+    parsed = read_landing_bytes(
+        b'note_id,text\n1,"line one\nline two"\n2,short\n',
+        "notes/south/notes.csv",
+    )
     assert [values for _, values in parsed.records] == [["1", "line one\nline two"], ["2", "short"]]
 
 
-def test_jsonl_bad_line_is_quarantined_not_dropped(tmp_path: Path) -> None:
-    path = tmp_path / "notes.jsonl"
-    path.write_text('{"note_id": "1", "text": "ok"}\nnot json\n{"note_id": "2", "text": "x"}\n')
-    parsed = read_landing_file(path, "notes/north/notes.jsonl")
+def test_jsonl_bad_line_is_quarantined_not_dropped() -> None:
+    parsed = read_landing_bytes(
+        b'{"note_id": "1", "text": "ok"}\nnot json\n{"note_id": "2", "text": "x"}\n',
+        "notes/north/notes.jsonl",
+    )
     assert len(parsed.records) == 2
     assert [(b.row, b.rule) for b in parsed.bad] == [(2, "invalid_json")]
 
@@ -69,9 +72,7 @@ def test_jsonl_bad_line_is_quarantined_not_dropped(tmp_path: Path) -> None:
     (b"a,a\n1,2\n", "duplicate header columns"),
     (b"a,,c\n1,2,3\n", "header column 2 has no name"),
 ])
-def test_structural_errors_name_the_file(tmp_path: Path, content: bytes, message: str) -> None:
-    path = tmp_path / "bad.csv"
-    path.write_bytes(content)
+def test_structural_errors_name_the_file(content: bytes, message: str) -> None:
     with pytest.raises(StructuralError, match=message) as info:
-        read_landing_file(path, "intake/north/bad.csv")
+        read_landing_bytes(content, "intake/north/bad.csv")
     assert "intake/north/bad.csv" in str(info.value)

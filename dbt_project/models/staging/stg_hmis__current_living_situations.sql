@@ -7,7 +7,7 @@ versioned as (
     select
         source.*,
         row_number() over (
-            partition by _site, trim(current_living_situation_id)
+            partition by _site, trim(current_living_sit_id)
             order by {{ hmis_version_order() }}
         ) as version_rank
     from source
@@ -15,11 +15,11 @@ versioned as (
 
 renamed as (
     select
-        {{ site_key('_site', 'current_living_situation_id') }} as current_living_situation_key,
+        {{ site_key('_site', 'current_living_sit_id') }} as current_living_situation_key,
         {{ site_key('_site', 'enrollment_id') }} as enrollment_key,
         {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
         _site as site,
-        {{ clean_text('current_living_situation_id') }} as current_living_situation_id,
+        {{ clean_text('current_living_sit_id') }} as current_living_situation_id,
         {{ clean_text('enrollment_id') }} as enrollment_id,
         {{ clean_text('personal_id') }} as personal_id,
         {{ to_date('information_date') }} as information_date,
@@ -32,7 +32,7 @@ renamed as (
     from versioned
     where version_rank = 1
         and {{ clean_text('date_deleted') }} is null
-        and {{ clean_text('current_living_situation_id') }} is not null
+        and {{ clean_text('current_living_sit_id') }} is not null
 )
 
 select * from renamed

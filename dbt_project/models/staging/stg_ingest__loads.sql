@@ -5,6 +5,7 @@ with source as (
 renamed as (
     select
         {{ clean_text('load_id') }} as load_id,
+        {{ clean_text('drop_id') }} as drop_id,
         {{ clean_code('source') }} as source,
         {{ clean_text('site') }} as site,
         {{ clean_text('source_table') }} as source_table,
@@ -15,6 +16,7 @@ renamed as (
         {{ to_bigint('rows_read') }} as rows_read,
         {{ to_bigint('rows_loaded') }} as rows_loaded,
         {{ to_bigint('rows_quarantined') }} as rows_quarantined,
+        {{ to_bigint('rows_flagged') }} as rows_flagged,
         {{ clean_code('status') }} as status,
         {{ clean_text('message') }} as message,
         {{ to_timestamp('loaded_at') }} as loaded_at

@@ -1,0 +1,203 @@
+"""Run a table's contract as a Great Expectations suite and sort its rows by the outcome.
+
+Each rule becomes one GX expectation (tagged with the rule's position in `meta`), run on a
+pandas frame of the file's rows with `_source_row` as the index column, so every failure
+names its row. Date, number and cross-file rules run on derived helper columns (parsed dates,
+numbers, the enrollment's entry date) that exist only for validation and are never loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from orchestration.ingest.contracts import CONTRACTS, DATE, REJECT, Contract, Rule
+
+MISSING = float("-inf")  # stands for "present but not a number" in numeric helper columns
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    rule: str
+    field: str
+    value: str | None
+    reason: str
+
+
+@dataclass
+class Verdict:
+    """A file's outcome: table-level errors stop the drop; row issues reject or flag rows."""
+
+    table_errors: list[str] = field(default_factory=list)
+    rejected: dict[int, list[Issue]] = field(default_factory=lambda: defaultdict(list))
+    flags: list[Issue] = field(default_factory=list)
+    results: dict[str, int] = field(default_factory=dict)  # rule name -> failing rows
+
+
+@dataclass(frozen=True)
+class References:
+    """What other files of the same drop say: key sets, entry dates, the export date."""
+
+    keys: dict[str, set[str]]  # "<File.csv>.<field>" -> values
+    entry_dates: dict[str, str]  # enrollment_id -> entry_date
+    as_of: date  # nothing may happen after this date (the export date, or the load date)
+
+
+@cache
+def _context() -> Any:
+    """One ephemeral GX context per process (no files written, no progress bars)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _helper(kind: str, name: str) -> str:
+    return f"_{kind}__{name}"
+
+
+def _parsed_dates(series: pd.Series, fmt: str) -> pd.Series:
+    return pd.to_datetime(series, format=fmt, errors="coerce")
+
+
+def _numbers(series: pd.Series) -> pd.Series:
+    numeric = pd.to_numeric(series, errors="coerce")
+    return numeric.where(series.isna() | numeric.notna(), MISSING)
+
+
+def _frame(contract: Contract, header: list[str], records: list[tuple[int, list]],
+           refs: References) -> pd.DataFrame:
+    frame = pd.DataFrame([values for _, values in records], columns=header, dtype=object)
+    frame["_source_row"] = [row for row, _ in records]
+    for rule in contract.rules:
+        if rule.field not in frame.columns:
+            continue
+        if rule.kind in {"not_future", "date_after", "date_order"}:
+            frame[_helper("date", rule.field)] = _parsed_dates(frame[rule.field], rule.fmt)
+        if rule.kind in {"number", "equals"}:
+            frame[_helper("num", rule.field)] = _numbers(frame[rule.field])
+    if "enrollment_id" in frame.columns and contract.table == "hmis_exit":
+        entry = frame["enrollment_id"].map(refs.entry_dates)
+        frame[_helper("date", "_entry_date")] = _parsed_dates(entry, DATE)
+    if contract.table == "screens":
+        items = [c for c in (f"item_{i}" for i in range(1, 10)) if c in frame.columns]
+        frame[_helper("num", "_item_sum")] = (
+            frame[items].apply(pd.to_numeric, errors="coerce").sum(axis=1, min_count=1))
+    return frame
+
+
+def _expectation(rule: Rule, position: int, refs: References) -> Any:
+    import great_expectations.expectations as gxe
+
+    meta = {"rule": position}
+    column = rule.field
+    if rule.kind == "not_blank":
+        return gxe.ExpectColumnValuesToNotBeNull(column=column, meta=meta)
+    if rule.kind == "unique":
+        return gxe.ExpectColumnValuesToBeUnique(column=column, meta=meta)
+    if rule.kind == "in_set":
+        return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(rule.values),
+                                               meta=meta)
+    if rule.kind == "references":
+        return gxe.ExpectColumnValuesToBeInSet(column=column, meta=meta,
+                                               value_set=sorted(refs.keys.get(rule.other, ())))
+    if rule.kind == "date":
+        return gxe.ExpectColumnValuesToMatchStrftimeFormat(column=column, meta=meta,
+                                                           strftime_format=rule.fmt)
+    if rule.kind == "not_future":
+        limit = datetime.combine(refs.as_of, datetime.max.time())
+        return gxe.ExpectColumnValuesToBeBetween(column=_helper("date", column), meta=meta,
+                                                 max_value=limit)
+    if rule.kind == "date_after":
+        return gxe.ExpectColumnValuesToBeBetween(column=_helper("date", column), meta=meta,
+                                                 min_value=datetime.fromisoformat(rule.other))
+    if rule.kind == "date_order":
+        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A=_helper("date", column), column_B=_helper("date", rule.other),
+            or_equal=True, ignore_row_if="either_value_is_missing", meta=meta)
+    if rule.kind == "number":
+        return gxe.ExpectColumnValuesToBeBetween(column=_helper("num", column), meta=meta,
+                                                 min_value=rule.low, max_value=rule.high)
+    if rule.kind == "equals":
+        return gxe.ExpectColumnPairValuesToBeEqual(
+            column_A=_helper("num", column), column_B=_helper("num", rule.other),
+            ignore_row_if="either_value_is_missing", meta=meta)
+    if rule.kind == "regex":
+        return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=rule.values[0], meta=meta)
+    raise ValueError(f"unknown rule kind {rule.kind!r}")
+
+
+def _runnable(rule: Rule, frame: pd.DataFrame) -> bool:
+    """A rule on an optional column the file does not have is not applicable."""
+    needed = {rule.field}
+    if rule.kind == "date_order":
+        needed = {_helper("date", rule.field), _helper("date", rule.other)}
+    if rule.kind == "equals":
+        needed = {_helper("num", rule.field), _helper("num", rule.other)}
+    return needed <= set(frame.columns)
+
+
+def validate(table: str, header: list[str], records: list[tuple[int, list]],
+             refs: References, suite_name: str) -> Verdict:
+    """Check a file against its table's contract with GX; never raises for bad data."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    contract = CONTRACTS[table]
+    verdict = Verdict()
+    context = _context()
+    frame = _frame(contract, header, records, refs)
+    expectations = [gxe.ExpectColumnToExist(column=c, meta={"rule": -1, "column": c})
+                    for c in contract.required_columns]
+    expectations += [_expectation(rule, i, refs) for i, rule in enumerate(contract.rules)
+                     if _runnable(rule, frame)]
+    suite = gx.ExpectationSuite(name=suite_name, expectations=expectations)
+    source = context.data_sources.add_or_update_pandas(f"ds_{suite_name}")
+    asset = source.add_dataframe_asset(f"asset_{suite_name}")
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
+        batch_parameters={"dataframe": frame})
+    result = batch.validate(suite, result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": ["_source_row"]})
+    context.data_sources.delete(f"ds_{suite_name}")
+
+    position = {row: i for i, row in enumerate(frame["_source_row"])}
+    for outcome in result.results:
+        meta = outcome.expectation_config.meta or {}
+        if outcome.success:
+            continue
+        if meta.get("rule") == -1:
+            verdict.table_errors.append(f"missing required column '{meta['column']}'")
+            continue
+        rule = contract.rules[meta["rule"]]
+        failing = outcome.result.get("unexpected_index_list") or []
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            message = outcome.exception_info.get("exception_message")
+            verdict.table_errors.append(f"rule {rule.name} could not run: {message}")
+            continue
+        rows = sorted(int(item["_source_row"]) for item in failing)
+        values = {row: frame[rule.field].iat[position[row]] for row in rows}
+        if rule.kind == "unique":  # the first row with a key is the record; later ones repeat it
+            first: dict[Any, int] = {}
+            for row in rows:
+                first.setdefault(values[row], row)
+            rows = [row for row in rows if first[values[row]] != row]
+        verdict.results[rule.name] = len(rows)
+        for row in rows:
+            value = values[row]
+            issue = Issue(row, rule.name, rule.field,
+                          None if value is None or value != value else str(value), rule.reason)
+            if rule.severity == REJECT:
+                verdict.rejected[row].append(issue)
+            else:
+                verdict.flags.append(issue)
+    return verdict
