@@ -105,7 +105,7 @@ def parse_csv(text: str, file: str) -> ParsedFile:
         raise StructuralError(file, f"header is not valid CSV: {exc}", line=1) from None
     _check_delimiter(raw_header, file)
     header = [snake_case(h) for h in raw_header]
-    _check_header(header, raw_header, file)
+    _check_header(header, file)
     parsed = ParsedFile(header=header)
     row = 0
     try:
@@ -176,15 +176,15 @@ def _check_delimiter(raw_header: list[str], file: str) -> None:
                     line=1)
 
 
-def _check_header(header: list[str], raw_header: list[str], file: str) -> None:
-    for position, (name, raw) in enumerate(zip(header, raw_header, strict=True), start=1):
+def _check_header(header: list[str], file: str) -> None:
+    for position, name in enumerate(header, start=1):
         if not name:
             raise StructuralError(file, f"header column {position} has no name", line=1)
-        if name.startswith("_"):
-            raise StructuralError(file, "column names may not start with '_'", 1, raw)
     duplicates = sorted({h for h in header if header.count(h) > 1})
     if duplicates:
-        raise StructuralError(file, f"duplicate header columns {duplicates}", line=1)
+        raise StructuralError(file, f"duplicate header columns {duplicates} (names are compared "
+                              "in snake_case: 'Submission ID' and 'submission_id' are the same)",
+                              line=1)
 
 
 def read_landing_bytes(data: bytes, file: str) -> ParsedFile:

@@ -21,9 +21,22 @@ dbt_project = DbtProject(
 )
 
 
+def _manifest_is_stale() -> bool:
+    """True when any model, macro, test or config file changed after the last `dbt parse`."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    parsed_at = manifest.stat().st_mtime
+    root = dbt_project.project_dir
+    sources = [root / "dbt_project.yml", root / "profiles.yml"]
+    for folder in ("models", "macros", "tests"):
+        sources += [p for p in (root / folder).rglob("*") if p.is_file()]
+    return any(p.exists() and p.stat().st_mtime > parsed_at for p in sources)
+
+
 def prepare_manifest(force: bool = False) -> None:
     """Parse the dbt project so the asset graph can be built (`dbt parse`; no network)."""
-    if force or not dbt_project.manifest_path.exists():
+    if force or _manifest_is_stale():
         dbt_project.preparer.prepare(dbt_project)
 
 

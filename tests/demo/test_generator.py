@@ -9,7 +9,7 @@ from pathlib import Path
 
 from orchestration.demo.__main__ import main
 from orchestration.demo.generator import generate_agency
-from orchestration.demo.layouts import AUDIT, GENDER_2024
+from orchestration.layouts import AUDIT, GENDER_2024
 
 from .conftest import AS_OF, PEOPLE
 from .landing import read_rows, truth
@@ -89,7 +89,7 @@ def test_hmis_headers_follow_each_sites_fiscal_year(agency):
         ]
         assert "DataCollectionStage" in income
         assert _header(export_dir / "CurrentLivingSituation.csv")[:5] == [
-            "CurrentLivingSituationID",
+            "CurrentLivingSitID",
             "EnrollmentID",
             "PersonalID",
             "InformationDate",

@@ -57,8 +57,12 @@ def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
     assert result.success
     checks = result.get_asset_check_evaluations()
     assert checks, "dbt tests and ingest accounting should run as asset checks"
-    failed = [(c.asset_key.to_user_string(), c.check_name) for c in checks if not c.passed]
+    failed = [(c.asset_key.to_user_string(), c.check_name) for c in checks
+              if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR]
     assert failed == []
+    warned = {c.asset_key.to_user_string() for c in checks if not c.passed}
+    # The generator plants bad HUD codes in projects and enrollments: the contract warns there.
+    assert warned == {"raw/hmis_project", "raw/hmis_enrollment"}
     materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()
                     for m in [m.event_specific_data.materialization]}
     for key in ("raw/hmis_client", "identity/crosswalk", "scoring/note_findings",
