@@ -43,6 +43,14 @@ class Settings:
     llm_max_tokens: int | None = None
     llm_usd_per_1m_input: float | None = None
     llm_usd_per_1m_output: float | None = None
+    identity_link_threshold: float = 0.99
+    identity_review_threshold: float = 0.2
+    identity_retrain: bool = False
+    identity_seed: int = 42
+    identity_min_training_records: int = 500
+    identity_max_block_size: int = 50
+    identity_u_max_pairs: float = 1e7
+    identity_em_max_pairs: float = 2e6
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -74,6 +82,18 @@ class Settings:
             if (v := os.environ.get("CASEINTEL_LLM_USD_PER_1M_INPUT")) else None,
             llm_usd_per_1m_output=float(v)
             if (v := os.environ.get("CASEINTEL_LLM_USD_PER_1M_OUTPUT")) else None,
+            identity_link_threshold=float(
+                os.environ.get("CASEINTEL_IDENTITY_LINK_THRESHOLD", "0.99")),
+            identity_review_threshold=float(
+                os.environ.get("CASEINTEL_IDENTITY_REVIEW_THRESHOLD", "0.2")),
+            identity_retrain=os.environ.get("CASEINTEL_IDENTITY_RETRAIN", "").lower()
+            in {"1", "true", "yes"},
+            identity_seed=int(os.environ.get("CASEINTEL_IDENTITY_SEED", "42")),
+            identity_min_training_records=int(
+                os.environ.get("CASEINTEL_IDENTITY_MIN_TRAINING_RECORDS", "500")),
+            identity_max_block_size=int(os.environ.get("CASEINTEL_IDENTITY_MAX_BLOCK_SIZE", "50")),
+            identity_u_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_U_MAX_PAIRS", "1e7")),
+            identity_em_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_EM_MAX_PAIRS", "2e6")),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

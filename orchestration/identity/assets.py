@@ -5,11 +5,54 @@ from datetime import datetime
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from orchestration.identity.records import read_person_records
-from orchestration.identity.registry import assign_person_ids
+from orchestration.identity.overrides import OVERRIDES_FILE
+from orchestration.identity.resolve import IdentityOptions, IdentitySummary, resolve_identities
 from orchestration.resources import CaseintelResource
+from orchestration.settings import Settings
 
-IDENTITY_TABLES = ("crosswalk", "persons", "merge_log", "person_records")
+IDENTITY_TABLES = ("crosswalk", "persons", "merge_log", "person_records", "review_queue",
+                   "link_edges", "split_log", "model_versions")
+
+
+class IdentityConfig(dg.Config):
+    """Per-run switch: retrain the linkage model even though a trained one exists."""
+
+    retrain: bool = False
+
+
+def identity_options(settings: Settings, retrain: bool = False) -> IdentityOptions:
+    return IdentityOptions(
+        overrides_path=settings.rubrics_dir / OVERRIDES_FILE,
+        temp_dir=settings.var_dir / "identity_tmp",
+        link_threshold=settings.identity_link_threshold,
+        review_threshold=settings.identity_review_threshold,
+        retrain=retrain or settings.identity_retrain,
+        seed=settings.identity_seed,
+        min_training_records=settings.identity_min_training_records,
+        max_block_size=settings.identity_max_block_size,
+        u_max_pairs=settings.identity_u_max_pairs,
+        em_max_pairs=settings.identity_em_max_pairs,
+    )
+
+
+def _metadata(summary: IdentitySummary) -> dict[str, object]:
+    return {
+        "person_records": summary.records,
+        "new_records": summary.new_records,
+        "person_ids_issued": summary.persons_issued,
+        "merges": summary.merges,
+        "splits": summary.splits,
+        "active_persons": summary.active_persons,
+        "pairs_scored": summary.pairs_scored,
+        "links_accepted": summary.links_accepted,
+        "links_refused_by_overrides": summary.links_refused,
+        "review_queue": summary.review_queue,
+        "model_version": summary.model_version,
+        "model_kind": summary.model_kind,
+        "model_trained_because": summary.trained or "not trained this run",
+        "override_records_not_seen_yet": summary.override_records_unknown,
+        "seconds": {k: round(v, 2) for k, v in summary.timer.seconds.items()},
+    }
 
 
 @dg.multi_asset(
@@ -19,28 +62,25 @@ IDENTITY_TABLES = ("crosswalk", "persons", "merge_log", "person_records")
             ["identity", t],
             group_name="identity",
             deps=[["raw", "hmis_client"], ["raw", "intake_submissions"],
-                  ["raw", "survey_responses"]],
+                  ["raw", "survey_responses"], ["raw", "screens"]],
             description=f"identity.{t}: one persistent person_id per person across sources.",
         )
         for t in IDENTITY_TABLES
     ],
 )
-def client_identity(context: AssetExecutionContext, caseintel: CaseintelResource):
-    """Link person records with the deterministic rules and issue or keep person_ids."""
+def client_identity(context: AssetExecutionContext, config: IdentityConfig,
+                    caseintel: CaseintelResource):
+    """Link person records (source ids, then Splink) and issue or keep person_ids."""
+    settings = caseintel.settings()
     with caseintel.warehouse() as wh:
         now = datetime.now().replace(microsecond=0)
-        summary = assign_person_ids(wh, read_person_records(wh), now)
+        summary = resolve_identities(wh, identity_options(settings, config.retrain), now)
     context.log.info(
         f"{summary.records} person records ({summary.new_records} new) ->"
         f" {summary.active_persons} people; {summary.persons_issued} IDs issued,"
-        f" {summary.merges} merges"
-    )
-    metadata = {
-        "person_records": summary.records,
-        "new_records": summary.new_records,
-        "person_ids_issued": summary.persons_issued,
-        "merges": summary.merges,
-        "active_persons": summary.active_persons,
-    }
+        f" {summary.merges} merges, {summary.review_queue} pairs for review;"
+        f" model {summary.model_kind} {summary.model_version}"
+        + (f" (trained: {summary.trained})" if summary.trained else ""))
+    metadata = _metadata(summary)
     for table in IDENTITY_TABLES:
         yield dg.MaterializeResult(asset_key=["identity", table], metadata=metadata)

@@ -1,86 +1,39 @@
-"""Deterministic linkage: strict rules that say two person records are one person.
+"""Deterministic links: source systems' own identifiers say two records are one person.
 
-Rules, strongest first (the first that links a pair is the one logged):
-- `intake_client_id`: intake submissions with the same intake system id at one site;
-- `intake_hmis_id`: an intake submission that names the HMIS PersonalID at its site;
-- `name_dob`: same normalised first and last name and the same trusted date of birth;
-- `name_contact`: same normalised first and last name and the same email or phone.
-Placeholder names ("Anonymous", "Unknown", ...) never link by name.
+They run before any scoring and are never second-guessed by it (only a reviewed force-split
+can undo one). Rules, strongest first:
+- `intake_client_id`: intake submissions with the same intake-system client id at one site;
+- `intake_hmis_id`: an intake submission that names an HMIS PersonalID at its own site, and
+  that HMIS client (several exports of one PersonalID are already one record: same key).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from orchestration.identity import normalize
 from orchestration.identity.records import PersonRecord
 
-
-class UnionFind:
-    """Disjoint sets over record keys; remembers the rule of the union that joined two sets."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def add(self, key: str) -> None:
-        self.parent.setdefault(key, key)
-
-    def find(self, key: str) -> str:
-        root = key
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[key] != root:
-            self.parent[key], key = root, self.parent[key]
-        return root
-
-    def union(self, a: str, b: str) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        if rb < ra:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        return True
-
-    def groups(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for key in self.parent:
-            out.setdefault(self.find(key), []).append(key)
-        return out
+Edge = tuple[str, str, str]  # (record_key_l, record_key_r, rule) with l < r
 
 
-def blocking_keys(record: PersonRecord) -> list[tuple[str, tuple]]:
-    """The (rule, key) pairs under which two records that share the key are one person."""
-    keys: list[tuple[str, tuple]] = []
+def rule_keys(record: PersonRecord) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """The (rule, key) pairs under which every record sharing the key is one person."""
     if record.source == "intake" and record.intake_client_id:
-        keys.append(("intake_client_id", (record.site, record.intake_client_id)))
+        yield "intake_client_id", (record.site, record.intake_client_id)
     if record.source == "intake" and record.hmis_personal_id:
-        keys.append(("intake_hmis_id", (record.site, record.hmis_personal_id)))
+        yield "intake_hmis_id", (record.site, record.hmis_personal_id)
     if record.source == "hmis":
-        keys.append(("intake_hmis_id", (record.site, record.source_record_id)))
-    if not normalize.is_placeholder(record.first, record.last):
-        if record.dob:
-            keys.append(("name_dob", (record.first, record.last, record.dob)))
-        if record.email:
-            keys.append(("name_contact", (record.first, record.last, "email", record.email)))
-        if record.phone:
-            keys.append(("name_contact", (record.first, record.last, "phone", record.phone)))
-    return keys
+        yield "intake_hmis_id", (record.site, record.source_record_id)
 
 
-def link(records: Iterable[PersonRecord]) -> tuple[UnionFind, dict[str, str]]:
-    """Union every pair of records that share a rule key.
-
-    Returns the sets and, for each record joined to another, the rule that first joined it.
-    """
-    sets = UnionFind()
-    first_holder: dict[tuple[str, tuple], str] = {}
-    rule_of: dict[str, str] = {}
+def deterministic_edges(records: Iterable[PersonRecord]) -> list[Edge]:
+    """A star of edges per shared key: the first holder (by record key) to every other."""
+    holders: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for record in records:
-        sets.add(record.record_key)
-        for rule, key in blocking_keys(record):
-            holder = first_holder.setdefault((rule, key), record.record_key)
-            if holder != record.record_key and sets.union(holder, record.record_key):
-                rule_of.setdefault(record.record_key, rule)
-                rule_of.setdefault(holder, rule)
-    return sets, rule_of
+        for rule_key in rule_keys(record):
+            holders.setdefault(rule_key, []).append(record.record_key)
+    edges: list[Edge] = []
+    for (rule, _), keys in holders.items():
+        hub, *others = sorted(keys)
+        edges.extend((min(hub, k), max(hub, k), rule) for k in others)
+    return sorted(edges)

@@ -5,19 +5,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 # Names that say "we do not know who this is": never evidence that two records are one person.
 PLACEHOLDER_NAMES = frozenset({
-    "anonymous", "anon", "unknown", "unk", "client", "doe", "john", "jane", "na", "n a",
-    "none", "refused", "test", "noname", "no name", "baby", "male", "female", "x", "xx",
+    "anonymous", "anon", "unknown", "unk", "client", "na", "none", "refused", "test",
+    "noname", "baby", "male", "female", "x", "xx", "xxx", "declined", "notgiven", "nn",
 })
+# Real names on their own, placeholders together ("John Doe" is nobody in particular).
+PLACEHOLDER_FULL_NAMES = frozenset({("john", "doe"), ("jane", "doe"), ("baby", "boy"),
+                                    ("baby", "girl")})
+UNKNOWN_QUALITY = frozenset({"8", "9", "99"})  # HUD: doesn't know / prefers not / not collected
+APPROXIMATE_QUALITY = "2"  # HUD: approximate or partial
+_FAKE_SSNS = frozenset({"123456789", "987654321", "078051120"})
 
 _NON_LETTER = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=500_000)
 def name(value: str | None) -> str | None:
-    """Lower case, accents folded, punctuation dropped: `  José-María ` -> `josemaria`."""
+    """Lower case, accents folded, punctuation dropped: `  José-María ` -> `josemaria`.
+
+    Cached: a million records hold a few thousand distinct names.
+    """
     if not value:
         return None
     folded = unicodedata.normalize("NFKD", value)
@@ -27,13 +38,18 @@ def name(value: str | None) -> str | None:
     return folded or None
 
 
-def is_placeholder(first: str | None, last: str | None) -> bool:
-    return not first or not last or first in PLACEHOLDER_NAMES or last in PLACEHOLDER_NAMES
+def identifying_names(first: str | None, last: str | None) -> tuple[str | None, str | None]:
+    """Normalised (first, last) with placeholder parts dropped, so they never count as agreeing."""
+    first, last = name(first), name(last)
+    if (first, last) in PLACEHOLDER_FULL_NAMES:
+        return None, None
+    return (None if first in PLACEHOLDER_NAMES else first,
+            None if last in PLACEHOLDER_NAMES else last)
 
 
 def dob(value: str | None, quality: str | None = None) -> date | None:
     """A usable date of birth: parseable, not in the future, and not flagged as unknown."""
-    if not value or (quality and quality.strip() in {"8", "9", "99"}):
+    if not value or (quality and quality.strip() in UNKNOWN_QUALITY):
         return None
     try:
         parsed = date.fromisoformat(value.strip()[:10])
@@ -56,6 +72,11 @@ def phone(value: str | None) -> str | None:
     return digits
 
 
+def dob_is_approximate(quality: str | None) -> bool:
+    """HUD DOBDataQuality 2: the date is a guess and may only agree weakly."""
+    return bool(quality) and quality.strip() == APPROXIMATE_QUALITY
+
+
 def email(value: str | None) -> str | None:
     if not value:
         return None
@@ -65,9 +86,21 @@ def email(value: str | None) -> str | None:
 
 def ssn_last4(value: str | None, quality: str | None = None) -> str | None:
     """Last four SSN digits; quality 8/9/99 means missing, not a value."""
-    if not value or (quality and quality.strip() in {"8", "9", "99"}):
+    if not value or (quality and quality.strip() in UNKNOWN_QUALITY):
         return None
     digits = re.sub(r"\D", "", value)
-    if len(digits) < 4 or len(set(digits)) == 1:
+    if len(digits) < 4 or len(set(digits)) == 1 or digits[-4:] == "0000":
         return None
     return digits[-4:]
+
+
+def ssn(value: str | None, quality: str | None = None) -> str | None:
+    """All nine SSN digits when they can be a real SSN; partial, unknown or fake is nothing."""
+    if not value or (quality and quality.strip() != "1"):
+        return None
+    digits = re.sub(r"\D", "", value)
+    if (len(digits) != 9 or len(set(digits)) == 1 or digits in _FAKE_SSNS
+            or digits[:3] in {"000", "666"} or digits[0] == "9"
+            or digits[3:5] == "00" or digits[5:] == "0000"):
+        return None
+    return digits

@@ -1,20 +1,20 @@
-"""The persistent person registry: IDs issued once, never renumbered, merges logged.
+"""The persistent person registry: IDs issued once, never renumbered or reused; merges logged.
 
-Each run re-derives which records belong together, then maps those groups onto the IDs
-already issued: a group with no ID gets the next one, a group with one keeps it, and a group
-that now joins several IDs keeps the oldest and retires the rest through `merge_log`.
+Each run groups records into people (see `clustering.py`), then maps the groups onto the IDs
+already issued. An ID stays with the group holding most of its records; a group holding
+several IDs keeps the oldest and retires the rest through `merge_log` (the retired ID then
+resolves to the survivor in `persons.merged_into`); a group holding none gets the next ID.
+Records a reviewed force-split moved out of their person get a new ID, logged in `split_log`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
 
-from orchestration.identity.deterministic import link
-from orchestration.identity.records import PERSON_RECORD_COLUMNS, PersonRecord
 from orchestration.warehouse import Warehouse
 
 ID_PREFIX = "P"
@@ -29,15 +29,6 @@ def person_number(person_id: str) -> int:
     return int(person_id[len(ID_PREFIX):])
 
 
-@dataclass(frozen=True)
-class RegistrySummary:
-    records: int
-    new_records: int
-    persons_issued: int
-    merges: int
-    active_persons: int
-
-
 def ensure_tables(wh: Warehouse) -> None:
     wh.execute("""create table if not exists identity.persons (
         person_id varchar primary key, issued_at timestamp, status varchar,
@@ -49,97 +40,129 @@ def ensure_tables(wh: Warehouse) -> None:
     wh.execute("""create table if not exists identity.merge_log (
         merged_at timestamp, retired_person_id varchar, surviving_person_id varchar,
         rule varchar, evidence varchar)""")
+    wh.execute("""create table if not exists identity.split_log (
+        split_at timestamp, person_id varchar, new_person_id varchar, records_moved integer,
+        rule varchar, evidence varchar)""")
 
 
-def _person_records_table(records: list[PersonRecord]) -> pa.Table:
-    rows = [r.as_row() for r in records]
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in PERSON_RECORD_COLUMNS]
-    types = {"dob": pa.date32()}
-    return pa.table({
-        name: pa.array(list(col), type=types.get(name, pa.string()))
-        for name, col in zip(PERSON_RECORD_COLUMNS, columns, strict=True)
-    })
+@dataclass
+class Registry:
+    """The issued IDs and the crosswalk as the last run left them."""
+
+    # record_key -> [source, site, source_record_id, person_id, link_rule, linked_at]
+    crosswalk: dict[str, list] = field(default_factory=dict)
+    persons: dict[str, list] = field(default_factory=dict)  # pid -> [issued_at, status, into]
+
+    @classmethod
+    def load(cls, wh: Warehouse) -> Registry:
+        ensure_tables(wh)
+        crosswalk = {k: list(rest) for k, *rest in wh.rows(
+            "select record_key, source, site, source_record_id, person_id, link_rule, linked_at"
+            " from identity.crosswalk")}
+        persons = {pid: [issued, status, into] for pid, issued, status, into in wh.rows(
+            "select person_id, issued_at, status, merged_into from identity.persons")}
+        return cls(crosswalk, persons)
+
+    def person_of(self, key: str) -> str | None:
+        row = self.crosswalk.get(key)
+        return row[3] if row else None
 
 
-def assign_person_ids(
-    wh: Warehouse, records: Iterable[PersonRecord], now: datetime
-) -> RegistrySummary:
-    """Link the records and write persons, crosswalk, merge log and person records, atomically."""
-    ensure_tables(wh)
-    records = list(records)
-    by_key = {r.record_key: r for r in records}
-    crosswalk = {k: list(rest) for k, *rest in wh.rows(
-        "select record_key, source, site, source_record_id, person_id, link_rule, linked_at"
-        " from identity.crosswalk")}
-    persons = {pid: [issued, status, into] for pid, issued, status, into in wh.rows(
-        "select person_id, issued_at, status, merged_into from identity.persons")}
+@dataclass
+class Assignment:
+    """What one run changed: the rows to append to merge_log and split_log."""
 
-    sets, rule_of = link(records)
-    # Records once linked stay linked even if a later edit breaks the rule that joined them.
-    members_of: dict[str, str] = {}
-    for key, row in crosswalk.items():
-        sets.add(key)
-        holder = members_of.setdefault(row[3], key)
-        sets.union(holder, key)
+    issued: int = 0
+    merges: list[tuple] = field(default_factory=list)
+    splits: list[tuple] = field(default_factory=list)
 
-    next_number = max((person_number(p) for p in persons), default=0) + 1
-    issued = merges = 0
-    merge_rows: list[tuple] = []
-    groups = sorted(sets.groups().values(), key=min)
-    for group in groups:
-        existing = sorted({crosswalk[k][3] for k in group if k in crosswalk}, key=person_number)
-        if existing:
-            survivor = existing[0]
-            for retired in existing[1:]:
-                persons[retired][1:] = ["merged", survivor]
-                evidence = sorted({rule_of.get(k, "") for k in group if k not in crosswalk} - {""})
-                merge_rows.append((now, retired, survivor, "deterministic",
-                                   "new records linked both people: " + ", ".join(evidence)))
-                merges += 1
-        else:
-            survivor = format_person_id(next_number)
-            next_number += 1
-            issued += 1
-            persons[survivor] = [now, "active", None]
+
+def _holders(groups: list[list[str]], registry: Registry) -> dict[str, int]:
+    """Old person_id -> index of the group that keeps it (most of its records; then first)."""
+    counts: dict[str, Counter[int]] = {}
+    for index, group in enumerate(groups):
         for key in group:
-            if key in crosswalk:
-                crosswalk[key][3] = survivor
-            else:
-                r = by_key[key]
-                crosswalk[key] = [r.source, r.site, r.source_record_id, survivor,
-                                  rule_of.get(key, "source_record"), now]
-    new_records = sum(1 for row in crosswalk.values() if row[5] == now)
+            pid = registry.person_of(key)
+            if pid is not None:
+                counts.setdefault(pid, Counter())[index] += 1
+    return {pid: min(c, key=lambda i: (-c[i], i)) for pid, c in counts.items()}
 
-    cw_keys = sorted(crosswalk)
-    cw_cols = list(zip(*(crosswalk[k] for k in cw_keys), strict=True)) if cw_keys else [[]] * 6
-    crosswalk_table = pa.table({
-        "record_key": pa.array(cw_keys, pa.string()),
-        "source": pa.array(cw_cols[0], pa.string()),
-        "site": pa.array(cw_cols[1], pa.string()),
-        "source_record_id": pa.array(cw_cols[2], pa.string()),
-        "person_id": pa.array(cw_cols[3], pa.string()),
-        "link_rule": pa.array(cw_cols[4], pa.string()),
-        "linked_at": pa.array(cw_cols[5], pa.timestamp("us")),
-    })
-    p_keys = sorted(persons, key=person_number)
-    persons_table = pa.table({
-        "person_id": pa.array(p_keys, pa.string()),
-        "issued_at": pa.array([persons[p][0] for p in p_keys], pa.timestamp("us")),
-        "status": pa.array([persons[p][1] for p in p_keys], pa.string()),
-        "merged_into": pa.array([persons[p][2] for p in p_keys], pa.string()),
-    })
-    with wh.transaction():
-        wh.execute("delete from identity.crosswalk")
-        wh.insert_arrow("identity.crosswalk", crosswalk_table)
-        wh.execute("delete from identity.persons")
-        wh.insert_arrow("identity.persons", persons_table)
-        if merge_rows:
-            wh.con.executemany("insert into identity.merge_log values (?, ?, ?, ?, ?)", merge_rows)
-        wh.replace_arrow("identity.person_records", _person_records_table(records))
-    return RegistrySummary(
-        records=len(records),
-        new_records=new_records,
-        persons_issued=issued,
-        merges=merges,
-        active_persons=sum(1 for p in persons.values() if p[1] == "active"),
-    )
+
+def assign_ids(registry: Registry, groups: list[list[str]], rule_of: dict[str, str],
+               sources: dict[str, tuple[str, str, str]], merge_evidence: dict[int, tuple[str, str]],
+               now: datetime) -> Assignment:
+    """Map groups onto person_ids in place; `sources` gives (source, site, id) of new keys.
+
+    `merge_evidence[i]` is (rule, evidence) for group i when it joins several old IDs.
+    """
+    out = Assignment()
+    holders = _holders(groups, registry)
+    held_by: dict[int, list[str]] = {}
+    for pid, index in holders.items():
+        held_by.setdefault(index, []).append(pid)
+    next_number = max((person_number(p) for p in registry.persons), default=0) + 1
+    for index, group in enumerate(groups):
+        held = sorted(held_by.get(index, []), key=person_number)
+        if held:
+            survivor, retired = held[0], held[1:]
+        else:
+            survivor, retired = format_person_id(next_number), []
+            next_number += 1
+            out.issued += 1
+            registry.persons[survivor] = [now, "active", None]
+        rule, evidence = merge_evidence.get(index, ("", ""))
+        for pid in retired:
+            registry.persons[pid][1:] = ["merged", survivor]
+            out.merges.append((now, pid, survivor, rule, evidence))
+        moved = Counter(registry.person_of(k) for k in group
+                        if registry.person_of(k) not in (None, *held))
+        for old, count in sorted(moved.items()):
+            out.splits.append((now, old, survivor, count, "override_split",
+                               "a reviewed force-split separated these records"))
+        for key in group:
+            if key in registry.crosswalk:
+                registry.crosswalk[key][3] = survivor
+            else:
+                registry.crosswalk[key] = [*sources[key], survivor,
+                                           rule_of.get(key, "source_record"), now]
+    _resolve_merged_into(registry)
+    return out
+
+
+def _resolve_merged_into(registry: Registry) -> None:
+    """A retired ID points at the current survivor, even after a chain of merges."""
+    for row in registry.persons.values():
+        seen = set()
+        while row[1] == "merged" and registry.persons[row[2]][1] == "merged" and row[2] not in seen:
+            seen.add(row[2])
+            row[2] = registry.persons[row[2]][2]
+
+
+def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment) -> None:
+    """Replace crosswalk and persons, append the logs (inside the caller's transaction)."""
+    keys = sorted(registry.crosswalk)
+    rows = [registry.crosswalk[k] for k in keys]
+    wh.execute("delete from identity.crosswalk")
+    wh.insert_arrow("identity.crosswalk", pa.table({
+        "record_key": pa.array(keys, pa.string()),
+        "source": pa.array([r[0] for r in rows], pa.string()),
+        "site": pa.array([r[1] for r in rows], pa.string()),
+        "source_record_id": pa.array([r[2] for r in rows], pa.string()),
+        "person_id": pa.array([r[3] for r in rows], pa.string()),
+        "link_rule": pa.array([r[4] for r in rows], pa.string()),
+        "linked_at": pa.array([r[5] for r in rows], pa.timestamp("us")),
+    }))
+    pids = sorted(registry.persons, key=person_number)
+    wh.execute("delete from identity.persons")
+    wh.insert_arrow("identity.persons", pa.table({
+        "person_id": pa.array(pids, pa.string()),
+        "issued_at": pa.array([registry.persons[p][0] for p in pids], pa.timestamp("us")),
+        "status": pa.array([registry.persons[p][1] for p in pids], pa.string()),
+        "merged_into": pa.array([registry.persons[p][2] for p in pids], pa.string()),
+    }))
+    if assignment.merges:
+        wh.con.executemany("insert into identity.merge_log values (?, ?, ?, ?, ?)",
+                           assignment.merges)
+    if assignment.splits:
+        wh.con.executemany("insert into identity.split_log values (?, ?, ?, ?, ?, ?)",
+                           assignment.splits)

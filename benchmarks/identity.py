@@ -1,0 +1,165 @@
+"""Identity linkage against the demo generator's ground truth, and its cost at scale.
+
+Generates an agency, loads its person files (HMIS Client, intake, surveys, screens) with the
+real ingest code (`tests/identity/agency.py`), links them with the real identity run, and
+prints pairwise precision and recall, people over- and under-merged, and wall time and peak
+memory per stage. With
+`--incremental` it first links 90% of the records, then all of them, and checks that no
+existing person_id changed except through a logged merge.
+
+    .venv/bin/python benchmarks/identity.py --people 500 5000
+    .venv/bin/python benchmarks/identity.py --records 100000 --incremental
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import math
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from orchestration.demo.generator import generate_agency
+from orchestration.identity.records import read_person_records
+from orchestration.identity.resolve import IdentityOptions, IdentitySummary, resolve_identities
+from orchestration.identity.stages import StageTimer
+from orchestration.settings import REPO_ROOT
+from orchestration.warehouse import Warehouse
+
+sys.path.insert(0, str(REPO_ROOT))
+from tests.identity.agency import load_agency  # noqa: E402 - needs the repository on the path
+
+AS_OF = date(2026, 11, 1)
+RECORDS_PER_PERSON = 3.08  # what the generator writes, measured at 5,000 people
+
+
+@dataclass(frozen=True)
+class Accuracy:
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+    people: int
+    over_merged: int  # predicted persons holding records of more than one true person
+    under_merged: int  # true people whose records are spread over more than one person_id
+
+    @property
+    def precision(self) -> float:
+        return self.correct_pairs / self.predicted_pairs if self.predicted_pairs else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
+
+
+def _pairs(members: dict[str, list[str]]) -> set[tuple[str, str]]:
+    return {p for keys in members.values() for p in itertools.combinations(sorted(keys), 2)}
+
+
+def accuracy(truth_csv: Path, crosswalk: dict[str, str]) -> Accuracy:
+    with truth_csv.open(newline="", encoding="utf-8") as fh:
+        truth = {r["record_key"]: r["true_person"] for r in csv.DictReader(fh)}
+    keys = truth.keys() & crosswalk.keys()
+    by_truth: dict[str, list[str]] = defaultdict(list)
+    by_person: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        by_truth[truth[key]].append(key)
+        by_person[crosswalk[key]].append(key)
+    true_pairs, predicted = _pairs(by_truth), _pairs(by_person)
+    return Accuracy(
+        true_pairs=len(true_pairs), predicted_pairs=len(predicted),
+        correct_pairs=len(true_pairs & predicted), people=len(by_truth),
+        over_merged=sum(1 for ks in by_person.values() if len({truth[k] for k in ks}) > 1),
+        under_merged=sum(1 for ks in by_truth.values() if len({crosswalk[k] for k in ks}) > 1))
+
+
+def _crosswalk(wh: Warehouse) -> dict[str, str]:
+    return dict(wh.rows("select record_key, person_id from identity.crosswalk"))
+
+
+def _print_stages(label: str, summary: IdentitySummary) -> None:
+    timer = summary.timer
+    print(f"  {label}: {summary.records:,} records ({summary.new_records:,} new), model "
+          f"{summary.model_kind} {summary.model_version}"
+          + (f" trained ({summary.trained})" if summary.trained else ""))
+    for stage, seconds in timer.seconds.items():
+        print(f"    {stage:<8} {seconds:8.1f} s   peak {timer.peak_bytes[stage] / 2**30:6.2f} GiB")
+    print(f"    {'total':<8} {sum(timer.seconds.values()):8.1f} s   pairs scored "
+          f"{summary.pairs_scored:,}, links {summary.links_accepted:,}, review queue "
+          f"{summary.review_queue:,}, people {summary.active_persons:,}, merges "
+          f"{summary.merges:,}")
+
+
+def run(people: int, seed: int, incremental: bool, options: dict, workdir: Path) -> None:
+    agency = workdir / f"agency_{people}"
+    timer = StageTimer()
+    with timer("generate"):
+        generated = generate_agency(agency, people=people, seed=seed, as_of=AS_OF)
+    print(f"{people:,} people, {generated.person_records:,} person records "
+          f"(generated in {timer.seconds['generate']:.0f} s)")
+    opts = IdentityOptions(overrides_path=workdir / "no_overrides.yaml",
+                           temp_dir=workdir / "tmp", **options)
+    now = datetime(2026, 11, 1, 7)
+    db_path = workdir / f"bench_{people}.duckdb"
+    db_path.unlink(missing_ok=True)
+    with Warehouse(db_path) as wh:
+        with timer("ingest"):
+            load_agency(wh, agency)
+        print(f"  ingest of person files: {timer.seconds['ingest']:.0f} s")
+        with timer("records"):
+            records = list(read_person_records(wh))
+        print(f"  reading and normalising person records: {timer.seconds['records']:.0f} s, "
+              f"peak {timer.peak_bytes['records'] / 2**30:.2f} GiB")
+        if incremental:
+            cut = math.ceil(len(records) * 0.9)
+            first = resolve_identities(wh, opts, now, records[:cut])
+            _print_stages("first 90%", first)
+            before = _crosswalk(wh)
+            summary = resolve_identities(wh, opts, now + timedelta(days=1), records)
+            _print_stages("then all (incremental)", summary)
+            after = _crosswalk(wh)
+            retired = dict(wh.rows("select retired_person_id, surviving_person_id"
+                                   " from identity.merge_log"))
+            changed = [k for k, pid in before.items() if after[k] != pid]
+            unlogged = [k for k in changed if retired.get(before[k]) != after[k]]
+            print(f"  existing records whose person_id changed: {len(changed):,} "
+                  f"(not through a logged merge: {len(unlogged):,})")
+        else:
+            summary = resolve_identities(wh, opts, now, records)
+            _print_stages("full run", summary)
+        result = accuracy(agency / "truth" / "records.csv", _crosswalk(wh))
+    print(f"  pairwise precision {result.precision:.4f}  recall {result.recall:.4f}  "
+          f"({result.correct_pairs:,} of {result.predicted_pairs:,} predicted pairs correct, "
+          f"{result.true_pairs:,} true pairs)")
+    print(f"  people over-merged {result.over_merged:,}, under-merged {result.under_merged:,} "
+          f"of {result.people:,} true people")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, nargs="*", default=[],
+                        help="agency sizes in people (default 500 when --records is not given)")
+    parser.add_argument("--records", type=int, nargs="*", default=[],
+                        help="agency sizes in person records (people = records / 3.08)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--incremental", action="store_true")
+    parser.add_argument("--link-threshold", type=float, default=0.99)
+    parser.add_argument("--review-threshold", type=float, default=0.2)
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep agencies and warehouses here (default: a temp folder)")
+    args = parser.parse_args()
+    sizes = args.people + [math.ceil(n / RECORDS_PER_PERSON) for n in args.records]
+    options = {"link_threshold": args.link_threshold, "review_threshold": args.review_threshold}
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.workdir or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
+        for people in sizes or [500]:
+            run(people, args.seed, args.incremental, options, workdir)
+
+
+if __name__ == "__main__":
+    main()
