@@ -98,6 +98,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.retrain_identity:
+        os.environ["CASEINTEL_IDENTITY_RETRAIN"] = "1"
     return 0 if run_pipeline(date.fromisoformat(args.as_of) if args.as_of else None) else 1
 
 
@@ -137,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
 
     run = sub.add_parser("run", help="run the whole pipeline once on the landing folder")
     run.add_argument("--as-of", help="grade as of this date (default: today)")
+    run.add_argument("--retrain-identity", action="store_true",
+                     help="retrain the record-linkage model instead of reusing the saved one")
     run.set_defaults(func=cmd_run)
 
     sub.add_parser("reports", help="print the path of the report index").set_defaults(
