@@ -51,8 +51,10 @@ def run_pipeline(as_of: date | None = None) -> bool:
         print("caseintel: case notes are read by the OFFLINE backend (deterministic phrase "
               "rules): no language-model endpoint is configured (CASEINTEL_LLM_BASE_URL).")
     started = time.monotonic()
-    result = defs.get_job_def(PIPELINE_JOB).execute_in_process(
-        instance=dg.DagsterInstance.get(), raise_on_error=False
+    result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
+        instance=dg.DagsterInstance.get(),
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
     elapsed = time.monotonic() - started
     for event in result.all_events:
