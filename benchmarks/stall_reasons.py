@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from orchestration.demo.generator import generate_agency
-from orchestration.ingest.loader import load_file
+from orchestration.ingest.loader import load_drop
 from orchestration.ingest.sources import SOURCES_BY_NAME, discover
 from orchestration.scoring.pipeline import score_notes
 from orchestration.settings import REPO_ROOT, Settings
@@ -76,8 +76,8 @@ def main() -> None:
         settings = Settings.from_env().with_overrides(
             db_path=root / "bench.duckdb", rubrics_dir=args.rubrics.resolve(), llm_base_url=None)
         with Warehouse(settings.db_path) as wh:
-            for landing_file in discover(root / "agency" / "landing", SOURCES_BY_NAME["notes"]):
-                load_file(wh, landing_file, datetime.now())
+            for drop in discover(root / "agency" / "landing", SOURCES_BY_NAME["notes"]):
+                load_drop(wh, drop, datetime.now())
             summary = score_notes(wh, settings, logging.getLogger("bench"))
             found = predicted_reasons(wh, person_of)
 
