@@ -1,0 +1,271 @@
+{#
+    HUD reporting: the reporting period, the HUD System Performance Measures (SPM) rules and
+    the reporting levels. Every SPM rule the models use lives here (project-type groups,
+    destination groups, look-back days, the 14-day PH bridging rule, the 6/12/24-month return
+    windows); the models read them through these macros or through int_hud_reporting_period,
+    never as literals. Code meanings follow HUD's FY2024/FY2026 HMIS Data Dictionary.
+
+    Vars (dbt_project.yml):
+      spm_period_start, spm_period_end  the reporting period, `YYYY-MM-DD`; unset means the
+                                        federal fiscal year (Oct 1 - Sep 30) ending on or
+                                        before var `as_of_date`; one of them alone sets a
+                                        one-year period.
+      spm_m2_exit_start, spm_m2_exit_end
+                                        Measure 2's exit window; unset means HUD's: the
+                                        period moved back 730 days. An agency with less than
+                                        three years of history can look at recent exits;
+                                        a return window then counts only exits observed for
+                                        all of it.
+      default_coc_code                  the CoC of an enrollment without EnrollmentCoC.
+#}
+
+{# var `as_of_date` (or the run date) as `YYYY-MM-DD` text, validated like as_of_date(). #}
+{% macro as_of_date_text() -%}
+    {%- set value = var('as_of_date', none) -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {%- set value = run_started_at.strftime('%Y-%m-%d') -%}
+    {%- endif -%}
+    {%- set value = value | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
+        {{ exceptions.raise_compiler_error("var as_of_date must be YYYY-MM-DD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{- return(value) -}}
+{%- endmacro %}
+
+{# A `YYYY-MM-DD` var as a python date, or none when unset. #}
+{% macro _date_var(name) -%}
+    {%- set value = var(name, none) -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set value = value | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be YYYY-MM-DD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{- return(modules.datetime.date(value[0:4] | int, value[5:7] | int, value[8:10] | int)) -}}
+{%- endmacro %}
+
+{#
+    The reporting period as (start, end) python dates: the vars when set, else the federal
+    fiscal year ending on or before the as-of date (as of 2026-11-01: 2025-10-01 - 2026-09-30).
+#}
+{% macro hud_reporting_period() -%}
+    {%- set start = caseintel._date_var('spm_period_start') -%}
+    {%- set end = caseintel._date_var('spm_period_end') -%}
+    {%- set one_day = modules.datetime.timedelta(days=1) -%}
+    {%- if start is none and end is none -%}
+        {%- set as_of = as_of_date_text() -%}
+        {%- set year = as_of[0:4] | int -%}
+        {%- if as_of[5:10] < '09-30' -%}
+            {%- set year = year - 1 -%}
+        {%- endif -%}
+        {%- set end = modules.datetime.date(year, 9, 30) -%}
+        {%- set start = modules.datetime.date(year - 1, 10, 1) -%}
+    {%- elif start is none -%}
+        {%- set start = end.replace(year=end.year - 1) + one_day -%}
+    {%- elif end is none -%}
+        {%- set end = start.replace(year=start.year + 1) - one_day -%}
+    {%- endif -%}
+    {%- if start > end -%}
+        {{ exceptions.raise_compiler_error("spm_period_start " ~ start ~ " is after spm_period_end " ~ end) }}
+    {%- endif -%}
+    {{- return((start, end)) -}}
+{%- endmacro %}
+
+{#
+    Measure 2's exit window as SQL date expressions over int_hud_reporting_period's
+    period_start / period_end: vars spm_m2_exit_start / spm_m2_exit_end when set, else the
+    period moved back m2_lookback_days.
+#}
+{% macro spm_m2_exit_window() -%}
+    {%- set start = caseintel._date_var('spm_m2_exit_start') -%}
+    {%- set end = caseintel._date_var('spm_m2_exit_end') -%}
+    {%- if start is not none and end is not none and start > end -%}
+        {{ exceptions.raise_compiler_error("spm_m2_exit_start " ~ start ~ " is after spm_m2_exit_end " ~ end) }}
+    {%- endif -%}
+    {%- set lookback = -1 * spm_days('m2_lookback_days') -%}
+    {{- return((
+        date_literal(start) if start is not none else add_days('period_start', lookback),
+        date_literal(end) if end is not none else add_days('period_end', lookback),
+    )) -}}
+{%- endmacro %}
+
+{# A python date as a SQL date literal. #}
+{% macro date_literal(value) -%}
+    cast('{{ value.isoformat() }}' as date)
+{%- endmacro %}
+
+{# The CoC of an enrollment that carries no EnrollmentCoC: var default_coc_code. #}
+{% macro default_coc_code() -%}
+    '{{ var("default_coc_code", "unassigned") | replace("'", "''") }}'
+{%- endmacro %}
+
+{#
+    Day counts of the SPM rules (HUD SPM programming specifications):
+      m1_lookback_days     M1 counts homeless nights in the period and this many days before it
+                           (HUD counts back to its look-back stop date; one year is what a
+                           site's export history supports).
+      m2_lookback_days     M2's exit cohort is the period moved this many days back (730).
+      m2_ph_bridge_days    a PH entry is a return only when it starts more than this many days
+                           after the exit (and after any PH stay in between): HUD's 14 days.
+      m4_stayer_min_days   an M4 stayer has been enrolled at least this long at period end.
+      m5_lookback_days     M5 looks this far back before an entry for earlier homelessness.
+      adult_age_years      an adult is at least this old.
+#}
+{% macro spm_days(rule) -%}
+    {%- set days = {
+        'm1_lookback_days': 365,
+        'm2_lookback_days': 730,
+        'm2_ph_bridge_days': 14,
+        'm4_stayer_min_days': 365,
+        'm5_lookback_days': 730,
+        'adult_age_years': 18,
+    } -%}
+    {%- if rule not in days -%}
+        {{ exceptions.raise_compiler_error("unknown SPM rule " ~ rule) }}
+    {%- endif -%}
+    {{- return(days[rule]) -}}
+{%- endmacro %}
+
+{# M2 return windows: HUD's 0-180, 0-365 and 0-730 days, reported as 6, 12 and 24 months. #}
+{% macro spm_return_windows() -%}
+    {{- return([
+        {'months': 6, 'days': 180},
+        {'months': 12, 'days': 365},
+        {'months': 24, 'days': 730},
+    ]) -}}
+{%- endmacro %}
+
+{# The return windows as rows (window_months, window_days). #}
+{% macro spm_return_window_rows() -%}
+    {%- for window in spm_return_windows() %}
+    select {{ window.months }} as window_months, {{ window.days }} as window_days
+    {%- if not loop.last %}
+    union all{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#
+    HUD ProjectType groups. ES = 0 entry/exit, 1 night-by-night; TH = 2; PH = 3 PSH,
+    9 housing only, 10 housing with services, 13 RRH; SO = 4; SSO = 6; SH = 8.
+#}
+{% macro spm_project_types(group) -%}
+    {%- set groups = {
+        'es': [0, 1],
+        'es_night_by_night': [1],
+        'th': [2],
+        'so': [4],
+        'sh': [8],
+        'ph': [3, 9, 10, 13],
+        'rrh': [13],
+        'ph_other_than_rrh': [3, 9, 10],
+        'm1_es_sh': [0, 1, 8],
+        'm1_es_sh_th': [0, 1, 2, 8],
+        'm2_exit': [0, 1, 2, 3, 4, 8, 9, 10, 13],
+        'm2_return_homeless': [0, 1, 2, 4, 8],
+        'm4_coc_funded': [2, 3, 6, 8, 9, 10, 13],
+        'm5_es_sh_th': [0, 1, 2, 8],
+        'm5_es_sh_th_ph': [0, 1, 2, 3, 8, 9, 10, 13],
+        'm5_lookback': [0, 1, 2, 3, 8, 9, 10, 13],
+        'm7a': [4],
+        'm7b1': [0, 1, 2, 8, 13],
+        'm7b2': [3, 9, 10],
+    } -%}
+    {%- if group not in groups -%}
+        {{ exceptions.raise_compiler_error("unknown SPM project-type group " ~ group) }}
+    {%- endif -%}
+    {{- return(groups[group]) -}}
+{%- endmacro %}
+
+{# `<column> in (<group's project types>)`. #}
+{% macro in_project_types(column, group) -%}
+    {{ column }} in ({{ spm_project_types(group) | join(', ') }})
+{%- endmacro %}
+
+{#
+    Destinations left out of the M7 universes (HUD: outcomes beyond a CoC's control):
+    24 deceased, 206 hospital (non-psychiatric), 215 foster care, 225 long-term care or
+    nursing home, 329 residential project or halfway house with no homeless criteria.
+#}
+{% macro spm_m7_excluded_destinations() -%}
+    {{- return([24, 206, 215, 225, 329]) -}}
+{%- endmacro %}
+
+{#
+    An exit to a permanent destination for the SPM: HUD's 4xx group (macro
+    living_situation_group), not the momentum rubric's list.
+#}
+{% macro spm_is_permanent_destination(destination) -%}
+    ({{ living_situation_group(destination) }} = 'permanent')
+{%- endmacro %}
+
+{#
+    M7a: a successful exit from street outreach is an exit nearly anywhere off the street:
+    emergency shelter (101) or safe haven (118), any temporary, institutional or permanent
+    destination, except a place not meant for habitation (116) and jail or prison (207).
+    HUD FY2024 codes: 101 = emergency shelter, 116 = place not meant for habitation.
+#}
+{% macro spm_m7a_is_successful(destination) -%}
+    (
+        {{ destination }} in (101, 118)
+        or (
+            {{ living_situation_group(destination) }} in ('temporary', 'institutional', 'permanent')
+            and {{ destination }} <> 207
+        )
+    )
+{%- endmacro %}
+
+{#
+    Reporting levels of every SPM mart, from the whole CoC down to one project type at one
+    site. A person is counted once per row (de-duplicated by person_id across sites).
+#}
+{% macro spm_reporting_levels() -%}
+    select 'coc' as reporting_level, 1 as level_order, false as keeps_site, false as keeps_project_type
+    union all
+    select 'site' as reporting_level, 2 as level_order, true as keeps_site, false as keeps_project_type
+    union all
+    select 'project_type' as reporting_level, 3 as level_order, true as keeps_site, true as keeps_project_type
+{%- endmacro %}
+
+{#
+    The reporting-level key columns of a row `alias` (coc_code, site, project_type,
+    project_type_name) at the level of the joined `levels` row.
+#}
+{% macro spm_level_columns(alias) -%}
+    levels.reporting_level,
+    levels.level_order,
+    {{ alias }}.coc_code,
+    case when levels.keeps_site then {{ alias }}.site else 'all' end as site,
+    case when levels.keeps_project_type then {{ alias }}.project_type end as project_type,
+    case
+        when levels.keeps_project_type then {{ alias }}.project_type_name
+        else 'All project types'
+    end as project_type_name
+{%- endmacro %}
+
+{# The same keys for a group by. #}
+{% macro spm_level_group_by() -%}
+    reporting_level, level_order, coc_code, site, project_type, project_type_name
+{%- endmacro %}
+
+{#
+    numerator / denominator as a share rounded to 4 places (a double on every engine, so
+    0.5 reads 0.5 everywhere); null when the denominator is 0.
+#}
+{% macro safe_rate(numerator, denominator) -%}
+    cast(
+        round(cast({{ numerator }} as {{ dbt.type_numeric() }}) / nullif({{ denominator }}, 0), 4)
+        as {{ caseintel.type_double() }}
+    )
+{%- endmacro %}
+
+{#
+    An IncomeBenefits record's total monthly income: TotalMonthlyIncome, or 0 when the record
+    says no income from any source (IncomeFromAnySource 0) and leaves the total blank.
+#}
+{% macro hmis_monthly_income(total_monthly_income, income_from_any_source) -%}
+    coalesce(
+        {{ total_monthly_income }},
+        case when {{ income_from_any_source }} = 0 then 0 end
+    )
+{%- endmacro %}

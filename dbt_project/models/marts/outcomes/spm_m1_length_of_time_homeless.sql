@@ -1,0 +1,48 @@
+with period as (
+    select * from {{ ref('int_hud_reporting_period') }}
+),
+
+person_nights as (
+    select * from {{ ref('int_spm_m1_nights') }}
+),
+
+aggregated as (
+    select
+        metric,
+        {{ spm_level_group_by() }},
+        count(distinct person_id) as universe,
+        sum(nights_total) as nights,
+        avg(cast(nights_total as {{ dbt.type_numeric() }})) as average_nights,
+        {{ median('nights_total') }} as median_nights,
+        avg(cast(nights_in_period as {{ dbt.type_numeric() }})) as average_nights_in_period
+    from person_nights
+    group by metric, {{ spm_level_group_by() }}
+),
+
+final as (
+    select
+        period.period_label,
+        period.period_start,
+        period.period_end,
+        period.m1_lookback_start,
+        aggregated.metric,
+        case aggregated.metric
+            when 'es_sh' then 'Emergency shelter and safe haven (1a.1)'
+            when 'es_sh_th' then 'Emergency shelter, safe haven and transitional housing (1a.2)'
+        end as metric_label,
+        aggregated.reporting_level,
+        aggregated.level_order,
+        aggregated.coc_code,
+        aggregated.site,
+        aggregated.project_type,
+        aggregated.project_type_name,
+        aggregated.universe,
+        aggregated.nights,
+        round(aggregated.average_nights, 1) as average_nights,
+        round(cast(aggregated.median_nights as {{ dbt.type_numeric() }}), 1) as median_nights,
+        round(aggregated.average_nights_in_period, 1) as average_nights_in_period
+    from aggregated
+    cross join period
+)
+
+select * from final

@@ -1,0 +1,231 @@
+"""HUD measures, follow-up outcomes and data-quality marts on a warehouse the real pipeline
+built for a small generated agency (`caseintel run` in a subprocess, as an operator runs it).
+
+The generator places a client at a second site only in an older stay that ends before the
+home-site history starts, never after a permanent exit, so its data has no return at another
+site and per-site and de-duplicated Measure 2 agree for every seed and size. The agency here
+therefore also receives one small extra HMIS export per site for one more client: a permanent
+exit at north in the Measure 2 exit window and an emergency-shelter entry at south three
+months later, under the same name, DOB and SSN. Identity links the two records, so the
+de-duplicated measure counts a return that each site's own count cannot see.
+
+The warehouse is built by the pipeline's own assets, in process: ingest, identity, the rubric
+and the note reader as Dagster runs them, then `dbt run` for the models these tests read
+(the measures and everything upstream of them). The full `caseintel run` also runs ~500 dbt
+tests and the reports, which the end-to-end suite covers; skipping them keeps this module
+near 40 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.demo.generator import generate_agency
+from orchestration.layouts import CSV_VERSION
+from orchestration.warehouse import Warehouse
+from tests.ingest.exports import write_export
+
+AS_OF = date(2026, 11, 1)
+PEOPLE = 300
+SEED = 5
+RETURNER = {"FirstName": "Wilhelmina", "LastName": "Crossfield", "NameDataQuality": "1",
+            "SSN": "234567891", "SSNDataQuality": "1", "DOB": "1979-04-12",
+            "DOBDataQuality": "1", "VeteranStatus": "0"}
+SPM_MARTS = ("spm_m2_returns_to_homelessness", "spm_m2_returns_per_site", "spm_m4_income_growth",
+             "spm_m5_first_time_homeless", "spm_m7_permanent_placements")
+MODELS_UNDER_TEST = ("+path:models/marts/outcomes", "+path:models/marts/quality",
+                     "+client_momentum")
+PII_COLUMNS = {"first_name", "last_name", "middle_name", "ssn", "dob", "email", "phone",
+               "street_address", "text", "quote"}
+
+
+def _cross_site_export(site: str, year: int, enrollment: dict, exit_row: dict | None) -> dict:
+    """One organization, one shelter project and the returner's records, as one HMIS export."""
+    export_id = f"{site.upper()}XSITE"
+    audit = {"DateCreated": f"{enrollment['EntryDate']} 09:00:00",
+             "DateUpdated": f"{enrollment['EntryDate']} 09:00:00", "UserID": "u1",
+             "ExportID": export_id}
+    rows = {
+        "Export.csv": [{"ExportID": export_id, "ExportDate": "2026-10-31 23:00:00",
+                        "ExportStartDate": "2023-10-01", "ExportEndDate": "2026-10-31",
+                        "CSVVersion": CSV_VERSION[year], "ExportPeriodType": "4",
+                        "ExportDirective": "2", "HashStatus": "1"}],
+        "Organization.csv": [{"OrganizationID": "XORG", "OrganizationName": "Cross-site test",
+                              **audit}],
+        "Project.csv": [{"ProjectID": "XES", "OrganizationID": "XORG",
+                         "ProjectName": "Cross-site shelter", "ProjectType": "0", **audit}],
+        "Client.csv": [{"PersonalID": "XR1", **RETURNER, **audit}],
+        "Enrollment.csv": [{"EnrollmentID": "XE1", "PersonalID": "XR1", "ProjectID": "XES",
+                            "HouseholdID": "XH1", "RelationshipToHoH": "1",
+                            "EnrollmentCoC": "XX-500", "LivingSituation": "116",
+                            "DisablingCondition": "0", **enrollment, **audit}],
+    }
+    if exit_row:
+        rows["Exit.csv"] = [{"ExitID": "XX1", "EnrollmentID": "XE1", "PersonalID": "XR1",
+                             **exit_row, **audit}]
+    return rows
+
+
+def _build_warehouse(root: Path) -> Path:
+    """Python assets through Dagster in process, then dbt for the marts under test."""
+    import dagster as dg
+
+    from orchestration.definitions import defs
+    from orchestration.identity.assets import client_identity
+    from orchestration.ingest.assets import ingest_assets
+    from orchestration.ingest.rubric import momentum_rubric
+    from orchestration.ingest.sensors import PIPELINE_JOB
+    from orchestration.scoring.assets import note_scores
+    from orchestration.settings import REPO_ROOT, Settings
+
+    python_assets = [*ingest_assets, momentum_rubric, client_identity, note_scores]
+    result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        asset_selection=[key for asset in python_assets for key in asset.keys])
+    assert result.success
+    settings = Settings.from_env()
+    dbt = Path(sys.executable).with_name("dbt")
+    run = subprocess.run(
+        [str(dbt), "run", "--project-dir", str(REPO_ROOT / "dbt_project"),
+         "--profiles-dir", str(REPO_ROOT / "dbt_project"),
+         "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs"),
+         "--vars", json.dumps({"as_of_date": AS_OF.isoformat()}),
+         "--select", *MODELS_UNDER_TEST],
+        env={**os.environ, **settings.dbt_env()}, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    return settings.db_path
+
+
+@pytest.fixture(scope="module")
+def warehouse_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generate the agency, add the cross-site returner, build the warehouse once."""
+    root = tmp_path_factory.mktemp("measures")
+    generate_agency(root / "demo", people=PEOPLE, seed=SEED, as_of=AS_OF)
+    landing = root / "demo" / "landing"
+    years = {s["site"]: s["fiscal_year"] for s in
+             json.loads((root / "demo" / "truth" / "meta.json").read_text())["sites"]}
+    write_export(landing / "hmis" / "north" / "NORTHXSITE", years["north"], _cross_site_export(
+        "north", years["north"], {"EntryDate": "2024-01-05"},
+        {"ExitDate": "2024-03-01", "Destination": "410"}))
+    write_export(landing / "hmis" / "south" / "SOUTHXSITE", years["south"], _cross_site_export(
+        "south", years["south"], {"EntryDate": "2024-06-03"}, None))
+    with pytest.MonkeyPatch.context() as mp:
+        for name in [n for n in os.environ if n.startswith(("CASEINTEL_", "OPENAI_"))]:
+            mp.delenv(name)
+        mp.setenv("CASEINTEL_VAR", str(root / "var"))
+        mp.setenv("CASEINTEL_LANDING", str(landing))
+        mp.setenv("CASEINTEL_SITE", str(root / "site"))
+        mp.setenv("CASEINTEL_AS_OF", AS_OF.isoformat())
+        return _build_warehouse(root)
+
+
+@pytest.fixture(scope="module")
+def wh(warehouse_path: Path):
+    with Warehouse(warehouse_path, read_only=True) as warehouse:
+        yield warehouse
+
+
+def test_every_measure_counts_a_numerator_within_its_denominator(wh) -> None:
+    for mart in SPM_MARTS:
+        rows = wh.rows(f"select universe, numerator, denominator, rate from marts.{mart}")
+        assert rows, mart
+        for universe, numerator, denominator, rate in rows:
+            assert 0 <= numerator <= denominator <= universe, mart
+            assert rate is None or 0 <= rate <= 1, mart
+            assert (rate is None) == (denominator == 0), mart
+    for due, responded, rate in wh.rows(
+            "select due, responded, response_rate from marts.followup_response_rates"):
+        assert 0 <= responded <= due
+        assert rate is None or 0 <= rate <= 1
+    for records, errors, rate in wh.rows(
+            "select records, errors, error_rate from marts.hmis_data_quality"):
+        assert 0 <= errors <= records and 0 <= rate <= 1
+    for universe, average, median in wh.rows(
+            "select universe, average_nights, median_nights"
+            " from marts.spm_m1_length_of_time_homeless"):
+        assert universe > 0 and average > 0 and median > 0
+
+
+def test_deduplicated_people_never_exceed_per_site_people(wh) -> None:
+    compared = wh.rows("select window_months, per_site_universe, deduplicated_universe"
+                       " from marts.spm_m2_counting_comparison where reporting_level = 'coc'")
+    assert {row[0] for row in compared} == {6, 12, 24}
+    for _, per_site, deduplicated in compared:
+        assert deduplicated <= per_site
+    # Measure 1: a person counted once per CoC, once per site they stayed at
+    coc, sites = wh.execute(
+        "select sum(case when reporting_level = 'coc' then universe end),"
+        " sum(case when reporting_level = 'site' then universe end)"
+        " from marts.spm_m1_length_of_time_homeless where metric = 'es_sh_th'").fetchone()
+    assert 0 < coc <= sites
+
+
+def test_each_person_counts_in_exactly_one_project_type_row(wh) -> None:
+    for mart, measure_column in (("spm_m4_income_growth", "income_population"),
+                                 ("spm_m5_first_time_homeless", "metric"),
+                                 ("spm_m7_permanent_placements", "measure")):
+        totals = wh.rows(
+            f"select {measure_column}, reporting_level, sum(universe) from marts.{mart}"
+            f" group by all order by all")
+        by_level: dict[str, dict[str, int]] = {}
+        for measure, level, universe in totals:
+            by_level.setdefault(measure, {})[level] = universe
+        for measure, levels in by_level.items():
+            assert levels["coc"] == levels["site"] == levels["project_type"], (mart, measure)
+
+
+def test_return_at_another_site_counts_only_when_deduplicated(wh) -> None:
+    returner = wh.rows(
+        "select counting, has_returned, is_return_at_other_site, days_to_return"
+        " from intermediate.int_spm_m2_exit_cohort where record_key = 'hmis:north:XR1'"
+        " order by counting")
+    assert returner == [("deduplicated", True, True, 94), ("per_site", False, False, None)]
+    per_site, deduplicated, at_other_site = wh.execute(
+        "select per_site_returns, deduplicated_returns, returns_at_other_site"
+        " from marts.spm_m2_counting_comparison"
+        " where reporting_level = 'coc' and window_months = 6").fetchone()
+    assert deduplicated - per_site >= 1 and at_other_site >= 1
+
+
+def test_deleted_enrollments_never_reach_the_measures(wh) -> None:
+    deleted = {key for (key,) in wh.rows(
+        "select _site || ':' || trim(enrollment_id) from ("
+        "  select *, row_number() over (partition by _site, trim(enrollment_id)"
+        "    order by try_cast(date_updated as timestamp) desc nulls last, _loaded_at desc,"
+        "    _source_file desc, _source_row desc) as version_rank"
+        "  from raw.hmis_enrollment)"
+        " where version_rank = 1 and nullif(trim(date_deleted), '') is not null")}
+    assert deleted, "the generator plants deleted enrollments"
+    used = {key for (key,) in wh.rows(
+        "select enrollment_key from intermediate.int_hud_enrollments"
+        " union select exit_enrollment_key from intermediate.int_spm_m2_exit_cohort"
+        " union select enrollment_key from intermediate.int_spm_m5_entries"
+        " union select enrollment_key from intermediate.int_spm_m7_placements"
+        " union select subject_key from marts.hmis_dq_checks")}
+    assert deleted.isdisjoint(used)
+
+
+def test_overdue_follow_ups_agree_with_the_momentum_grade(wh) -> None:
+    overdue = set(wh.rows("select person_id, survey_type from marts.followups_overdue"
+                          " where is_enrolled"))
+    graded = {(person, survey.strip()) for person, types in wh.rows(
+                  "select person_id, overdue_survey_types from marts.client_momentum"
+                  " where overdue_survey_types is not null")
+              for survey in types.split(",")}
+    assert overdue and overdue == graded
+
+
+def test_marts_carry_no_pii(wh) -> None:
+    columns = wh.rows("select table_name, column_name from information_schema.columns"
+                      " where table_schema = 'marts'")
+    ours = [(t, c) for t, c in columns
+            if t.startswith(("spm_", "followup", "hmis_"))]
+    assert ours
+    assert [(t, c) for t, c in ours if c in PII_COLUMNS] == []
