@@ -52,11 +52,12 @@ STALL_REASONS = (
 PERMANENT = (410, 435, 422, 423, 411, 421)
 NON_PERMANENT = (116, 101, 312, 313, 314, 302, 206, 207, 17)
 ENTRY_SITUATIONS = (101, 101, 116, 116, 118, 312, 313, 314, 206, 215)
+# HUD FY2024 living situations: 116 = place not meant for habitation, 101 = emergency shelter.
 OUTREACH_SITUATIONS = (
-    (101, "Under the 5th St bridge"),
-    (101, "Behind the bus depot"),
-    (116, "Main St shelter"),
-    (101, "Riverside encampment"),
+    (116, "Under the 5th St bridge"),
+    (116, "Behind the bus depot"),
+    (101, "Main St shelter"),
+    (116, "Riverside encampment"),
     (314, "Budget Inn, room 12"),
     (313, "Friend's couch on Elm"),
 )
