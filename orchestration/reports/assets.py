@@ -1,25 +1,63 @@
-"""Report assets: published to the static site folder after the marts are built."""
+"""Report assets: each report shape published to every edition of the static site that
+carries it, after the marts it reads are built. One asset per shape, made by one factory."""
+
+import time
 
 import dagster as dg
 from dagster import AssetExecutionContext
 
-from orchestration.reports.publish import publish_momentum
+from orchestration.reports.publish import publish_report
 from orchestration.resources import CaseintelResource
 
+REPORT_INPUTS = {
+    "momentum": ("client_momentum", "stall_reasons", "cohort_momentum"),
+    "missing_incomplete": ("report_missing_elements", "client_momentum"),
+    "unusual": ("report_anomalies", "report_caseloads", "client_momentum"),
+    "comprehensive": ("report_client_events", "report_screen_scores", "report_missing_elements",
+                      "report_anomalies", "client_momentum_history", "clients"),
+    "aggregate": ("cohort_momentum", "cohort_flows", "report_stall_reason_trends",
+                  "stall_reasons", "report_caseloads", "followup_outcomes"),
+    "data_quality": ("hmis_data_quality", "hmis_dq_timeliness"),
+}
+DESCRIPTIONS = {
+    "momentum": "The momentum report: grade counts, why clients stalled, the stalled and "
+                "amber lists, and the grade mix month by month.",
+    "missing_incomplete": "Missing & incomplete: every amber or red element per client and "
+                          "program, the one input that fixes it, and the grade it would give "
+                          "(int_client_grades re-run on the client's records plus that input).",
+    "unusual": "Unusual: changes against the client's own history and the caseload, risk "
+               "findings and impossible readings, each with why it was flagged.",
+    "comprehensive": "Comprehensive: one page per client by persistent ID, every claim "
+                     "linked to its source record.",
+    "aggregate": "Aggregate: cohort momentum and flows, stall reasons over time, follow-up "
+                 "outcomes and caseloads; small counts suppressed, no names.",
+    "data_quality": "HMIS data quality per project and site, worst offenders first.",
+}
 
-@dg.asset(
-    key=["reports", "momentum"],
-    group_name="reports",
-    deps=[["marts", "client_momentum"], ["marts", "stall_reasons"],
-          ["marts", "cohort_momentum"]],
-    description="The momentum report: grade counts, the stalled and amber lists, and stall "
-    "reasons clustered, as static HTML with an index.",
-)
-def momentum_report(context: AssetExecutionContext, caseintel: CaseintelResource):
-    settings = caseintel.settings()
-    page = publish_momentum(settings)
-    context.log.info(f"momentum report written to {page}")
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(page)),
-        "index": dg.MetadataValue.path(str(settings.site_dir / "index.html")),
-    })
+
+def report_asset(report: str) -> dg.AssetsDefinition:
+    """The asset that publishes one report shape."""
+
+    @dg.asset(
+        name=report,
+        key_prefix=["reports"],
+        group_name="reports",
+        deps=[["marts", mart] for mart in REPORT_INPUTS[report]],
+        description=DESCRIPTIONS[report],
+    )
+    def _publish(context: AssetExecutionContext, caseintel: CaseintelResource):
+        settings = caseintel.settings()
+        started = time.monotonic()
+        pages = publish_report(settings, report)
+        elapsed = time.monotonic() - started
+        context.log.info(f"{report}: {len(pages)} pages written in {elapsed:.1f}s")
+        return dg.MaterializeResult(metadata={
+            "pages": len(pages),
+            "seconds": round(elapsed, 1),
+            "index": dg.MetadataValue.path(str(settings.site_dir / "index.html")),
+        })
+
+    return _publish
+
+
+report_assets = [report_asset(report) for report in REPORT_INPUTS]

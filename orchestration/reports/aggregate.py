@@ -1,0 +1,267 @@
+"""Aggregate: cohort momentum per program, site and month (and the flows between grades),
+stall-reason clusters over time, follow-up outcomes, caseloads per worker. No person IDs.
+
+Every count is a `Cell`: its value, computed here from the mart's rows, and a `ref` saying
+in plain data which mart rows it counts (table, sum/count/median, filters). The page
+carries the ref beside the number (data-ref), so a test can re-count each one with SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from orchestration.reports import charts
+from orchestration.reports.config import Edition
+from orchestration.reports.data import Row, dicts
+from orchestration.reports.rendering import GRADES, Run
+
+NOT_NULL = object()
+MOVES = {  # flow summaries: (from grades, to grades)
+    "improved": (["amber", "red"], ["green"]),
+    "slipped": (["green", "amber"], ["red"]),
+    "new": (["new"], ["green", "amber", "red", "closed"]),
+    "closed": (["green", "amber", "red"], ["closed"]),
+}
+# followup_outcomes columns counted: whether the survey is due, answered, and what it said.
+OUTCOME_COLUMNS = ("is_due", "has_response", "is_stably_housed_at_followup",
+                   "employment_change", "income_change", "phq9_is_improved")
+CASELOAD_BANDS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 1_000_000))
+TRAILING_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | float
+    ref: str
+
+
+def _matches(value: Any, wanted: Any) -> bool:
+    if wanted is None:
+        return value is None
+    if wanted is NOT_NULL:
+        return value is not None
+    if isinstance(wanted, list):
+        return value in wanted
+    if isinstance(wanted, tuple):
+        return value is not None and wanted[0] <= value <= wanted[1]
+    return str(value) == str(wanted)
+
+
+def _encode(wanted: Any) -> Any:
+    if wanted is None:
+        return {"is": "null"}
+    if wanted is NOT_NULL:
+        return {"is": "not null"}
+    if isinstance(wanted, tuple):
+        return {"between": list(wanted)}
+    return wanted
+
+
+class Tally:
+    """Counts over one mart's rows, each returned with the ref that re-counts it.
+
+    `scope` filters (an edition's sites and programs) apply to every count."""
+
+    def __init__(self, table: str, rows: Iterable[Row], scope: dict[str, Any]):
+        self.table = table
+        self.scope = scope
+        self.rows = [r for r in rows if all(_matches(r.get(k), v) for k, v in scope.items())]
+
+    def _select(self, where: dict[str, Any]) -> list[Row]:
+        return [r for r in self.rows if all(_matches(r.get(k), v) for k, v in where.items())]
+
+    def _ref(self, agg: str, column: str | None, where: dict[str, Any]) -> str:
+        return json.dumps({"table": self.table, "agg": agg, "column": column,
+                           "where": {k: _encode(v) for k, v in {**self.scope, **where}.items()}},
+                          sort_keys=True)
+
+    def sum(self, column: str, **where: Any) -> Cell:
+        return Cell(sum(r[column] or 0 for r in self._select(where)),
+                    self._ref("sum", column, where))
+
+    def count(self, **where: Any) -> Cell:
+        return Cell(len(self._select(where)), self._ref("count", None, where))
+
+    def median(self, column: str, **where: Any) -> Cell:
+        values = [r[column] for r in self._select(where) if r[column] is not None]
+        return Cell(statistics.median(values) if values else 0, self._ref("median", column, where))
+
+
+@dataclass(frozen=True)
+class Prepared:
+    cohorts: list[Row]
+    flows: list[Row]
+    trends: list[Row]
+    stalled: list[Row]
+    caseloads: list[Row]
+    outcomes: list[Row]
+    dates: list[str]
+    threshold: int
+
+
+def prepare(run: Run) -> Prepared:
+    wh = run.wh
+    dated = "cast(as_of_date as varchar) as as_of_date"
+    return Prepared(
+        cohorts=dicts(wh, f"select {dated}, site, program, green_clients, amber_clients,"
+                          " red_clients, closed_clients, open_clients from marts.cohort_momentum"),
+        flows=dicts(wh, f"select {dated}, site, program, from_grade, to_grade, clients"
+                        " from marts.cohort_flows"),
+        trends=dicts(wh, f"select {dated}, site, program, cluster_key, cluster_label, reasons"
+                         " from marts.report_stall_reason_trends"),
+        stalled=dicts(wh, "select site, program, reason_cluster_key, reason_cluster_label"
+                          " from marts.stall_reasons"),
+        caseloads=dicts(wh, f"select {dated}, worker_id, worker_site, open_clients"
+                            " from marts.report_caseloads"),
+        outcomes=_outcomes(run),
+        dates=[str(d) for (d,) in wh.rows(
+            "select distinct as_of_date from marts.cohort_momentum order by as_of_date")],
+        threshold=run.config.suppression_threshold,
+    )
+
+
+def _outcomes(run: Run) -> list[Row]:
+    """Follow-up outcomes per person and survey type, from the outcomes mart once built."""
+    if not run.wh.table_exists("marts", "followup_outcomes"):
+        return []
+    return dicts(run.wh, f"select survey_type, site, program, {', '.join(OUTCOME_COLUMNS)}"
+                         " from marts.followup_outcomes")
+
+
+def _is_month_end(day: str) -> bool:
+    return (date.fromisoformat(day) + timedelta(days=1)).day == 1
+
+
+def _scope(edition: Edition, site: str = "site", program: str | None = "program") -> dict:
+    scope: dict[str, Any] = {}
+    if edition.sites:
+        scope[site] = list(edition.sites)
+    if edition.programs and program:
+        scope[program] = list(edition.programs)
+    return scope
+
+
+def _momentum(prepared: Prepared, edition: Edition) -> dict[str, Any]:
+    cohorts = Tally("cohort_momentum", prepared.cohorts, _scope(edition))
+    flows = Tally("cohort_flows", prepared.flows, _scope(edition))
+    latest = prepared.dates[-1] if prepared.dates else None
+    # Flows are shown for the last month-end: the as-of date itself may be a day after it.
+    month_ends = [d for d in prepared.dates if _is_month_end(d)] or prepared.dates
+    flow_date = month_ends[-1] if month_ends else None
+    flow_from = (prepared.dates[prepared.dates.index(flow_date) - 1]
+                 if flow_date and prepared.dates.index(flow_date) > 0 else None)
+    months = [{"as_of_date": d,
+               "grades": [cohorts.sum(f"{g}_clients", as_of_date=d) for g, _ in GRADES],
+               "moves": [flows.sum("clients", as_of_date=d, from_grade=a, to_grade=b)
+                         for a, b in MOVES.values()] if d != prepared.dates[0] else None}
+              for d in prepared.dates]
+    pairs = sorted({(r["site"], r["program"]) for r in cohorts.rows if r["as_of_date"] == latest})
+    programs = [{"site": s, "program": p,
+                 "grades": [cohorts.sum(f"{g}_clients", as_of_date=latest, site=s, program=p)
+                            for g, _ in GRADES],
+                 "moves": [flows.sum("clients", as_of_date=flow_date, site=s, program=p,
+                                     from_grade=a, to_grade=b) for a, b in MOVES.values()]}
+                for s, p in pairs]
+    order = ["new", "green", "amber", "red", "closed"]
+    matrix = [{"from": a, "cells": [flows.sum("clients", as_of_date=flow_date, from_grade=a,
+                                              to_grade=b) for b in order[1:]]} for a in order]
+    return {"latest": latest, "flow_date": flow_date, "flow_from": flow_from,
+            "months": months, "programs": programs, "matrix": matrix,
+            "flow_order": order}
+
+
+def _stall_reasons(prepared: Prepared, edition: Edition) -> dict[str, Any]:
+    trends = Tally("report_stall_reason_trends", prepared.trends, _scope(edition))
+    stalled = Tally("stall_reasons", prepared.stalled, _scope(edition))
+    dates = prepared.dates[-TRAILING_MONTHS:]
+    labels = {r["cluster_key"]: r["cluster_label"] for r in trends.rows}
+    labels |= {r["reason_cluster_key"]: r["reason_cluster_label"] for r in stalled.rows}
+    rows = [{"label": label,
+             "now": stalled.count(reason_cluster_key=key),
+             "months": [trends.sum("reasons", as_of_date=d, cluster_key=key) for d in dates]}
+            for key, label in labels.items()]
+    rows.sort(key=lambda r: (-r["now"].value, r["label"]))
+    return {"dates": dates, "rows": rows, "total": stalled.count()}
+
+
+def _caseloads(prepared: Prepared, edition: Edition, latest: str | None) -> dict[str, Any]:
+    caseloads = Tally("report_caseloads", prepared.caseloads, _scope(edition, "worker_site", None))
+    sites = sorted({r["worker_site"] for r in caseloads.rows
+                    if r["as_of_date"] == latest and r["worker_site"]})
+    assigned = {"as_of_date": latest, "worker_id": NOT_NULL}
+    return {
+        "sites": [{"site": s,
+                   "workers": caseloads.count(**assigned, worker_site=s),
+                   "clients": caseloads.sum("open_clients", **assigned, worker_site=s),
+                   "median": caseloads.median("open_clients", **assigned, worker_site=s)}
+                  for s in sites],
+        "all": {"workers": caseloads.count(**assigned),
+                "clients": caseloads.sum("open_clients", **assigned),
+                "median": caseloads.median("open_clients", **assigned)},
+        "unassigned": caseloads.sum("open_clients", as_of_date=latest, worker_id=None),
+        "bands": [{"label": f"{lo}–{hi}" if hi < 1_000_000 else f"{lo} or more",
+                   "workers": caseloads.count(**assigned, open_clients=(lo, hi))}
+                  for lo, hi in CASELOAD_BANDS],
+    }
+
+
+def _outcome_table(prepared: Prepared, edition: Edition) -> list[dict[str, Any]]:
+    """Per survey type and site: due, responded, and what the responses said."""
+    outcomes = Tally("followup_outcomes", prepared.outcomes, _scope(edition))
+    rows = []
+    for survey in sorted({r["survey_type"] for r in outcomes.rows}):
+        for site in [None, *sorted({r["site"] for r in outcomes.rows if r["site"]})]:
+            where = {"survey_type": survey} | ({"site": site} if site else {})
+            due = outcomes.count(**where, is_due=True)
+            responded = outcomes.count(**where, is_due=True, has_response=True)
+            rows.append({
+                "survey_type": survey, "site": site or "All sites", "due": due,
+                "responded": responded,
+                "rate": round(100 * responded.value / due.value)
+                if due.value >= prepared.threshold and responded.value >= prepared.threshold
+                else None,
+                "housed": outcomes.count(**where, is_stably_housed_at_followup=True),
+                "housing_answered": outcomes.count(**where,
+                                                   is_stably_housed_at_followup=NOT_NULL),
+                "employment_gained": outcomes.count(**where, employment_change="gained"),
+                "income_increased": outcomes.count(**where, income_change="increased"),
+                "phq9_improved": outcomes.count(**where, phq9_is_improved=True),
+            })
+    return rows
+
+
+def render(run: Run, edition: Edition, prepared: Prepared) -> str:
+    hide = run.config.suppression_threshold
+    momentum = _momentum(prepared, edition)
+    reasons = _stall_reasons(prepared, edition)
+    caseloads = _caseloads(prepared, edition, momentum["latest"])
+    labels = {**dict(GRADES), "new": "New"}
+    latest_flows = [(a["from"], b, cell.value) for a in momentum["matrix"]
+                    for b, cell in zip(momentum["flow_order"][1:], a["cells"], strict=True)]
+    return run.render(
+        "aggregate.html.j2", edition, run.links(edition),
+        brief=run.briefs["aggregate"],
+        grades=GRADES, moves=list(MOVES), momentum=momentum, reasons=reasons,
+        caseloads=caseloads, outcomes=_outcome_table(prepared, edition),
+        outcomes_built=bool(prepared.outcomes), labels=labels,
+        charts={
+            "mix": charts.stacked_bars(
+                "Clients by grade at each month-end",
+                [(m["as_of_date"][:7], {g: c.value for (g, _), c in zip(GRADES, m["grades"],
+                                                                        strict=True)})
+                 for m in momentum["months"]], [g for g in GRADES if g[0] != "closed"], hide),
+            "flows": charts.flows(f"How clients moved between grades, {momentum['flow_from']}"
+                                  f" to {momentum['flow_date']}",
+                                  latest_flows, momentum["flow_order"], labels, hide),
+            "reasons": charts.hbars("Stalled clients by reason cluster",
+                                    [(r["label"], r["now"].value) for r in reasons["rows"]], hide),
+            "caseloads": charts.hbars("Workers by caseload size",
+                                      [(b["label"], b["workers"].value)
+                                       for b in caseloads["bands"]], hide),
+        },
+    )

@@ -1,0 +1,186 @@
+"""Comprehensive: one page per client, by persistent ID, from first referral to today.
+
+Every line cites its source row, and every cited row is shown at the foot of the page
+(file, row, load and the loaded fields this edition may see) under a stable anchor, so a
+claim on any report links straight to the record behind it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from orchestration.reports import charts
+from orchestration.reports.config import Edition
+from orchestration.reports.data import Row, dicts, group_by
+from orchestration.reports.rendering import GRADE_LABELS, Run
+from orchestration.reports.site import write_page
+from orchestration.reports.sources import (
+    Privacy,
+    highlight,
+    load_records,
+    note_facts,
+    redactor_for,
+    source_record,
+)
+from orchestration.scoring.redact import ClientFacts, Redactor
+
+# Screen totals run from 0 to these maxima (PHQ-9: 9 items x 3, GAD-7: 7 items x 3).
+TOP_SCORES = {"PHQ-9": 27, "GAD-7": 21}
+SECTIONS = {  # report_client_events.category -> section heading, in page order
+    "intake": "Referral and intake",
+    "enrollment": "Enrollments across programs and sites",
+    "assessment": "Income assessments",
+    "contact": "Services and contacts",
+    "movement": "Movement events",
+    "plan": "Service plan",
+}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the client pages show, read once for every edition."""
+
+    clients: list[Row]
+    momentum: dict[str, Row]
+    history: dict[str, list[Row]]
+    events: dict[str, list[Row]]
+    screens: dict[str, list[Row]]
+    missing: dict[str, list[Row]]
+    anomalies: dict[str, list[Row]]
+    notes: dict[str, Row]
+    records: dict[tuple[str, int], tuple[str, dict[str, str]]]
+    merged: dict[str, str]
+    redactor: Redactor
+    facts: dict[tuple[str, str], ClientFacts]
+
+
+def prepare(run: Run) -> Prepared:
+    wh = run.wh
+    events = dicts(wh, "select * from marts.report_client_events"
+                       " order by person_id, event_date, event_key")
+    return Prepared(
+        clients=dicts(wh, "select * from marts.clients order by person_id"),
+        momentum={r["person_id"]: r for r in dicts(wh, "select * from marts.client_momentum")},
+        history=group_by(dicts(wh, """select person_id, cast(as_of_date as varchar) as as_of_date,
+                                             grade, program, site, grade_reason
+                                      from marts.client_momentum_history
+                                      order by person_id, as_of_date"""), "person_id"),
+        events=group_by(events, "person_id"),
+        screens=group_by(dicts(wh, "select * from marts.report_screen_scores"
+                                   " order by person_id, instrument, screen_date"), "person_id"),
+        missing=group_by(dicts(wh, "select * from marts.report_missing_elements order by"
+                                   " person_id, element_grade desc, due_date"), "person_id"),
+        anomalies=group_by(dicts(wh, "select * from marts.report_anomalies"
+                                     " where person_id is not null order by flagged_date desc"),
+                           "person_id"),
+        notes={r["note_key"]: r for r in dicts(wh, """
+            select note_key, site, personal_id, note_date, note_type, note_text
+            from staging.stg_notes__case_notes
+            where note_key in (select source_key from marts.report_client_events
+                               where category = 'finding')""")},
+        records=load_records(wh, [(e["_load_id"], e["_source_row"]) for e in events]),
+        merged=dict(wh.rows("select person_id, merged_into from identity.persons"
+                            " where status = 'merged' and merged_into is not null")),
+        redactor=redactor_for(wh),
+        facts=note_facts(wh),
+    )
+
+
+def _findings(events: list[Row], notes: dict[str, Row], privacy: Privacy) -> list[dict]:
+    """Case notes with findings, each note once with every cited quote marked."""
+    by_note: dict[str, list[Row]] = defaultdict(list)
+    for e in events:
+        if e["category"] == "finding":
+            by_note[e["source_key"]].append(e)
+    shown = []
+    for note_key, findings in by_note.items():
+        note = notes.get(note_key)
+        if note is None or note["note_text"] is None:
+            continue
+        text = note["note_text"]
+        redaction = privacy.redaction(text, note["site"], note["personal_id"])
+        first = findings[0]
+        shown.append({
+            "note": note, "findings": findings, "load_id": first["_load_id"],
+            "source_file": first["_source_file"], "source_row": first["_source_row"],
+            "segments": highlight(text, [(f["quote_start"], f["quote_end"]) for f in findings],
+                                  redaction),
+        })
+    return sorted(shown, key=lambda n: (n["note"]["note_date"] or "", n["note"]["note_key"]),
+                  reverse=True)
+
+
+def _score_chart(screens: list[Row]) -> Any:
+    series: dict[str, list] = defaultdict(list)
+    for s in screens:
+        series[s["instrument"]].append((s["screen_date"], float(s["total_score"])))
+    top = max((TOP_SCORES.get(name, 27) for name in series), default=27)
+    return charts.score_trend("Screen totals over time (lower is better)", series, top)
+
+
+def _page(run: Run, edition: Edition, prepared: Prepared, privacy: Privacy,
+          client: Row) -> str:
+    pid = client["person_id"]
+    events = prepared.events.get(pid, [])
+    by_key = {e["event_key"]: e for e in events}
+    momentum = prepared.momentum.get(pid)
+    cited = {}
+    for e in events:
+        key = (e["_load_id"], int(e["_source_row"]))
+        if key in prepared.records and key not in cited:
+            table, row = prepared.records[key]
+            cited[key] = source_record(table, row, privacy)
+    history = prepared.history.get(pid, [])
+    return run.render(
+        "client.html.j2", edition, run.links(edition),
+        brief=run.briefs["comprehensive"],
+        client=client,
+        momentum=momentum,
+        deciding={
+            "movement": by_key.get(f"movement:{momentum['last_movement_key']}")
+            if momentum else None,
+            "contact": by_key.get(f"contact:{momentum['last_contact_key']}")
+            if momentum else None,
+        },
+        missing=prepared.missing.get(pid, []),
+        anomalies=prepared.anomalies.get(pid, []),
+        history=list(reversed(history)),
+        history_chart=charts.grade_strip(
+            "Grade at each month-end", [(h["as_of_date"], h["grade"]) for h in history],
+            GRADE_LABELS) if history else None,
+        sections=[{"category": c, "title": title,
+                   "rows": [e for e in events if e["category"] == c]}
+                  for c, title in SECTIONS.items()],
+        followups=[e for e in events if e["category"] == "contact"
+                   and e["kind"] == "survey_response"],
+        screens=prepared.screens.get(pid, []),
+        score_chart=_score_chart(prepared.screens.get(pid, [])),
+        findings=_findings(events, prepared.notes, privacy),
+        records=sorted(cited.values(), key=lambda r: (r.source_file, r.source_row)),
+    )
+
+
+def publish(run: Run, edition: Edition, prepared: Prepared) -> list[Path]:
+    """Write every client page of the edition, a client directory, and a forwarding page
+    for each merged person_id, so an old link still reaches the person."""
+    privacy = Privacy(run.config, edition, prepared.redactor, prepared.facts)
+    links = run.links(edition)
+    clients = [c for c in prepared.clients if links.in_scope(c["person_id"])]
+    written = [write_page(run, edition, f"clients/{c['person_id']}.html",
+                          _page(run, edition, prepared, privacy, c)) for c in clients]
+    shown = {c["person_id"] for c in clients}
+    for old, survivor in prepared.merged.items():
+        if survivor in shown:
+            written.append(write_page(run, edition, f"clients/{old}.html", run.render(
+                "merged.html.j2", edition, run.links(edition), old=old, survivor=survivor)))
+    written.append(write_page(run, edition, "clients/index.html", run.render(
+        "clients.html.j2", edition, run.links(edition), brief=run.briefs["comprehensive"],
+        clients=[{**c, "grade": prepared.momentum.get(c["person_id"], {}).get("grade"),
+                  "site": prepared.momentum.get(c["person_id"], {}).get("site"),
+                  "program": prepared.momentum.get(c["person_id"], {}).get("program")}
+                 for c in clients])))
+    return written
+

@@ -1,0 +1,78 @@
+"""What every report reads besides its own marts: rows as dicts, the as-of date, freshness.
+
+Reports read the marts (and staging only for note text and names, where an edition may
+show them). SQL here stays portable: `?` placeholders, no engine-specific functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from orchestration.warehouse import Warehouse
+
+Row = dict[str, Any]
+
+
+def dicts(wh: Warehouse, sql: str, params: Sequence[Any] | None = None) -> list[Row]:
+    """Query rows as dicts keyed by column name."""
+    cursor = wh.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def group_by(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
+    grouped: dict[Any, list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the data behind a report is: said at the top of every page."""
+
+    as_of: str
+    last_loaded: str | None
+    last_contact: str | None
+    note_backend: str
+
+
+def freshness(wh: Warehouse) -> Freshness:
+    as_of = wh.scalar("select max(as_of_date) from marts.client_momentum")
+    last_loaded = wh.scalar("select max(loaded_at) from raw.ingest_ledger where status = 'loaded'")
+    last_contact = wh.scalar("select max(last_contact_date) from marts.client_momentum")
+    backend = (wh.scalar("select string_agg(distinct backend, ', ') from scoring.note_reads")
+               if wh.table_exists("scoring", "note_reads") else None)
+    return Freshness(
+        as_of=str(as_of),
+        last_loaded=str(last_loaded)[:19] if last_loaded else None,
+        last_contact=str(last_contact) if last_contact else None,
+        note_backend=backend or "offline",
+    )
+
+
+def client_scope(wh: Warehouse) -> dict[str, tuple[str | None, str | None]]:
+    """(site, program) of every graded person: what an edition's scope is checked against."""
+    return {pid: (site, program) for pid, site, program in wh.rows(
+        "select person_id, site, program from marts.client_momentum")}
+
+
+def client_names(wh: Warehouse, person_ids: Iterable[str]) -> dict[str, str]:
+    """Each person's name from their most recently updated HMIS client record.
+
+    Only editions allowed to show names (rubrics/reports.yaml, client_names) call this.
+    """
+    wanted = set(person_ids)
+    names: dict[str, str] = {}
+    for pid, first, last in wh.rows("""
+            select links.person_id, clients.first_name, clients.last_name
+            from staging.stg_hmis__clients as clients
+            inner join intermediate.int_record_links as links
+                on links.record_key = clients.record_key
+            order by links.person_id, clients.date_updated desc nulls last, clients.record_key"""):
+        if pid in wanted and pid not in names:
+            names[pid] = " ".join(p for p in (first, last) if p)
+    return names

@@ -1,0 +1,71 @@
+"""One pipeline run, reports included, on a small generated agency with planted oddities,
+shared by every report test (the reports are published by the pipeline's own assets)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration.demo.generator import generate_agency
+from orchestration.warehouse import Warehouse
+from tests.reports.agency import plant_oddities
+
+AS_OF = date(2026, 11, 1)
+PEOPLE = 120
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS: list[Path] = []
+
+
+@pytest.fixture(scope="package")
+def published(tmp_path_factory: pytest.TempPathFactory):
+    """Generate an agency, plant the oddities, run every asset once; paths and planted ids."""
+    root = tmp_path_factory.mktemp("reports")
+    generate_agency(root / "demo", people=PEOPLE, seed=23, as_of=AS_OF)
+    planted = plant_oddities(root / "demo" / "landing", AS_OF)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CASEINTEL_VAR", str(root / "var"))
+        mp.setenv("CASEINTEL_DB", str(root / "var" / "caseintel.duckdb"))
+        mp.setenv("CASEINTEL_LANDING", str(root / "demo" / "landing"))
+        mp.setenv("CASEINTEL_SITE", str(root / "site"))
+        mp.setenv("CASEINTEL_AS_OF", AS_OF.isoformat())
+        for name in ("CASEINTEL_LLM_BASE_URL", "CASEINTEL_LLM_API_KEY", "OPENAI_API_KEY",
+                     "CASEINTEL_WAREHOUSE", "CASEINTEL_RUBRICS"):
+            mp.delenv(name, raising=False)
+        from orchestration.definitions import defs
+
+        result = defs.resolve_job_def("caseintel_pipeline").execute_in_process(
+            instance=dg.DagsterInstance.ephemeral())
+        yield {"root": root, "result": result, "site": root / "site",
+               "db": root / "var" / "caseintel.duckdb", "planted": planted}
+
+
+@pytest.fixture(scope="package")
+def wh(published):
+    with Warehouse(published["db"], read_only=True) as warehouse:
+        yield warehouse
+
+
+@pytest.fixture(scope="package")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the browser test leaves a screenshot of every page it opened."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    SCREENSHOTS.append(folder)
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    for folder in SCREENSHOTS:
+        shots = sorted(folder.glob("*.png"))
+        if shots:
+            terminalreporter.write_line(f"report screenshots ({len(shots)}): {folder}")
+
+
+def chromium_or_skip() -> Path:
+    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
+        pytest.skip(f"headless Chromium not installed at {CHROMIUM} "
+                    "(apt-get install chromium chromium-driver)")
+    return CHROMIUM
