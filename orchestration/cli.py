@@ -4,6 +4,8 @@
     caseintel generate    write a demo agency to a folder of your choice
     caseintel run         run the whole pipeline once on the landing folder
     caseintel reports     say where the published reports are
+    caseintel serve       browse the published reports on http://127.0.0.1:8000
+    caseintel pdf         print a published report to PDF (headless Chromium)
     caseintel ui          open the Dagster UI on this project
 """
 
@@ -114,6 +116,38 @@ def cmd_reports(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from orchestration.reports.serve import site_server
+
+    site = Settings.from_env().site_dir
+    if not (site / "index.html").exists():
+        print("No reports yet: run `caseintel demo` or `caseintel run` first.")
+        return 1
+    server = site_server(site, args.host, args.port)
+    print(f"caseintel: serving {site} on http://{args.host}:{server.server_port}/ (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from orchestration.reports.pdf import PdfError, export_pdf, resolve_page
+
+    settings = Settings.from_env()
+    try:
+        page = resolve_page(settings.site_dir / args.edition, args.page)
+        out = Path(args.out) if args.out else page.with_suffix(".pdf")
+        print(export_pdf(page, out, settings.chromium_path))
+    except PdfError as exc:
+        print(f"caseintel: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_ui(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     _use_local_dagster_home(settings)
@@ -147,6 +181,18 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("reports", help="print the path of the report index").set_defaults(
         func=cmd_reports)
+    serve = sub.add_parser("serve", help="browse the published reports over local HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=cmd_serve)
+
+    pdf = sub.add_parser("pdf", help="print a published report to PDF (headless Chromium)")
+    pdf.add_argument("page", help="a report (momentum, missing, unusual, aggregate, quality) "
+                     "or a page path inside the site folder, e.g. clients/P0000001.html")
+    pdf.add_argument("--edition", default="", help="edition folder, e.g. funder")
+    pdf.add_argument("--out", help="where to write the PDF (default: beside the page)")
+    pdf.set_defaults(func=cmd_pdf)
+
     sub.add_parser("ui", help="open the Dagster UI (dagster dev)").set_defaults(func=cmd_ui)
 
     args = parser.parse_args(argv)

@@ -6,7 +6,9 @@ from orchestration.identity.assets import client_identity
 from orchestration.ingest.assets import ingest_assets
 from orchestration.ingest.rubric import momentum_rubric
 from orchestration.ingest.sensors import PIPELINE_JOB, daily_schedule, landing_sensor
-from orchestration.reports.assets import momentum_report
+from orchestration.reports.assets import report_assets
+from orchestration.reports.rules import report_rules
+from orchestration.reports.schedules import reports_job, reports_schedule
 from orchestration.resources import CaseintelResource
 from orchestration.scoring.assets import note_scores
 from orchestration.transform.assets import dbt_resource, warehouse_models
@@ -19,9 +21,9 @@ pipeline_job = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=[*ingest_assets, momentum_rubric, client_identity, note_scores, warehouse_models,
-            momentum_report],
-    jobs=[pipeline_job],
-    schedules=[daily_schedule],
+            report_rules, *report_assets],
+    jobs=[pipeline_job, reports_job],
+    schedules=[daily_schedule, reports_schedule()],
     sensors=[landing_sensor],
     resources={"caseintel": CaseintelResource(), "dbt": dbt_resource},
     # One DuckDB file takes one writer at a time: run steps one after another.

@@ -23,4 +23,4 @@ class CaseintelResource(dg.ConfigurableResource):
         return base.with_overrides(as_of=date.fromisoformat(self.as_of)) if self.as_of else base
 
     def warehouse(self, read_only: bool = False) -> Warehouse:
-        return Warehouse(self.settings().db_path, read_only=read_only)
+        return Warehouse.from_settings(self.settings(), read_only=read_only)

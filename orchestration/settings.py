@@ -6,12 +6,16 @@ setting an operator can change.
 
 from __future__ import annotations
 
+import getpass
 import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+WAREHOUSES = ("duckdb", "postgres")
+DEFAULT_PG_DSN = "postgresql://localhost:5432/caseintel"
 
 
 def _path(env: str, default: Path) -> Path:
@@ -51,12 +55,20 @@ class Settings:
     identity_max_block_size: int = 50
     identity_u_max_pairs: float = 1e7
     identity_em_max_pairs: float = 2e6
+    warehouse: str = "duckdb"
+    pg_dsn: str = field(default=DEFAULT_PG_DSN, repr=False)
+    duckdb_memory_limit: str = "80%"
+    chromium_path: Path = Path("/usr/bin/chromium")
 
     @classmethod
     def from_env(cls) -> Settings:
         """Read CASEINTEL_* variables; by default everything lives in the git-ignored var/."""
         var_dir = _path("CASEINTEL_VAR", REPO_ROOT / "var")
         as_of = os.environ.get("CASEINTEL_AS_OF")
+        warehouse = os.environ.get("CASEINTEL_WAREHOUSE", "duckdb").lower()
+        if warehouse not in WAREHOUSES:
+            raise ValueError(f"CASEINTEL_WAREHOUSE must be one of {', '.join(WAREHOUSES)},"
+                             f" not {warehouse!r}")
         return cls(
             var_dir=var_dir,
             db_path=_path("CASEINTEL_DB", var_dir / "caseintel.duckdb"),
@@ -94,6 +106,10 @@ class Settings:
             identity_max_block_size=int(os.environ.get("CASEINTEL_IDENTITY_MAX_BLOCK_SIZE", "50")),
             identity_u_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_U_MAX_PAIRS", "1e7")),
             identity_em_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_EM_MAX_PAIRS", "2e6")),
+            warehouse=warehouse,
+            pg_dsn=os.environ.get("CASEINTEL_PG_DSN") or DEFAULT_PG_DSN,
+            duckdb_memory_limit=os.environ.get("CASEINTEL_DUCKDB_MEMORY_LIMIT", "80%"),
+            chromium_path=_path("CASEINTEL_CHROMIUM", Path("/usr/bin/chromium")),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -104,6 +120,24 @@ class Settings:
         """The grading date: the configured one, else today."""
         return self.as_of or date.today()
 
+    @property
+    def warehouse_target(self) -> Path | str:
+        """What `Warehouse(...)` opens: the DuckDB file, or the PostgreSQL URL."""
+        return self.pg_dsn if self.warehouse == "postgres" else self.db_path
+
     def dbt_env(self) -> dict[str, str]:
-        """Environment for a dbt subprocess so it writes the same warehouse file."""
-        return {"CASEINTEL_DB": str(self.db_path)}
+        """Environment for a dbt subprocess so it writes the same warehouse (profiles.yml
+        reads these): the target named by CASEINTEL_WAREHOUSE and its connection."""
+        env = {"CASEINTEL_DBT_TARGET": self.warehouse, "CASEINTEL_DB": str(self.db_path),
+               "CASEINTEL_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit}
+        if self.warehouse == "postgres":
+            url = urlsplit(self.pg_dsn)
+            env |= {
+                "CASEINTEL_PG_HOST": url.hostname or "localhost",
+                "CASEINTEL_PG_PORT": str(url.port or 5432),
+                "CASEINTEL_PG_USER": unquote(url.username or getpass.getuser()),
+                "CASEINTEL_PG_PASSWORD": unquote(url.password or ""),
+                "CASEINTEL_PG_DBNAME": unquote(url.path.lstrip("/")) or "caseintel",
+                "CASEINTEL_PG_SSLMODE": parse_qs(url.query).get("sslmode", ["prefer"])[0],
+            }
+        return env

@@ -45,8 +45,9 @@ _COLUMNS = ("record_key_l", "record_key_r", "rule", "match_probability", "match_
 
 def ensure_table(wh: Warehouse) -> None:
     wh.execute("""create table if not exists identity.link_edges (
-        record_key_l varchar, record_key_r varchar, rule varchar, match_probability double,
-        match_weight double, evidence varchar, model_version varchar, linked_at timestamp)""")
+        record_key_l varchar, record_key_r varchar, rule varchar,
+        match_probability double precision, match_weight double precision, evidence varchar,
+        model_version varchar, linked_at timestamp)""")
 
 
 def load_links(wh: Warehouse) -> list[Link]:

@@ -63,24 +63,30 @@ _QUERIES = {
     "hmis": ("hmis_client", """
         select _site, personal_id, first_name, last_name, dob, dob_data_quality, ssn,
                ssn_data_quality, null, null, null, null
-        from raw.hmis_client
-        where personal_id is not null and date_deleted is null
-        qualify row_number() over (
-            partition by _site, personal_id order by _loaded_at desc, _source_row desc) = 1"""),
+        from (select *, row_number() over (
+                  partition by _site, personal_id order by _loaded_at desc, _source_row desc
+              ) as _version
+              from raw.hmis_client
+              where personal_id is not null and date_deleted is null) versions
+        where _version = 1"""),
     "intake": ("intake_submissions", """
         select _site, submission_id, first_name, last_name, dob, null, ssn_last4, null,
                phone, email, intake_client_id, hmis_personal_id
-        from raw.intake_submissions
-        where submission_id is not null
-        qualify row_number() over (
-            partition by _site, submission_id order by _loaded_at desc, _source_row desc) = 1"""),
+        from (select *, row_number() over (
+                  partition by _site, submission_id order by _loaded_at desc, _source_row desc
+              ) as _version
+              from raw.intake_submissions
+              where submission_id is not null) versions
+        where _version = 1"""),
     "survey": ("survey_responses", """
         select _site, response_id, first_name, last_name, null, null, null, null,
                phone, email, null, null
-        from raw.survey_responses
-        where response_id is not null
-        qualify row_number() over (
-            partition by _site, response_id order by _loaded_at desc, _source_row desc) = 1"""),
+        from (select *, row_number() over (
+                  partition by _site, response_id order by _loaded_at desc, _source_row desc
+              ) as _version
+              from raw.survey_responses
+              where response_id is not null) versions
+        where _version = 1"""),
 }
 # Screen respondents are HMIS clients; one whose Client row never arrived still needs an ID.
 _SCREEN_RESPONDENTS = """
@@ -94,8 +100,7 @@ _SCREEN_RESPONDENTS = """
 def _source_rows(wh: Warehouse) -> Iterator[tuple[str, str, tuple]]:
     for source, (table, query) in _QUERIES.items():
         if wh.table_exists("raw", table):
-            cursor = wh.execute(query)
-            while batch := cursor.fetchmany(10_000):
+            for batch in wh.stream(query):
                 for row in batch:
                     yield source, table, row
     if wh.table_exists("raw", "screens"):

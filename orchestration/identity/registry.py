@@ -161,8 +161,8 @@ def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment) ->
         "merged_into": pa.array([registry.persons[p][2] for p in pids], pa.string()),
     }))
     if assignment.merges:
-        wh.con.executemany("insert into identity.merge_log values (?, ?, ?, ?, ?)",
-                           assignment.merges)
+        wh.executemany("insert into identity.merge_log values (?, ?, ?, ?, ?)",
+                       assignment.merges)
     if assignment.splits:
-        wh.con.executemany("insert into identity.split_log values (?, ?, ?, ?, ?, ?)",
-                           assignment.splits)
+        wh.executemany("insert into identity.split_log values (?, ?, ?, ?, ?, ?)",
+                       assignment.splits)

@@ -22,7 +22,7 @@ _COLUMNS = ("record_key_l", "record_key_r", "person_id_l", "person_id_r", "match
 def ensure_table(wh: Warehouse) -> None:
     wh.execute("""create table if not exists identity.review_queue (
         record_key_l varchar, record_key_r varchar, person_id_l varchar, person_id_r varchar,
-        match_probability double, match_weight double, evidence varchar,
+        match_probability double precision, match_weight double precision, evidence varchar,
         model_version varchar, queued_at timestamp)""")
 
 

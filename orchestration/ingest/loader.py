@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,7 +22,8 @@ from orchestration.ingest.hmis import HmisVersionError, export_facts, fiscal_yea
 from orchestration.ingest.reading import (
     ParsedFile,
     StructuralError,
-    read_landing_bytes,
+    decode_landing,
+    parsed_slices,
     sha256_bytes,
 )
 from orchestration.ingest.sources import Drop, DropFile
@@ -37,6 +39,8 @@ QUARANTINE_COLUMNS = ("_rule", "_field", "_value", "_reason", "_raw_record")
 # Which file of an export each cross-file rule reads.
 REFERENCED_FILES = ("Export.csv", "Organization.csv", "Project.csv", "Client.csv",
                     "Enrollment.csv")
+# Rows parsed, checked and inserted at a time, so memory stays flat however large a file is.
+SLICE_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -74,74 +78,93 @@ def _already_loaded(wh: Warehouse, sha256: str, site: str, table: str) -> bool:
 
 @dataclass
 class _File:
-    """A drop file on its way in: bytes, fingerprint, parse and verdict."""
+    """A drop file on its way in: fingerprint, then its decoded text, read in slices."""
 
     source: DropFile
-    data: bytes
     sha: str
-    parsed: ParsedFile | None = None
-    verdict: Verdict | None = None
+    text: str = ""
+    encoding: str | None = None
 
     @property
     def table(self) -> str:
         assert self.source.table is not None
         return self.source.table
 
+    def decode(self) -> None:
+        self.text, self.encoding = decode_landing(self.source.read(), self.source.relative)
+
+    def slices(self, size: int | None) -> Iterator[ParsedFile]:
+        """The records `size` at a time (None: all at once)."""
+        return parsed_slices(self.text, self.source.relative, size)
+
+
+@dataclass
+class _Counts:
+    """Where a file's rows went, summed over its slices."""
+
+    read: int = 0
+    quarantined: int = 0
+    flagged: int = 0
+    by_rule: Counter = field(default_factory=Counter)
+
+    def add(self, parsed: ParsedFile, verdict: Verdict) -> None:
+        self.by_rule.update(b.rule for b in parsed.bad)
+        self.by_rule.update(issues[0].rule for issues in verdict.rejected.values())
+        self.by_rule.update(i.rule for i in verdict.flags)
+        self.read += parsed.rows_read
+        self.quarantined += len(parsed.bad) + len(verdict.rejected)
+        self.flagged += len(verdict.flags)
+
 
 def _ledger_row(drop: Drop, f: _File | DropFile, load_id: str, status: str, message: str,
-                loaded_at: datetime, csv_version: str | None = None) -> list:
+                loaded_at: datetime, csv_version: str | None = None,
+                counts: _Counts | None = None) -> list:
     source = f.source if isinstance(f, _File) else f
     sha = f.sha if isinstance(f, _File) else None
-    parsed = f.parsed if isinstance(f, _File) and status == "loaded" else None
-    verdict = f.verdict if isinstance(f, _File) and status == "loaded" else None
-    by_rule = Counter()
-    quarantined = flagged = 0
-    if parsed is not None and verdict is not None:
-        by_rule.update(b.rule for b in parsed.bad)
-        by_rule.update(issues[0].rule for issues in verdict.rejected.values())
-        by_rule.update(i.rule for i in verdict.flags)
-        quarantined = len(parsed.bad) + len(verdict.rejected)
-        flagged = len(verdict.flags)
-    read = parsed.rows_read if parsed else 0
+    encoding = f.encoding if isinstance(f, _File) and counts is not None else None
+    counts = counts or _Counts()
     return [load_id, drop.relative, drop.kind.name, drop.site, source.table, source.relative,
-            sha, csv_version, parsed.encoding if parsed else None, read, read - quarantined,
-            quarantined, flagged, json.dumps(dict(sorted(by_rule.items()))), status, message,
-            loaded_at]
+            sha, csv_version, encoding, counts.read, counts.read - counts.quarantined,
+            counts.quarantined, counts.flagged, json.dumps(dict(sorted(counts.by_rule.items()))),
+            status, message, loaded_at]
 
 
 def _record(wh: Warehouse, rows: list[list]) -> None:
     if rows:
-        wh.con.executemany(f"insert into {LEDGER} values ({', '.join('?' * 17)})", rows)
+        wh.executemany(f"insert into {LEDGER} values ({', '.join('?' * 17)})", rows)
 
 
-def _references(files: dict[str, _File], drop: Drop, loaded_at: datetime) -> References:
+def _references(files: dict[str, _File], drop: Drop, loaded_at: datetime,
+                export: ParsedFile | None) -> References:
     keys: dict[str, set[str]] = {}
     entry_dates: dict[str, str] = {}
     for name in REFERENCED_FILES:
         f = files.get(name)
-        if f is None or f.parsed is None:
+        if f is None:
             continue
-        header = f.parsed.header
-        for column in header:
-            if column.endswith("_id"):
-                at = header.index(column)
-                keys[f"{name}.{column}"] = {v[at] for _, v in f.parsed.records if v[at]}
-        if name == "Enrollment.csv" and {"enrollment_id", "entry_date"} <= set(header):
-            e, d = header.index("enrollment_id"), header.index("entry_date")
-            entry_dates = {v[e]: v[d] for _, v in f.parsed.records if v[e] and v[d]}
+        for parsed in f.slices(SLICE_ROWS):
+            header = parsed.header
+            for column in header:
+                if column.endswith("_id"):
+                    at = header.index(column)
+                    keys.setdefault(f"{name}.{column}", set()).update(
+                        v[at] for _, v in parsed.records if v[at])
+            if name == "Enrollment.csv" and {"enrollment_id", "entry_date"} <= set(header):
+                e, d = header.index("enrollment_id"), header.index("entry_date")
+                entry_dates.update((v[e], v[d]) for _, v in parsed.records if v[e] and v[d])
     as_of: date = loaded_at.date()
-    if drop.kind.name == "hmis" and "Export.csv" in files:
-        as_of = export_facts(files["Export.csv"].parsed, drop.relative).export_date or as_of
+    if drop.kind.name == "hmis" and export is not None:
+        as_of = export_facts(export, drop.relative).export_date or as_of
     return References(keys, entry_dates, as_of)
 
 
-def _check_references(files: dict[str, _File]) -> None:
+def _check_references(files: dict[str, _File], heads: dict[str, ParsedFile]) -> None:
     """A file that points into another file of its export needs that file in the drop."""
-    for f in files.values():
+    for name, f in files.items():
         for rule in CONTRACTS[f.table].rules:
             if rule.kind == "references":
                 target = rule.other.split(".csv")[0] + ".csv"
-                if target not in files and f.parsed and rule.field in f.parsed.header:
+                if target not in files and rule.field in heads[name].header:
                     raise StructuralError(f.source.relative, f"refers to {target} through "
                                           f"'{rule.field}', but the export has no {target}")
 
@@ -158,29 +181,49 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
         return [LoadResult(drop.relative, None, "failed", message=drop.error)]
 
     unknown = [f for f in drop.files if f.table is None]
-    files: dict[str, _File] = {}
-    for source in drop.files:
-        if source.table is not None:
-            data = source.read()
-            files[source.name] = _File(source, data, sha256_bytes(data))
+    files = {source.name: _File(source, sha256_bytes(source.read()))
+             for source in drop.files if source.table is not None}
     new = {n: f for n, f in files.items() if not _already_loaded(wh, f.sha, drop.site, f.table)}
     if not new:
         return [LoadResult(f.source.relative, f.table, "skipped") for f in files.values()]
 
     csv_version = None
+    results: list[LoadResult] = []
+    ledger: list[list] = []
     try:
         for f in files.values():
-            f.parsed = read_landing_bytes(f.data, f.source.relative)
+            f.decode()
+        heads: dict[str, ParsedFile] = {}
         if drop.kind.name == "hmis":
-            csv_version = fiscal_year(drop, {n: f.parsed for n, f in files.items()})
-            _check_references(files)
-        refs = _references(files, drop, loaded_at)
-        for f in new.values():
-            f.verdict = validate(f.table, f.parsed.header, f.parsed.records, refs,
-                                 suite_name=f.table)
-            if f.verdict.table_errors:
-                raise StructuralError(f.source.relative, "; ".join(f.verdict.table_errors),
-                                      line=1)
+            # The whole Export.csv (one row); of the other files the header is enough here.
+            heads = {n: next(f.slices(None if n == "Export.csv" else 1))
+                     for n, f in files.items()}
+            csv_version = fiscal_year(drop, heads)
+            _check_references(files, heads)
+        refs = _references(files, drop, loaded_at, heads.get("Export.csv"))
+        with wh.transaction():
+            for f in new.values():
+                load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
+                lineage: dict[str, object] = {"_load_id": load_id, "_site": drop.site,
+                                              "_source_file": f.source.relative,
+                                              "_file_sha256": f.sha, "_loaded_at": loaded_at}
+                extra: tuple[str, ...] = LINEAGE_COLUMNS
+                if drop.kind.name == "hmis":
+                    lineage |= {"_export_dir": drop.name, "_csv_version": csv_version}
+                    extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
+                counts = _load_file(wh, f, refs, lineage, extra)
+                row = _ledger_row(drop, f, load_id, "loaded", "", loaded_at, csv_version,
+                                  counts)
+                ledger.append(row)
+                results.append(LoadResult(f.source.relative, f.table, "loaded", row[9],
+                                          row[10], row[11], row[12], "", json.loads(row[13])))
+            for source in unknown:
+                message = f"{source.name} is not part of the caseintel contract; not ingested"
+                ledger.append(_ledger_row(drop, source, f"{drop_id}/{source.name}",
+                                          "not_ingested", message, loaded_at, csv_version))
+                results.append(LoadResult(source.relative, None, "not_ingested",
+                                          message=message))
+            _record(wh, ledger)
     except (StructuralError, HmisVersionError) as exc:
         message = str(exc)
         rows = [_ledger_row(drop, f, f"{drop_id}/{f.table}/{f.sha[:16]}", "failed",
@@ -190,55 +233,46 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
             _record(wh, rows)
         return [LoadResult(f.source.relative, f.table, "failed", message=message)
                 for f in new.values()]
-
-    results: list[LoadResult] = []
-    ledger: list[list] = []
-    with wh.transaction():
-        for f in new.values():
-            load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
-            lineage: dict[str, object] = {"_load_id": load_id, "_site": drop.site,
-                                          "_source_file": f.source.relative,
-                                          "_file_sha256": f.sha, "_loaded_at": loaded_at}
-            extra: tuple[str, ...] = LINEAGE_COLUMNS
-            if drop.kind.name == "hmis":
-                lineage |= {"_export_dir": drop.name, "_csv_version": csv_version}
-                extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
-            _insert(wh, f, lineage, extra)
-            row = _ledger_row(drop, f, load_id, "loaded", "", loaded_at, csv_version)
-            ledger.append(row)
-            results.append(LoadResult(f.source.relative, f.table, "loaded", row[9], row[10],
-                                      row[11], row[12], "", json.loads(row[13])))
-        for source in unknown:
-            message = f"{source.name} is not part of the caseintel contract; not ingested"
-            ledger.append(_ledger_row(drop, source, f"{drop_id}/{source.name}", "not_ingested",
-                                      message, loaded_at, csv_version))
-            results.append(LoadResult(source.relative, None, "not_ingested", message=message))
-        _record(wh, ledger)
     results += [LoadResult(f.source.relative, f.table, "skipped")
                 for n, f in files.items() if n not in new]
     return results
 
 
-def _insert(wh: Warehouse, f: _File, lineage: dict[str, object], extra: tuple[str, ...]) -> None:
-    parsed, verdict = f.parsed, f.verdict
-    assert parsed is not None and verdict is not None
+def _load_file(wh: Warehouse, f: _File, refs: References, lineage: dict[str, object],
+               extra: tuple[str, ...]) -> _Counts:
+    """Check and insert a file slice by slice (inside the drop's transaction); a table-level
+    contract failure in any slice fails the whole drop."""
+    counts = _Counts()
+    seen_keys: dict[str, set] = {}
+    for parsed in f.slices(SLICE_ROWS):
+        verdict = validate(f.table, parsed.header, parsed.records, refs, suite_name=f.table,
+                           seen_keys=seen_keys)
+        if verdict.table_errors:
+            raise StructuralError(f.source.relative, "; ".join(verdict.table_errors), line=1)
+        _insert(wh, f.table, parsed, verdict, lineage, extra)
+        counts.add(parsed, verdict)
+    return counts
+
+
+def _insert(wh: Warehouse, table: str, parsed: ParsedFile, verdict: Verdict,
+            lineage: dict[str, object], extra: tuple[str, ...]) -> None:
     good = [(row, values) for row, values in parsed.records if row not in verdict.rejected]
     bad = [(row, values) for row, values in parsed.records if row in verdict.rejected]
-    _ensure_table(wh, "raw", f.table, parsed.header, extra)
+    _ensure_table(wh, "raw", table, parsed.header, extra)
     if good:
-        wh.insert_arrow(f"raw.{f.table}", _table(parsed.header, good, lineage))
+        wh.insert_arrow(f"raw.{table}", _table(parsed.header, good, lineage))
     if bad or parsed.bad:
-        _ensure_table(wh, "quarantine", f.table, parsed.header, (*extra, *QUARANTINE_COLUMNS))
+        _ensure_table(wh, "quarantine", table, parsed.header, (*extra, *QUARANTINE_COLUMNS))
         if bad:
             first = [verdict.rejected[row][0] for row, _ in bad]
-            wh.insert_arrow(f"quarantine.{f.table}", _table(parsed.header, bad, lineage, {
+            wh.insert_arrow(f"quarantine.{table}", _table(parsed.header, bad, lineage, {
                 "_rule": [i.rule for i in first],
                 "_field": [i.field for i in first],
                 "_value": [i.value for i in first],
                 "_reason": ["; ".join(i.reason for i in verdict.rejected[row]) for row, _ in bad],
                 "_raw_record": [json.dumps(v, ensure_ascii=False) for _, v in bad]}))
         if parsed.bad:
-            wh.insert_arrow(f"quarantine.{f.table}", _table([], [(b.row, []) for b in parsed.bad],
+            wh.insert_arrow(f"quarantine.{table}", _table([], [(b.row, []) for b in parsed.bad],
                                                             lineage, {
                 "_rule": [b.rule for b in parsed.bad], "_field": [None] * len(parsed.bad),
                 "_value": [None] * len(parsed.bad), "_reason": [b.reason for b in parsed.bad],
@@ -250,7 +284,7 @@ def _insert(wh: Warehouse, f: _File, lineage: dict[str, object], extra: tuple[st
             "_site": pa.array([lineage["_site"]] * n, pa.string()),
             "_source_file": pa.array([lineage["_source_file"]] * n, pa.string()),
             "_source_row": pa.array([i.row for i in verdict.flags], pa.int64()),
-            "source_table": pa.array([f.table] * n, pa.string()),
+            "source_table": pa.array([table] * n, pa.string()),
             "rule": pa.array([i.rule for i in verdict.flags], pa.string()),
             "field": pa.array([i.field for i in verdict.flags], pa.string()),
             "value": pa.array([i.value for i in verdict.flags], pa.string()),

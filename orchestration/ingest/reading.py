@@ -7,7 +7,9 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -49,6 +51,7 @@ _CAMEL_2 = re.compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 
 
+@cache
 def snake_case(name: str) -> str:
     """`PersonalID` -> `personal_id`, `SSNDataQuality` -> `ssn_data_quality`."""
     name = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name.strip()))
@@ -95,7 +98,29 @@ def _blank_to_none(value: str) -> str | None:
     return value if value != "" else None
 
 
-def parse_csv(text: str, file: str) -> ParsedFile:
+def _slices(header: list[str], rows: Iterator[tuple[int, list | None, tuple | None]],
+            size: int | None) -> Iterator[ParsedFile]:
+    """Group (row, values or None, bad reason) into ParsedFiles of at most `size` rows."""
+    parsed, yielded = ParsedFile(header=header), False
+    for row, values, problem in rows:
+        if values is None:
+            rule, reason, raw = problem
+            parsed.bad.append(BadRecord(row, rule, reason, raw))
+        else:
+            parsed.records.append((row, values))
+        if size is not None and parsed.rows_read >= size:
+            yield parsed
+            parsed, yielded = ParsedFile(header=header), True
+    if parsed.rows_read or not yielded:  # an empty file is one empty slice
+        yield parsed
+
+
+def csv_slices(text: str, file: str, size: int | None = None) -> Iterator[ParsedFile]:
+    """The file's records in order, `size` rows at a time (all at once when None).
+
+    The header is checked before the first slice; a CSV error later in the file raises
+    when its slice is reached, naming the line.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         raw_header = next(reader)
@@ -106,32 +131,27 @@ def parse_csv(text: str, file: str) -> ParsedFile:
     _check_delimiter(raw_header, file)
     header = [snake_case(h) for h in raw_header]
     _check_header(header, file)
-    parsed = ParsedFile(header=header)
-    row = 0
-    try:
-        for fields in reader:
-            if not fields or fields == [""]:
-                continue
-            row += 1
-            if len(fields) != len(header):
-                parsed.bad.append(
-                    BadRecord(
-                        row,
-                        "field_count",
-                        f"row has {len(fields)} fields, header has {len(header)}",
-                        json.dumps(fields, ensure_ascii=False),
-                    )
-                )
-                continue
-            parsed.records.append((row, [_blank_to_none(v) for v in fields]))
-    except csv.Error as exc:
-        raise StructuralError(file, f"not valid CSV: {exc}", line=reader.line_num) from None
-    return parsed
+
+    def rows() -> Iterator[tuple[int, list | None, tuple | None]]:
+        row = 0
+        try:
+            for fields in reader:
+                if not fields or fields == [""]:
+                    continue
+                row += 1
+                if len(fields) != len(header):
+                    yield row, None, ("field_count",
+                                      f"row has {len(fields)} fields, header has {len(header)}",
+                                      json.dumps(fields, ensure_ascii=False))
+                    continue
+                yield row, [_blank_to_none(v) for v in fields], None
+        except csv.Error as exc:
+            raise StructuralError(file, f"not valid CSV: {exc}", line=reader.line_num) from None
+
+    return _slices(header, rows(), size)
 
 
-def parse_jsonl(text: str, file: str) -> ParsedFile:
-    objects: list[tuple[int, dict | None, str]] = []
-    keys: list[str] = []
+def _json_lines(text: str) -> Iterator[tuple[int, dict | None, str]]:
     row = 0
     for line in text.splitlines():
         if not line.strip():
@@ -141,22 +161,29 @@ def parse_jsonl(text: str, file: str) -> ParsedFile:
             obj = json.loads(line)
         except json.JSONDecodeError:
             obj = None
-        if isinstance(obj, dict):
-            for key in obj:
-                if snake_case(key) not in keys:
-                    keys.append(snake_case(key))
-            objects.append((row, {snake_case(k): v for k, v in obj.items()}, line))
-        else:
-            objects.append((row, None, line))
+        yield row, obj if isinstance(obj, dict) else None, line
+
+
+def jsonl_slices(text: str, file: str, size: int | None = None) -> Iterator[ParsedFile]:
+    """Like csv_slices; the header is every key of any object, in order of first use, so the
+    file is read twice (keys first) rather than held as objects."""
+    keys: list[str] = []
+    for _, obj, _ in _json_lines(text):
+        for key in obj or ():
+            if snake_case(key) not in keys:
+                keys.append(snake_case(key))
     if not keys:
         raise StructuralError(file, "no JSON objects found (empty file or not JSON lines)")
-    parsed = ParsedFile(header=keys)
-    for row, obj, line in objects:
-        if obj is None:
-            parsed.bad.append(BadRecord(row, "invalid_json", "line is not a JSON object", line))
-            continue
-        parsed.records.append((row, [_as_text(obj.get(k)) for k in keys]))
-    return parsed
+
+    def rows() -> Iterator[tuple[int, list | None, tuple | None]]:
+        for row, obj, line in _json_lines(text):
+            if obj is None:
+                yield row, None, ("invalid_json", "line is not a JSON object", line)
+                continue
+            named = {snake_case(k): v for k, v in obj.items()}
+            yield row, [_as_text(named.get(k)) for k in keys], None
+
+    return _slices(keys, rows(), size)
 
 
 def _as_text(value: object) -> str | None:
@@ -187,13 +214,23 @@ def _check_header(header: list[str], file: str) -> None:
                               line=1)
 
 
-def read_landing_bytes(data: bytes, file: str) -> ParsedFile:
-    """Parse one landing file's bytes; `file` (its landing path) names it in every error."""
+def decode_landing(data: bytes, file: str) -> tuple[str, str]:
+    """A landing file's text and encoding; refuses empty and non-text files."""
     if not data.strip():
         raise StructuralError(file, "file is empty (no header row)")
     sniff(data, file)
-    text, encoding = decode(data, file)
-    jsonl = file.lower().endswith(".jsonl")
-    parsed = parse_jsonl(text, file) if jsonl else parse_csv(text, file)
+    return decode(data, file)
+
+
+def parsed_slices(text: str, file: str, size: int | None = None) -> Iterator[ParsedFile]:
+    """Decoded text of a landing file (`file` is its landing path) as ParsedFile slices."""
+    slices = jsonl_slices if file.lower().endswith(".jsonl") else csv_slices
+    return slices(text, file, size)
+
+
+def read_landing_bytes(data: bytes, file: str) -> ParsedFile:
+    """Parse one landing file's bytes whole; `file` (its landing path) names it in every error."""
+    text, encoding = decode_landing(data, file)
+    parsed = next(parsed_slices(text, file))
     parsed.encoding = encoding
     return parsed

@@ -147,9 +147,25 @@ def _runnable(rule: Rule, frame: pd.DataFrame) -> bool:
     return needed <= set(frame.columns)
 
 
+def _repeats(column: pd.Series, rows: list[int], position: dict[int, int],
+             earlier: set) -> list[int]:
+    """Rows whose key an earlier row had: GX's failing rows but the first of each key, plus
+    rows whose key an earlier slice of the file had (`earlier`, updated with this slice)."""
+    first: dict[Any, int] = {}
+    repeated = {row for row in rows
+                if first.setdefault(column.iat[position[row]], row) != row}
+    repeated |= {row for row, position_ in position.items()
+                 if column.iat[position_] is not None and column.iat[position_] in earlier}
+    earlier.update(value for value in column if value is not None)
+    return sorted(repeated)
+
+
 def validate(table: str, header: list[str], records: list[tuple[int, list]],
-             refs: References, suite_name: str) -> Verdict:
-    """Check a file against its table's contract with GX; never raises for bad data."""
+             refs: References, suite_name: str,
+             seen_keys: dict[str, set] | None = None) -> Verdict:
+    """Check a file (or one slice of it) against its table's contract with GX; never raises
+    for bad data. Slices of one file share `seen_keys`, so a key repeated across slices is
+    caught as it is within one."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -171,26 +187,27 @@ def validate(table: str, header: list[str], records: list[tuple[int, list]],
     context.data_sources.delete(f"ds_{suite_name}")
 
     position = {row: i for i, row in enumerate(frame["_source_row"])}
+    seen_keys = {} if seen_keys is None else seen_keys
     for outcome in result.results:
         meta = outcome.expectation_config.meta or {}
-        if outcome.success:
+        rule = contract.rules[meta["rule"]] if meta.get("rule", -1) >= 0 else None
+        if outcome.success and (rule is None or rule.kind != "unique"):
             continue
-        if meta.get("rule") == -1:
+        if rule is None:
             verdict.table_errors.append(f"missing required column '{meta['column']}'")
             continue
-        rule = contract.rules[meta["rule"]]
         failing = outcome.result.get("unexpected_index_list") or []
         if outcome.exception_info and outcome.exception_info.get("raised_exception"):
             message = outcome.exception_info.get("exception_message")
             verdict.table_errors.append(f"rule {rule.name} could not run: {message}")
             continue
         rows = sorted(int(item["_source_row"]) for item in failing)
-        values = {row: frame[rule.field].iat[position[row]] for row in rows}
         if rule.kind == "unique":  # the first row with a key is the record; later ones repeat it
-            first: dict[Any, int] = {}
-            for row in rows:
-                first.setdefault(values[row], row)
-            rows = [row for row in rows if first[values[row]] != row]
+            rows = _repeats(frame[rule.field], rows, position,
+                            seen_keys.setdefault(rule.field, set()))
+            if not rows:
+                continue
+        values = {row: frame[rule.field].iat[position[row]] for row in rows}
         verdict.results[rule.name] = len(rows)
         for row in rows:
             value = values[row]

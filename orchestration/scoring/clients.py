@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyarrow as pa
-
 from orchestration.scoring.redact import ClientFacts, name_parts
 from orchestration.warehouse import Warehouse
 
@@ -17,6 +15,7 @@ _CLIENT_SOURCES = {
 }
 _NAME_SOURCES = ("hmis_client", "intake_submissions", "survey_responses")
 _NAME_COLUMNS = ("first_name", "middle_name", "last_name")
+_SEPARATOR = "\x1f"
 
 
 def _present(wh: Warehouse, table: str, wanted: tuple[str, ...]) -> list[str]:
@@ -29,10 +28,9 @@ def _present(wh: Warehouse, table: str, wanted: tuple[str, ...]) -> list[str]:
 def client_facts(wh: Warehouse, keys: set[tuple[str, str]]) -> dict[tuple[str, str], ClientFacts]:
     """Identifiers per (site, personal_id), from every record that names that HMIS client."""
     found: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    wh.execute("create or replace temp table _note_clients (site varchar, personal_id varchar)")
-    wh.insert_arrow("_note_clients", pa.table({
-        "site": pa.array([k[0] for k in keys], pa.string()),
-        "personal_id": pa.array([k[1] for k in keys], pa.string())}))
+    # The keys travel as one array parameter (no temp table: a read-only PostgreSQL
+    # connection may not create one), each as `<site><unit separator><personal_id>`.
+    wanted_keys = sorted(f"{site}{_SEPARATOR}{pid}" for site, pid in keys)
     for table, (id_column, wanted) in _CLIENT_SOURCES.items():
         columns = _present(wh, table, ("_site", id_column, *wanted))
         if len(columns) < 3 or columns[:2] != ["_site", id_column]:
@@ -40,12 +38,11 @@ def client_facts(wh: Warehouse, keys: set[tuple[str, str]]) -> dict[tuple[str, s
         fields = columns[2:]
         for site, pid, *values in wh.rows(
                 f"select t._site, t.{id_column}, {', '.join('t.' + c for c in fields)}"
-                f" from raw.{table} t join _note_clients k"
-                f" on k.site = t._site and k.personal_id = t.{id_column}"):
+                f" from raw.{table} t where t._site || ? || t.{id_column}"
+                " in (select unnest(cast(? as varchar[])))", [_SEPARATOR, wanted_keys]):
             for field, value in zip(fields, values, strict=True):
                 if value:
                     found[(site, pid)][field].append(value)
-    wh.execute("drop table _note_clients")
     return {key: ClientFacts.of(
         names=[*f["first_name"], *f["middle_name"], *f["last_name"]], dobs=f["dob"],
         emails=f["email"], addresses=f["street_address"]) for key, f in found.items()}

@@ -60,13 +60,15 @@ def ensure_tables(wh: Warehouse) -> None:
 def _latest_notes(wh: Warehouse) -> Iterator[tuple[str, str, str | None, str]]:
     if not wh.table_exists("raw", "case_notes"):
         return
-    cursor = wh.execute("""
-        select _site, note_id, personal_id, coalesce(text, '') from raw.case_notes
-        where note_id is not null
-        qualify row_number() over (
-            partition by _site, note_id order by _loaded_at desc, _source_row desc) = 1
-        order by _site, note_id""")
-    while rows := cursor.fetchmany(_FETCH):
+    for rows in wh.stream("""
+        select _site, note_id, personal_id, coalesce(text, '') from (
+            select *, row_number() over (
+                partition by _site, note_id order by _loaded_at desc, _source_row desc
+            ) as _version
+            from raw.case_notes
+            where note_id is not null) versions
+        where _version = 1
+        order by _site, note_id""", batch_size=_FETCH):
         yield from rows
 
 
@@ -127,7 +129,8 @@ def publish_current(wh: Warehouse, notes: list[CurrentNote], rubric_version: str
                     model: str) -> int:
     """Replace scoring.note_findings with the current notes' findings under this rubric
     version and model; returns the number of findings published."""
-    wh.execute("create or replace temp table _current_notes"
+    wh.execute("drop table if exists _current_notes")
+    wh.execute("create temp table _current_notes"
                " (site varchar, note_id varchar, note_sha256 varchar)")
     wh.insert_arrow("_current_notes", pa.table({
         "site": pa.array([n.site for n in notes], pa.string()),

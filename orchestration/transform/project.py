@@ -14,10 +14,11 @@ _BIN = str(Path(sys.executable).parent)
 if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
 
+# No fixed target: profiles.yml takes it from CASEINTEL_DBT_TARGET, which Settings.dbt_env()
+# sets from CASEINTEL_WAREHOUSE for every dbt run (duckdb unless configured).
 dbt_project = DbtProject(
     project_dir=REPO_ROOT / "dbt_project",
     profiles_dir=REPO_ROOT / "dbt_project",
-    target="duckdb",
 )
 
 

@@ -2,7 +2,27 @@
     Contact events (rubrics/momentum.yaml, "contact events"): case notes other than an
     attempted contact, services, current living situation records, screens and survey
     responses. Only rows linked to a person and dated are events.
+
+    Incremental: a run replaces the rows of the people whose records had new source rows
+    since the last build, or whose records were linked or moved between people
+    (macros/incremental.sql); everyone else's rows stay as built.
 #}
+{{ config(
+    materialized='incremental',
+    unique_key='person_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ caseintel.delete_placeholders('touchpoint_key') }}",
+) }}
+
+-- read only by incremental runs, so named here for dbt's graph:
+-- depends_on: {{ ref('stg_ingest__loads') }}
+-- depends_on: {{ ref('stg_identity__persons') }}
+-- depends_on: {{ source('raw', 'case_notes') }}
+-- depends_on: {{ source('raw', 'hmis_services') }}
+-- depends_on: {{ source('raw', 'hmis_current_living_situation') }}
+-- depends_on: {{ source('raw', 'screens') }}
+-- depends_on: {{ source('raw', 'survey_responses') }}
 with case_notes as (
     select * from {{ ref('stg_notes__case_notes') }}
 ),
@@ -124,4 +144,29 @@ linked as (
     where contacts.event_date is not null
 )
 
+{% if is_incremental() %}
+,
+
+changed_records as (
+    {% for table in ['case_notes', 'hmis_services', 'hmis_current_living_situation', 'screens'] %}
+    {{ caseintel.loaded_since('raw', table, {'record_key': caseintel.record_key('hmis', '_site', 'personal_id')}) }}
+    union all
+    {% endfor %}
+    {{ caseintel.loaded_since('raw', 'survey_responses', {'record_key': caseintel.record_key('survey', '_site', 'response_id')}) }}
+),
+
+{% set records_moved %}
+    -- both people of every record now linked to someone else (merges, reviewed splits)
+    {% for side in ['previous', 'record_links'] %}
+    select {{ side }}.person_id
+    from {{ this }} as previous
+    inner join record_links
+        on record_links.record_key = previous.record_key
+    where record_links.person_id <> previous.person_id
+    {{ "union" if not loop.last }}
+    {% endfor %}
+{% endset %}
+{{ caseintel.replace_people('linked', 'touchpoint_key', 'changed_records', records_moved) }}
+{% else %}
 select * from linked
+{% endif %}

@@ -1,16 +1,49 @@
+{#
+    Incremental: each HMIS export repeats the site's history, so a run re-ranks only the
+    services (site x ServicesID) that loads since the last build carried, over every version
+    raw holds of them, and replaces those keys (a key whose newest version is deleted is
+    removed); every other service stays as built (macros/incremental.sql).
+#}
+{{ config(
+    materialized='incremental',
+    unique_key='service_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ caseintel.delete_placeholders('services_id') }}",
+) }}
+
+-- read only by incremental runs, so named here for dbt's graph:
+-- depends_on: {{ ref('stg_ingest__loads') }}
 with source as (
     {{ select_source('raw', 'hmis_services') }}
 ),
 
+{% if is_incremental() %}
+touched as (
+    select distinct service_key from (
+        {{ caseintel.loaded_since('raw', 'hmis_services', {'service_key': site_key('_site', 'services_id')}) }}
+    ) as loaded
+),
+
+candidates as (
+    select * from source
+    where {{ site_key('_site', 'services_id') }} in (select service_key from touched)
+),
+{% else %}
+candidates as (
+    select * from source
+),
+{% endif %}
+
 versioned as (
     -- raw keeps every export a site sent: newest version of each service first
     select
-        source.*,
+        candidates.*,
         row_number() over (
             partition by _site, trim(services_id)
             order by {{ hmis_version_order() }}
         ) as version_rank
-    from source
+    from candidates
 ),
 
 renamed as (
@@ -36,3 +69,7 @@ renamed as (
 )
 
 select * from renamed
+{% if is_incremental() %}
+union all
+{{ caseintel.placeholder_rows('service_key', 'touched') }}
+{% endif %}

@@ -1,8 +1,4 @@
-"""The one way Python code touches the warehouse.
-
-Assets open a `Warehouse`, do their work inside `transaction()`, and close it, so a load
-either lands whole or not at all and no process holds the DuckDB file longer than it must.
-"""
+"""The embedded default: one DuckDB file."""
 
 from __future__ import annotations
 
@@ -13,27 +9,26 @@ from typing import Any
 
 import duckdb
 
-PYTHON_SCHEMAS = ("raw", "quarantine", "identity", "scoring")
+from orchestration.warehouse.base import PYTHON_SCHEMAS, STREAM_BATCH, Warehouse
 
 
-class Warehouse:
-    """A DuckDB warehouse file with the schemas the Python assets write."""
+class DuckDBWarehouse(Warehouse):
+    """A DuckDB warehouse file; one writer process at a time."""
 
-    def __init__(self, db_path: Path, read_only: bool = False) -> None:
-        self.db_path = db_path
+    def __init__(self, db_path: Path | str, read_only: bool = False) -> None:
+        self.db_path = Path(db_path)
         self.read_only = read_only
         self._con: duckdb.DuckDBPyConnection | None = None
 
-    def __enter__(self) -> Warehouse:
+    def open(self) -> None:
         if not self.read_only:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.db_path), read_only=self.read_only)
         if not self.read_only:
             for schema in PYTHON_SCHEMAS:
                 self._con.execute(f"create schema if not exists {schema}")
-        return self
 
-    def __exit__(self, *exc: object) -> None:
+    def close(self) -> None:
         if self._con is not None:
             self._con.close()
             self._con = None
@@ -46,7 +41,6 @@ class Warehouse:
 
     @contextmanager
     def transaction(self) -> Iterator[Warehouse]:
-        """All statements inside commit together or roll back together."""
         self.con.execute("begin transaction")
         try:
             yield self
@@ -58,34 +52,16 @@ class Warehouse:
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> duckdb.DuckDBPyConnection:
         return self.con.execute(sql, params) if params is not None else self.con.execute(sql)
 
-    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
-        return self.execute(sql, params).fetchall()
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.con.executemany(sql, rows)
 
-    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
-        row = self.execute(sql, params).fetchone()
-        return row[0] if row else None
-
-    def table_exists(self, schema: str, table: str) -> bool:
-        return bool(
-            self.scalar(
-                "select count(*) from information_schema.tables"
-                " where table_schema = ? and table_name = ?",
-                [schema, table],
-            )
-        )
-
-    def columns(self, schema: str, table: str) -> list[str]:
-        return [
-            r[0]
-            for r in self.rows(
-                "select column_name from information_schema.columns"
-                " where table_schema = ? and table_name = ? order by ordinal_position",
-                [schema, table],
-            )
-        ]
+    def stream(self, sql: str, params: Sequence[Any] | None = None,
+               batch_size: int = STREAM_BATCH) -> Iterator[list[tuple]]:
+        cursor = self.execute(sql, params)
+        while batch := cursor.fetchmany(batch_size):
+            yield batch
 
     def insert_arrow(self, target: str, table: Any) -> None:
-        """Insert a pyarrow table by column name (missing target columns stay null)."""
         self.con.register("_incoming", table)
         try:
             self.con.execute(f"insert into {target} by name select * from _incoming")
@@ -93,7 +69,6 @@ class Warehouse:
             self.con.unregister("_incoming")
 
     def replace_arrow(self, target: str, table: Any) -> None:
-        """Replace a whole table with a pyarrow table (used for small derived tables)."""
         self.con.register("_incoming", table)
         try:
             self.con.execute(f"create or replace table {target} as select * from _incoming")

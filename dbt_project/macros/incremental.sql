@@ -1,0 +1,108 @@
+{#
+    Incremental models over a history that only grows (touchpoints, movement events,
+    services). A nightly run rebuilds only what changed since the last build:
+
+    - `held_watermark(relation, column)`: how far the last build got in `relation` (the
+      newest load, link or reading among the rows the model holds), as a timestamp literal
+      fixed at compile time, so a hook and the model body see the same value. On a first
+      build or a full refresh it is the epoch: everything is new.
+    - `loaded_since(source_name, table_name, columns)`: expressions over the raw rows that
+      landed after the newest load the model holds (new records, new versions, deletions).
+    - `replace_people(rows, key, changed_records, also_touched)`: the rows of every person
+      a change touches, to replace those people's rows whole (`unique_key='person_id'`,
+      `incremental_strategy='delete+insert'`). A person is touched when a record of theirs
+      has new source rows (`changed_records`, a relation of `record_key`) or was linked since
+      the last build, when their id was issued since then or a merge retired it or made them
+      its survivor, or when `also_touched` (a select of person_id) names them. Each touched
+      person also gets a placeholder row (`placeholder_rows`: null `key`), so a person left
+      with no rows is still deleted; the model's post-hook (`delete_placeholders(key)`)
+      removes the placeholders again. `rows` is read once, filtered to the touched people.
+#}
+
+{#
+    The newest `column` of `relation` over the rows whose `key` the model already holds (as
+    `held`): how far the last build got. A timestamp literal, fixed when the model compiles.
+#}
+{% macro held_watermark(relation, column, key='person_id', held='person_id') -%}
+    {%- set value = none -%}
+    {%- if execute and is_incremental() -%}
+        {%- set found = run_query(
+            "select max(" ~ column ~ ") from " ~ relation
+            ~ " where " ~ key ~ " in (select distinct " ~ held ~ " from " ~ this ~ ")") -%}
+        {%- set value = found.columns[0].values()[0] -%}
+    {%- endif -%}
+    cast('{{ value if value is not none else "1970-01-01 00:00:00" }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro loaded_watermark() -%}
+    {{ caseintel.held_watermark(ref('stg_ingest__loads'), 'loaded_at', 'load_id', '_load_id') }}
+{%- endmacro %}
+
+{% macro loaded_since(source_name, table_name, columns) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if execute and adapter.get_relation(relation.database, relation.schema, relation.identifier) is none -%}
+    select {% for name, expression in columns.items() %}cast(null as {{ dbt.type_string() }}) as {{ name }}{{ ", " if not loop.last }}{% endfor %} where 1 = 0
+    {%- else -%}
+    select {% for name, expression in columns.items() %}{{ expression }} as {{ name }}{{ ", " if not loop.last }}{% endfor %}
+    from {{ relation }}
+    where _loaded_at > {{ caseintel.loaded_watermark() }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro replace_people(rows, key, changed_records, also_touched=none) -%}
+touched_people as (
+    select record_links.person_id
+    from {{ ref('int_record_links') }} as record_links
+    where record_links.record_key in (select record_key from {{ changed_records }})
+    union
+    select record_links.person_id
+    from {{ ref('int_record_links') }} as record_links
+    where record_links.linked_at > {{ caseintel.held_watermark(ref('int_record_links'), 'linked_at') }}
+    union
+    -- ids issued since the last build (a reviewed split gives records a new id)
+    select persons.person_id
+    from {{ ref('stg_identity__persons') }} as persons
+    where persons.issued_at > {{ caseintel.held_watermark(ref('int_record_links'), 'linked_at') }}
+    union
+    -- ids retired by a merge that still hold rows here, and their survivors
+    select persons.person_id
+    from {{ ref('stg_identity__persons') }} as persons
+    where persons.status = 'merged'
+        and persons.person_id in (select person_id from {{ this }})
+    union
+    select persons.merged_into
+    from {{ ref('stg_identity__persons') }} as persons
+    where persons.status = 'merged'
+        and persons.person_id in (select person_id from {{ this }})
+    {%- if also_touched %}
+    union
+    select person_id from ({{ also_touched }}) as also_touched
+    {%- endif %}
+)
+
+select * from {{ rows }}
+where person_id in (select person_id from touched_people)
+
+union all
+
+{{ caseintel.placeholder_rows('person_id', 'touched_people') }}
+{%- endmacro %}
+
+{# One row per key of `keys` (a relation with a `key` column), every other column null. #}
+{% macro placeholder_rows(key, keys) -%}
+select
+    {%- for column in adapter.get_columns_in_relation(this) %}
+    {% if column.name | lower == key -%}
+    {{ keys }}.{{ key }}
+    {%- else -%}
+    cast(null as {{ column.data_type }})
+    {%- endif %} as {{ adapter.quote(column.name) }}{{ "," if not loop.last }}
+    {%- endfor %}
+from {{ keys }}
+{%- endmacro %}
+
+{% macro delete_placeholders(key) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} where {{ key }} is null
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,115 @@
+"""The warehouse interface every Python asset writes through, whatever the engine.
+
+`Warehouse(target)` opens the engine the target names: a path is a DuckDB file, a
+`postgresql://` URL a PostgreSQL database; `Warehouse.from_settings` takes the target from
+settings (`CASEINTEL_WAREHOUSE`). SQL passed in uses `?` placeholders on both engines, and
+callers keep to SQL both engines speak (see docs/scale.md), so no asset knows which it has.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from orchestration.settings import Settings
+
+PYTHON_SCHEMAS = ("raw", "quarantine", "identity", "scoring")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+STREAM_BATCH = 10_000
+
+
+def is_postgres_target(target: Path | str) -> bool:
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+class Warehouse(ABC):
+    """An open connection to the warehouse, used as `with Warehouse(target) as wh:`.
+
+    Assets open it, work inside `transaction()`, and close it, so a load lands whole or not
+    at all and no process holds the warehouse longer than it must.
+    """
+
+    def __new__(cls, target: Path | str, read_only: bool = False) -> Warehouse:
+        # Imported here: the engines import this module, and psycopg is an optional extra.
+        if cls is Warehouse:
+            if is_postgres_target(target):
+                from orchestration.warehouse.postgres import PostgresWarehouse
+
+                cls = PostgresWarehouse
+            else:
+                from orchestration.warehouse.duck import DuckDBWarehouse
+
+                cls = DuckDBWarehouse
+        return super().__new__(cls)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, read_only: bool = False) -> Warehouse:
+        """The warehouse the settings point at (`CASEINTEL_WAREHOUSE`)."""
+        return cls(settings.warehouse_target, read_only=read_only)
+
+    def __enter__(self) -> Warehouse:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def open(self) -> None:
+        """Connect, and create the Python schemas unless read-only."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    @property
+    @abstractmethod
+    def con(self) -> Any:
+        """The engine's own connection, for engine-specific work (portable code avoids it)."""
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Warehouse]:
+        """All statements inside commit together or roll back together."""
+
+    @abstractmethod
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """Run one statement; returns a DB-API cursor (fetchone, fetchall, description)."""
+
+    @abstractmethod
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abstractmethod
+    def stream(self, sql: str, params: Sequence[Any] | None = None,
+               batch_size: int = STREAM_BATCH) -> Iterator[list[tuple]]:
+        """The result in batches of rows, without holding all of it in memory at once."""
+
+    @abstractmethod
+    def insert_arrow(self, target: str, table: Any) -> None:
+        """Insert a pyarrow table by column name (missing target columns stay null)."""
+
+    @abstractmethod
+    def replace_arrow(self, target: str, table: Any) -> None:
+        """Make `target` hold exactly this pyarrow table (small derived tables)."""
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        return self.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        # fetchall, not fetchone: DuckDB keeps a result that was not read to its end open,
+        # and refuses to register an Arrow table on the connection while it is
+        rows = self.rows(sql, params)
+        return rows[0][0] if rows else None
+
+    def table_exists(self, schema: str, table: str) -> bool:
+        return bool(self.scalar(
+            "select count(*) from information_schema.tables"
+            " where table_schema = ? and table_name = ?", [schema, table]))
+
+    def columns(self, schema: str, table: str) -> list[str]:
+        return [r[0] for r in self.rows(
+            "select column_name from information_schema.columns"
+            " where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table])]

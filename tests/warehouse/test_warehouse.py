@@ -1,0 +1,111 @@
+"""One Warehouse interface, two engines: the same calls behave the same on both."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from orchestration.settings import Settings
+from orchestration.warehouse import PYTHON_SCHEMAS, Warehouse
+
+AWKWARD = ["plain", "", None, 'quote " and, comma', "new\nline", "100% ?", "José ✓"]
+
+
+def awkward_table() -> pa.Table:
+    n = len(AWKWARD)
+    return pa.table({
+        "b": pa.array(range(n), pa.int64()),
+        "a": pa.array(AWKWARD, pa.string()),
+        "c": pa.array([datetime(2026, 11, 1, 7, 30)] * n, pa.timestamp("us")),
+        "d": pa.array([date(2026, 1, i + 1) for i in range(n)], pa.date32()),
+        "e": pa.array([0.5 * i for i in range(n)], pa.float64()),
+        "f": pa.array([i % 2 == 0 for i in range(n)], pa.bool_()),
+    })
+
+
+def test_the_target_names_the_engine(target) -> None:
+    with Warehouse(target) as wh:
+        expected = "DuckDBWarehouse" if isinstance(target, Path) else "PostgresWarehouse"
+        assert type(wh).__name__ == expected
+        assert all(wh.scalar("select count(*) from information_schema.schemata"
+                             " where schema_name = ?", [s]) == 1 for s in PYTHON_SCHEMAS)
+
+
+def test_arrow_rows_round_trip_by_column_name(target) -> None:
+    with Warehouse(target) as wh:
+        wh.execute("create table raw.t (a varchar, b bigint, c timestamp, d date,"
+                   " e double precision, f boolean, g varchar)")
+        with wh.transaction():
+            wh.insert_arrow("raw.t", awkward_table())
+        rows = wh.rows("select a, b, c, d, e, f, g from raw.t order by b")
+    assert [r[0] for r in rows] == AWKWARD
+    assert rows[1][1:] == (1, datetime(2026, 11, 1, 7, 30), date(2026, 1, 2), 0.5, False, None)
+
+
+def test_replacing_a_table_keeps_views_on_it_and_follows_a_new_shape(target) -> None:
+    with Warehouse(target) as wh:
+        wh.replace_arrow("raw.r", awkward_table())
+        wh.execute("create view raw.v as select a, b from raw.r")
+        wh.replace_arrow("raw.r", awkward_table().slice(0, 2))
+        assert wh.scalar("select count(*) from raw.v") == 2
+        wh.replace_arrow("raw.r", pa.table({"z": pa.array([1, 2, 3], pa.int32())}))
+        assert wh.columns("raw", "r") == ["z"]
+        assert wh.scalar("select sum(z) from raw.r") == 6
+
+
+def test_a_failed_transaction_leaves_nothing(target) -> None:
+    with Warehouse(target) as wh:
+        wh.execute("create table raw.t (a varchar)")
+        with pytest.raises(RuntimeError), wh.transaction():
+            wh.insert_arrow("raw.t", pa.table({"a": ["x"]}))
+            raise RuntimeError("the load failed")
+        assert wh.scalar("select count(*) from raw.t") == 0
+
+
+def test_placeholders_quotes_and_percent_signs(target) -> None:
+    with Warehouse(target) as wh:
+        wh.execute("create table raw.t (a varchar, n integer)")
+        wh.executemany("insert into raw.t values (?, ?)", [("?", 1), ("100%", 2), ("x", 3)])
+        assert wh.rows("select n from raw.t where a = '?' or a like ? order by n",
+                       ["%0%"]) == [(1,), (2,)]
+        assert wh.scalar("select count(*) from raw.t where a like '%'") == 3
+
+
+def test_integers_stay_integers_and_results_stream_in_batches(target) -> None:
+    with Warehouse(target) as wh:
+        wh.execute("create table raw.t (n bigint)")
+        wh.insert_arrow("raw.t", pa.table({"n": pa.array(range(25), pa.int64())}))
+        total = wh.scalar("select sum(n) from raw.t")
+        assert total == 300 and isinstance(total, int)
+        batches = list(wh.stream("select n from raw.t where n >= ? order by n", [5],
+                                 batch_size=8))
+        assert [len(b) for b in batches] == [8, 8, 4]
+        assert [n for batch in batches for (n,) in batch] == list(range(5, 25))
+
+
+def test_a_read_only_warehouse_refuses_writes(target) -> None:
+    with Warehouse(target) as wh:
+        wh.execute("create table raw.t (a varchar)")
+    with Warehouse(target, read_only=True) as wh, pytest.raises(Exception, match="(?i)read"):
+        wh.execute("insert into raw.t values ('x')")
+
+
+def test_settings_choose_the_warehouse_and_tell_dbt(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CASEINTEL_WAREHOUSE", "postgres")
+    monkeypatch.setenv("CASEINTEL_PG_DSN", "postgresql://ana:s%40cret@db.example:6543/agency")
+    settings = Settings.from_env()
+    assert settings.warehouse_target == "postgresql://ana:s%40cret@db.example:6543/agency"
+    assert "s%40cret" not in repr(settings)
+    env = settings.dbt_env()
+    assert env["CASEINTEL_DBT_TARGET"] == "postgres"
+    assert (env["CASEINTEL_PG_HOST"], env["CASEINTEL_PG_PORT"], env["CASEINTEL_PG_USER"],
+            env["CASEINTEL_PG_PASSWORD"], env["CASEINTEL_PG_DBNAME"]) == (
+        "db.example", "6543", "ana", "s@cret", "agency")
+    monkeypatch.setenv("CASEINTEL_WAREHOUSE", "duckdb")
+    assert Settings.from_env().warehouse_target == Settings.from_env().db_path
+    monkeypatch.setenv("CASEINTEL_WAREHOUSE", "oracle")
+    with pytest.raises(ValueError, match="CASEINTEL_WAREHOUSE"):
+        Settings.from_env()
