@@ -4,11 +4,16 @@ Generates an agency, loads its person files (HMIS Client, intake, surveys, scree
 real ingest code (`tests/identity/agency.py`), links them with the real identity run, and
 prints pairwise precision and recall, people over- and under-merged, and wall time and peak
 memory per stage. With
-`--incremental` it first links 90% of the records, then all of them, and checks that no
-existing person_id changed except through a logged merge.
+`--incremental` it first links all but `--new-fraction` of the records (a nightly run's new
+data), then all of them, and checks that no existing person_id changed except through a
+logged merge. With `--from-raw` the run reads raw itself, as the client_identity asset does
+(the new records' raw rows are held back from the first run), so the read stage is measured
+too.
 
     .venv/bin/python benchmarks/identity.py --people 500 5000
-    .venv/bin/python benchmarks/identity.py --records 100000 --incremental
+    .venv/bin/python benchmarks/identity.py --records 100000 --incremental --new-fraction 0.01
+    .venv/bin/python benchmarks/identity.py --records 100000 --incremental --new-fraction 0.01 \
+        --from-raw
 """
 
 from __future__ import annotations
@@ -94,7 +99,81 @@ def _print_stages(label: str, summary: IdentitySummary) -> None:
           f"{summary.merges:,}")
 
 
-def run(people: int, seed: int, incremental: bool, options: dict, workdir: Path) -> None:
+def _check_ids(wh: Warehouse, before: dict[str, str]) -> None:
+    """Print how many existing records changed person_id, and whether a merge logged each."""
+    after = _crosswalk(wh)
+    retired = dict(wh.rows("select retired_person_id, surviving_person_id"
+                           " from identity.merge_log"))
+    changed = [k for k, pid in before.items() if after[k] != pid]
+    unlogged = [k for k in changed if retired.get(before[k]) != after[k]]
+    print(f"  existing records whose person_id changed: {len(changed):,} "
+          f"(not through a logged merge: {len(unlogged):,})")
+
+
+def _run_from_records(wh: Warehouse, opts: IdentityOptions, now: datetime,
+                      new_fraction: float | None, timer: StageTimer) -> None:
+    """Read and normalise every record once, then link lists of them (the first part first)."""
+    with timer("records"):
+        records = sorted(read_person_records(wh), key=lambda r: r.record_key)
+    print(f"  reading and normalising person records: {timer.seconds['records']:.0f} s, "
+          f"peak {timer.peak_bytes['records'] / 2**30:.2f} GiB")
+    if new_fraction is None:
+        _print_stages("full run", resolve_identities(wh, opts, now, records))
+        return
+    cut = math.ceil(len(records) * (1 - new_fraction))
+    _print_stages(f"first {1 - new_fraction:.0%}", resolve_identities(wh, opts, now, records[:cut]))
+    before = _crosswalk(wh)
+    _print_stages("then all (incremental)",
+                  resolve_identities(wh, opts, now + timedelta(days=1), records))
+    _check_ids(wh, before)
+
+
+# Raw person tables, and the record key each row belongs to.
+_KEY_OF_ROW = {"hmis_client": "'hmis:' || _site || ':' || personal_id",
+               "screens": "'hmis:' || _site || ':' || personal_id",
+               "intake_submissions": "'intake:' || _site || ':' || submission_id",
+               "survey_responses": "'survey:' || _site || ':' || response_id"}
+
+
+def _hold_out(wh: Warehouse, keys: list[str]) -> None:
+    """Move the raw rows of these records aside (into raw.held_<table>), as if not sent yet."""
+    wh.execute("create or replace table raw.held_keys (record_key varchar)")
+    wh.executemany("insert into raw.held_keys values (?)", [(k,) for k in keys])
+    for table, key in _KEY_OF_ROW.items():
+        held = f"{key} in (select record_key from raw.held_keys)"
+        wh.execute(f"create or replace table raw.held_{table} as"
+                   f" select * from raw.{table} where {held}")
+        wh.execute(f"delete from raw.{table} where {held}")
+
+
+def _send_held(wh: Warehouse) -> None:
+    for table in _KEY_OF_ROW:
+        wh.execute(f"insert into raw.{table} select * from raw.held_{table}")
+        wh.execute(f"drop table raw.held_{table}")
+
+
+def _run_from_raw(wh: Warehouse, opts: IdentityOptions, now: datetime,
+                  new_fraction: float | None) -> None:
+    """Link the way the client_identity asset does: records read from raw by the run itself.
+
+    Incremental: the last `new_fraction` of record keys is held out of raw for the first run
+    and arrives for the second, like a night's new files.
+    """
+    if new_fraction is None:
+        _print_stages("full run from raw", resolve_identities(wh, opts, now))
+        return
+    keys = sorted(r.record_key for r in read_person_records(wh))
+    _hold_out(wh, keys[math.ceil(len(keys) * (1 - new_fraction)):])
+    _print_stages(f"first {1 - new_fraction:.0%} from raw", resolve_identities(wh, opts, now))
+    before = _crosswalk(wh)
+    _send_held(wh)
+    _print_stages("then all from raw (incremental)",
+                  resolve_identities(wh, opts, now + timedelta(days=1)))
+    _check_ids(wh, before)
+
+
+def run(people: int, seed: int, new_fraction: float | None, from_raw: bool, options: dict,
+        workdir: Path) -> None:
     agency = workdir / f"agency_{people}"
     timer = StageTimer()
     with timer("generate"):
@@ -110,27 +189,10 @@ def run(people: int, seed: int, incremental: bool, options: dict, workdir: Path)
         with timer("ingest"):
             load_agency(wh, agency)
         print(f"  ingest of person files: {timer.seconds['ingest']:.0f} s")
-        with timer("records"):
-            records = list(read_person_records(wh))
-        print(f"  reading and normalising person records: {timer.seconds['records']:.0f} s, "
-              f"peak {timer.peak_bytes['records'] / 2**30:.2f} GiB")
-        if incremental:
-            cut = math.ceil(len(records) * 0.9)
-            first = resolve_identities(wh, opts, now, records[:cut])
-            _print_stages("first 90%", first)
-            before = _crosswalk(wh)
-            summary = resolve_identities(wh, opts, now + timedelta(days=1), records)
-            _print_stages("then all (incremental)", summary)
-            after = _crosswalk(wh)
-            retired = dict(wh.rows("select retired_person_id, surviving_person_id"
-                                   " from identity.merge_log"))
-            changed = [k for k, pid in before.items() if after[k] != pid]
-            unlogged = [k for k in changed if retired.get(before[k]) != after[k]]
-            print(f"  existing records whose person_id changed: {len(changed):,} "
-                  f"(not through a logged merge: {len(unlogged):,})")
+        if from_raw:
+            _run_from_raw(wh, opts, now, new_fraction)
         else:
-            summary = resolve_identities(wh, opts, now, records)
-            _print_stages("full run", summary)
+            _run_from_records(wh, opts, now, new_fraction, timer)
         result = accuracy(agency / "truth" / "records.csv", _crosswalk(wh))
     print(f"  pairwise precision {result.precision:.4f}  recall {result.recall:.4f}  "
           f"({result.correct_pairs:,} of {result.predicted_pairs:,} predicted pairs correct, "
@@ -147,6 +209,10 @@ def main() -> None:
                         help="agency sizes in person records (people = records / 3.08)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--incremental", action="store_true")
+    parser.add_argument("--new-fraction", type=float, default=0.1,
+                        help="share of records new in the --incremental run (default 0.1)")
+    parser.add_argument("--from-raw", action="store_true",
+                        help="let the run read raw itself, as the client_identity asset does")
     parser.add_argument("--link-threshold", type=float, default=0.99)
     parser.add_argument("--review-threshold", type=float, default=0.2)
     parser.add_argument("--workdir", type=Path, default=None,
@@ -158,7 +224,8 @@ def main() -> None:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         for people in sizes or [500]:
-            run(people, args.seed, args.incremental, options, workdir)
+            run(people, args.seed, args.new_fraction if args.incremental else None,
+                args.from_raw, options, workdir)
 
 
 if __name__ == "__main__":

@@ -100,6 +100,8 @@ def _stage_of_step(defs) -> dict[str, str]:
                       "reports": "reports"}
     stages = {}
     for asset in defs.resolve_asset_graph().assets_defs:
+        if not asset.is_executable:  # external assets (the ingest ledger) have no step
+            continue
         groups = set(asset.group_names_by_key.values())
         stages[asset.op.name] = next(
             (stage_of_group[g] for g in sorted(groups) if g in stage_of_group), "dbt")
@@ -120,7 +122,7 @@ def _metadata(result, key: list[str], name: str) -> int:
     return 0
 
 
-def worker(stage: str, result_path: Path, people: int, out: Path) -> None:
+def worker(stage: str, result_path: Path, people: int, out: Path, reports: bool) -> None:
     """Run one stage (or the whole pipeline) in this process and write what it did as JSON."""
     report: dict = {}
     if stage == "generate":
@@ -130,13 +132,14 @@ def worker(stage: str, result_path: Path, people: int, out: Path) -> None:
     elif stage == "read_csv":
         report["rows"] = read_csv_baseline(out)
     else:
-        report = run_pipeline()
+        report = run_pipeline(reports)
     result_path.write_text(json.dumps(report))
 
 
-def run_pipeline() -> dict:
-    """Materialize every asset once, as `caseintel run` does; per stage the wall-clock
-    intervals its steps ran in (from the run's event log) and the rows it handled."""
+def run_pipeline(reports: bool = True) -> dict:
+    """Materialize every asset once, as `caseintel run` does (without the report assets when
+    `reports` is false); per stage the wall-clock intervals its steps ran in (from the run's
+    event log) and the rows it handled."""
     import dagster as dg
 
     from orchestration.definitions import PIPELINE_JOB, defs
@@ -159,8 +162,13 @@ def run_pipeline() -> dict:
     with Warehouse.from_settings(settings) as wh:
         before = _ledger_rows(wh)
     instance = dg.DagsterInstance.ephemeral()
-    result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-        instance=instance, raise_on_error=True,
+    job = defs.resolve_job_def(PIPELINE_JOB)
+    graph = defs.resolve_asset_graph()
+    selection = None if reports else [
+        key for key in graph.get_all_asset_keys()
+        if graph.get(key).is_executable and graph.get(key).group_name != "reports"]
+    result = job.execute_in_process(
+        instance=instance, raise_on_error=True, asset_selection=selection,
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     stage_of = _stage_of_step(defs)
     intervals: dict[str, list[list[float]]] = {}
@@ -177,7 +185,7 @@ def run_pipeline() -> dict:
     intervals["validate"] = validating
     with Warehouse.from_settings(settings, read_only=True) as wh:
         after = _ledger_rows(wh)
-        graded = wh.scalar("select count(*) from marts.client_momentum")
+        graded = wh.scalar("select count(*) from marts.client_momentum") if reports else None
     rows = {"ingest": after - before, "validate": after - before, "dbt": after,
             "link": _metadata(result, ["identity", "crosswalk"], "new_records"),
             "score": _metadata(result, ["scoring", "note_findings"], "notes_pending"),
@@ -280,7 +288,7 @@ def add_new_data(landing: Path, people: int, tag: str, scratch: Path) -> int:
 # --- RESULTS.md --------------------------------------------------------------------------------
 
 def _pipeline_seconds(stages: dict) -> float:
-    return sum(stages[s]["seconds"] for s in NIGHTLY_STAGES)
+    return sum(stages[s]["seconds"] or 0.0 for s in NIGHTLY_STAGES)
 
 
 def _row(cells: list[object]) -> str:
@@ -318,7 +326,9 @@ def render(results: dict) -> str:
                                f"{stage['peak'] / 2**30:.2f}"]))
         total = _pipeline_seconds(run["full"])
         process = run["full"]["process"]
-        lines.append(_row([f"{run['people']:,}", "**pipeline** (ingest to reports)",
+        span = "(ingest to reports)" if run["full"]["reports"]["seconds"] is not None else (
+            "(ingest to dbt; reports not run)")
+        lines.append(_row([f"{run['people']:,}", f"**pipeline** {span}",
                            f"**{total:.1f}**", "", "", f"**{process['peak'] / 2**30:.2f}**"]))
         lines.append(_row([f"{run['people']:,}", "whole process (with start-up)",
                            f"{process['seconds']:.1f}", "", "", ""]))
@@ -329,8 +339,14 @@ def render(results: dict) -> str:
         values = [_pipeline_seconds(r["full"]) if name == "pipeline"
                   else r["full"][name]["seconds"] for r in runs]
         growth = (f"{values[-1] / values[-2] * runs[-2]['people'] * 10 / runs[-1]['people']:.1f}x"
-                  if len(runs) > 1 and values[-2] else "")
-        lines.append(_row([name, *(f"{v:.1f}" for v in values), growth]))
+                  if len(runs) > 1 and values[-2] and values[-1] is not None else "")
+        lines.append(_row([name, *("not run" if v is None else f"{v:.1f}" for v in values),
+                           growth]))
+    skipped = [f"{r['people']:,}" for r in runs if r["full"]["reports"]["seconds"] is None]
+    if skipped:
+        lines += ["", f"`pipeline` sums the stages that ran; reports were not run at "
+                      f"{', '.join(skipped)} people (`--no-reports`: they write one page per "
+                      "client, which does not scale yet; see docs/scale.md)."]
     lines += ["", "## Ingest against DuckDB's own read_csv of the same files", "",
               _row(["people", "landing MiB", "read_csv s", "ingest + validate s", "ratio"]),
               _row(["---:", "---:", "---:", "---:", "---:"])]
@@ -350,6 +366,10 @@ def render(results: dict) -> str:
                 a = _pipeline_seconds(full) if name == "pipeline" else full[name]["seconds"]
                 b = _pipeline_seconds(inc) if name == "pipeline" else inc[name]["seconds"]
                 label = f"**{name}**" if name == "pipeline" else name
+                if a is None or b is None:
+                    lines.append(_row([f"{run['people']:,}", f"{run['new_people']:,}", label,
+                                       "not run", "not run", ""]))
+                    continue
                 lines.append(_row([f"{run['people']:,}", f"{run['new_people']:,}", label,
                                    f"{a:.1f}", f"{b:.1f}", f"{b / a:.1%}"]))
     return "\n".join(lines) + "\n"
@@ -369,7 +389,8 @@ def machine() -> dict[str, str]:
             "duckdb": duckdb.__version__}
 
 
-def measure(people: int, workdir: Path, incremental: bool, env: dict[str, str]) -> dict:
+def measure(people: int, workdir: Path, incremental: bool, env: dict[str, str],
+            reports: bool = True) -> dict:
     """Every stage of one agency size (and the nightly run), as a results entry."""
     agency = workdir / f"agency_{people}"
     var = workdir / f"var_{people}"
@@ -385,6 +406,7 @@ def measure(people: int, workdir: Path, incremental: bool, env: dict[str, str]) 
         result = workdir / f"{name}.json"
         seconds, samples, code = run_measured(
             [sys.executable, __file__, "--worker", name, "--result", str(result),
+             *([] if reports else ["--no-reports"]),
              "--people", str(people), "--out", str(landing if name == "read_csv" else agency)],
             env, log)
         if code:
@@ -404,6 +426,9 @@ def measure(people: int, workdir: Path, incremental: bool, env: dict[str, str]) 
         seconds, samples, report = run("pipeline")
         stages = {}
         for name in NIGHTLY_STAGES:
+            if report["rows"][name] is None:  # a stage left out of the run (--no-reports)
+                stages[name] = {"seconds": None, "rows": None, "peak": None}
+                continue
             spans = report["intervals"].get(name, [])
             stages[name] = {"seconds": sum(b - a for a, b in spans), "rows": report["rows"][name],
                             "peak": _peak(samples, spans)}
@@ -423,6 +448,7 @@ def measure(people: int, workdir: Path, incremental: bool, env: dict[str, str]) 
     else:
         generated = {"seconds": None, "peak": None, "rows": None}
     entry = {"people": people, "measured_at": datetime.now().isoformat(timespec="seconds"),
+             "reports_run": reports,
              "landing_bytes": sum(p.stat().st_size for p in landing.rglob("*") if p.is_file()),
              "read_csv": stage("read_csv"), "full": {"generate": generated, **pipeline()}}
     if incremental:
@@ -442,13 +468,16 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=REPO_ROOT / "var" / "bench")
     parser.add_argument("--duckdb-memory-limit", default="4GB",
                         help="DuckDB memory limit for dbt (CASEINTEL_DUCKDB_MEMORY_LIMIT)")
+    parser.add_argument("--no-reports", action="store_true",
+                        help="leave the report assets out of the run (they write one page per "
+                             "client; see docs/scale.md)")
     parser.add_argument("--worker", choices=("generate", "read_csv", "pipeline"),
                         help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.worker, args.result, args.people[0], args.out)
+        worker(args.worker, args.result, args.people[0], args.out, not args.no_reports)
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEINTEL_", "OPENAI_"))}
@@ -457,7 +486,8 @@ def main() -> None:
     results = json.loads(RESULTS_JSON.read_text()) if RESULTS_JSON.exists() else {"runs": {}}
     for people in args.people:
         print(f"{people:,} people in {args.workdir}", flush=True)
-        results["runs"][str(people)] = measure(people, args.workdir, args.incremental, env)
+        results["runs"][str(people)] = measure(people, args.workdir, args.incremental, env,
+                                               not args.no_reports)
         results["machine"] = machine()
         RESULTS_JSON.write_text(json.dumps(results, indent=1) + "\n")
         RESULTS_MD.write_text(render(results))

@@ -106,3 +106,39 @@ from {{ keys }}
     delete from {{ this }} where {{ key }} is null
     {%- endif -%}
 {%- endmacro %}
+
+{#
+    A fingerprint of a set of rows, as an aggregate: equal exactly when the rows' `columns`
+    are equal as a set (order does not matter), so a model can tell whose inputs changed by
+    comparing fingerprints instead of replaying load watermarks. DuckDB xors 64-bit row hashes
+    (no sort; the row count guards against pairs cancelling); elsewhere an md5 over the
+    sorted row md5s.
+#}
+{% macro set_fingerprint(columns) -%}
+    {{ return(adapter.dispatch('set_fingerprint', 'caseintel')(columns)) }}
+{%- endmacro %}
+
+{% macro default__set_fingerprint(columns) -%}
+    {%- set row_md5 -%}
+    md5(concat_ws('|', {% for c in columns %}coalesce(cast({{ c }} as {{ dbt.type_string() }}), '~'){{ ", " if not loop.last }}{% endfor %}))
+    {%- endset -%}
+    md5(string_agg({{ row_md5 }}, '' order by {{ row_md5 }}))
+{%- endmacro %}
+
+{% macro duckdb__set_fingerprint(columns) -%}
+    cast(bit_xor(hash({{ columns | join(', ') }})) as varchar) || ':' || cast(count(*) as varchar)
+{%- endmacro %}
+
+{# int_client_grades' post-hook: rows of as-of dates that left the window, and rows graded
+   from inputs a person no longer has (merged away, enrollments deleted or changed). #}
+{% macro delete_stale_grades() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where as_of_date not in (select as_of_date from {{ ref('int_as_of_dates') }})
+        or input_fingerprint is null
+        or {{ dbt.concat(['person_id', "'/'", 'input_fingerprint']) }} not in (
+            select {{ dbt.concat(['person_id', "'/'", 'input_fingerprint']) }}
+            from {{ ref('int_grade_inputs') }}
+        )
+    {%- endif -%}
+{%- endmacro %}

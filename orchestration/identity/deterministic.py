@@ -26,6 +26,23 @@ def rule_keys(record: PersonRecord) -> Iterator[tuple[str, tuple[str, ...]]]:
         yield "intake_hmis_id", (record.site, record.source_record_id)
 
 
+def rule_key_text(record: PersonRecord) -> list[str]:
+    """`rule_keys` as the strings RULE_KEYS_SQL builds, to look holders up in the warehouse."""
+    return ["|".join((rule, *key)) for rule, key in rule_keys(record)]
+
+
+# `rule_key_text` of every row of identity.person_records, in SQL both engines speak.
+RULE_KEYS_SQL = """
+    select record_key, 'intake_client_id|' || site || '|' || intake_client_id as rule_key
+    from identity.person_records where source = 'intake' and intake_client_id <> ''
+    union all
+    select record_key, 'intake_hmis_id|' || site || '|' || hmis_personal_id
+    from identity.person_records where source = 'intake' and hmis_personal_id <> ''
+    union all
+    select record_key, 'intake_hmis_id|' || site || '|' || source_record_id
+    from identity.person_records where source = 'hmis'"""
+
+
 def deterministic_edges(records: Iterable[PersonRecord]) -> list[Edge]:
     """A star of edges per shared key: the first holder (by record key) to every other."""
     holders: dict[tuple[str, tuple[str, ...]], list[str]] = {}

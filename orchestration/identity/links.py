@@ -50,11 +50,12 @@ def ensure_table(wh: Warehouse) -> None:
         model_version varchar, linked_at timestamp)""")
 
 
-def load_links(wh: Warehouse) -> list[Link]:
+def load_links(wh: Warehouse, keys: set[str]) -> list[Link]:
+    """The stored links from these record keys (a run loads only the records it regroups)."""
     ensure_table(wh)
     return [Link(*row) for row in wh.rows(
-        f"select {', '.join(_COLUMNS)} from identity.link_edges order by record_key_l,"
-        " record_key_r")]
+        f"select {', '.join(_COLUMNS)} from identity.link_edges where record_key_l = any(?)"
+        " order by record_key_l, record_key_r", [sorted(keys)])]
 
 
 def append_links(wh: Warehouse, links: list[Link]) -> None:

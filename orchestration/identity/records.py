@@ -6,8 +6,11 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import date
+from functools import cached_property
+from operator import attrgetter
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from orchestration.identity import normalize
 from orchestration.warehouse import Warehouse
@@ -33,11 +36,10 @@ class PersonRecord:
     dob_approximate: bool = False
     source_table: str = ""
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
         """Changes whenever a field linkage reads changes, so an edited record is re-linked."""
-        values = tuple(getattr(self, name) for name in _FIELDS)
-        return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+        return hashlib.sha256(repr(_values(self)).encode()).hexdigest()[:16]
 
 
 # Column name in identity.person_records (contract names first) for each PersonRecord field.
@@ -45,90 +47,225 @@ _COLUMN_OF = {"first": "first_name_norm", "last": "last_name_norm", "phone": "ph
               "email": "email_norm", "ssn": "ssn_norm"}
 _TYPES = {"dob": pa.date32(), "dob_approximate": pa.bool_()}
 _FIELDS = tuple(f.name for f in fields(PersonRecord))
+_values = attrgetter(*_FIELDS)
 
 
-def records_table(records: list[PersonRecord]) -> pa.Table:
-    """identity.person_records as an Arrow table: one row per record plus its fingerprint."""
+def records_table(records: list[PersonRecord],
+                  raw_hashes: dict[str, str] | None = None) -> pa.Table:
+    """identity.person_records as an Arrow table: one row per record, its fingerprint, and
+    the hash of the raw row it was normalised from (null when it came from elsewhere)."""
     columns = {
         _COLUMN_OF.get(name, name): pa.array([getattr(r, name) for r in records],
                                               type=_TYPES.get(name, pa.string()))
         for name in _FIELDS
     }
     columns["fingerprint"] = pa.array([r.fingerprint for r in records], type=pa.string())
+    hashes = raw_hashes or {}
+    columns["raw_hash"] = pa.array([hashes.get(r.record_key) for r in records], pa.string())
     return pa.table(columns)
 
 
+def table_records(table: pa.Table) -> list[PersonRecord]:
+    """The person records of rows of `records_table` shape."""
+    names = [_COLUMN_OF.get(name, name) for name in _FIELDS]
+    return [PersonRecord(*values) for values in zip(
+        *(table.column(name).to_pylist() for name in names), strict=True)]
+
+
+def write_person_records(wh: Warehouse, rows: list[PersonRecord], raw_hashes: dict[str, str],
+                         gone: set[str], replace: bool) -> None:
+    """Bring identity.person_records up to date: rewrite these rows, drop gone ones.
+
+    `replace` (no usable table yet) writes `rows` as the whole table.
+    """
+    table = records_table(rows, raw_hashes)
+    if replace:
+        wh.replace_arrow("identity.person_records", table)
+        return
+    keys = sorted(gone | {r.record_key for r in rows})
+    wh.execute("delete from identity.person_records where record_key = any(?)", [keys])
+    wh.insert_arrow("identity.person_records", table)
+
+
+@dataclass
+class Changes:
+    """What a run has news about, against identity.person_records as the last run left it."""
+
+    changed: dict[str, PersonRecord]  # new records, and ones edited in a field linkage reads
+    rewrite: list[PersonRecord]  # person_records rows to write: `changed` and re-normalised ones
+    raw_hashes: dict[str, str]  # of the raw rows `rewrite` was normalised from
+    gone: set[str]  # records the last run had that are no longer current
+    first: bool  # no last run to compare with: everything is new
+    replace: bool  # the stored table cannot be updated row by row: write `rewrite` as all of it
+
+
+def _stored_state(wh: Warehouse) -> tuple[bool, bool]:
+    """(fingerprints usable, raw hashes usable) in identity.person_records."""
+    columns = set(wh.columns("identity", "person_records"))
+    return "fingerprint" in columns, "raw_hash" in columns
+
+
+def current_table(wh: Warehouse, changes: Changes) -> pa.Table:
+    """Every current record as a `records_table`, in record key order: the rewritten ones as
+    normalised now, the rest as identity.person_records holds them (every field linkage
+    reads is there, so they need not be read from raw and normalised again)."""
+    fresh = records_table(changes.rewrite, changes.raw_hashes)
+    if changes.replace:
+        return fresh.sort_by("record_key")
+    schema = fresh.schema
+    rows = [row for batch in wh.stream(
+        f"select {', '.join(schema.names)} from identity.person_records") for row in batch]
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    stored = pa.table([pa.array(column, f.type) for f, column in zip(
+        schema, values, strict=True)], schema=schema)
+    leave_out = changes.gone | {r.record_key for r in changes.rewrite}
+    kept = stored.filter(pc.invert(pc.is_in(stored.column("record_key"),
+                                            value_set=pa.array(sorted(leave_out), pa.string()))))
+    return pa.concat_tables([kept, fresh]).sort_by("record_key")
+
+
+def changes_in(wh: Warehouse, records: list[PersonRecord]) -> Changes:
+    """The news in a given list of every current record (tests and benchmarks pass one)."""
+    fingerprints, hashes = _stored_state(wh)
+    previous = dict(wh.rows("select record_key, fingerprint from identity.person_records")
+                    ) if fingerprints else {}
+    changed = {r.record_key: r for r in records
+               if previous.get(r.record_key) != r.fingerprint}
+    gone = previous.keys() - {r.record_key for r in records}
+    return Changes(changed, records if not hashes else list(changed.values()), {}, gone,
+                   not fingerprints, not hashes)
+
+
 # Latest version of each source record: a record re-sent in a newer file replaces the older.
-_QUERIES = {
-    "hmis": ("hmis_client", """
-        select _site, personal_id, first_name, last_name, dob, dob_data_quality, ssn,
-               ssn_data_quality, null, null, null, null
-        from (select *, row_number() over (
-                  partition by _site, personal_id order by _loaded_at desc, _source_row desc
-              ) as _version
-              from raw.hmis_client
-              where personal_id is not null and date_deleted is null) versions
-        where _version = 1"""),
-    "intake": ("intake_submissions", """
-        select _site, submission_id, first_name, last_name, dob, null, ssn_last4, null,
-               phone, email, intake_client_id, hmis_personal_id
-        from (select *, row_number() over (
-                  partition by _site, submission_id order by _loaded_at desc, _source_row desc
-              ) as _version
-              from raw.intake_submissions
-              where submission_id is not null) versions
-        where _version = 1"""),
-    "survey": ("survey_responses", """
-        select _site, response_id, first_name, last_name, null, null, null, null,
-               phone, email, null, null
-        from (select *, row_number() over (
-                  partition by _site, response_id order by _loaded_at desc, _source_row desc
-              ) as _version
-              from raw.survey_responses
-              where response_id is not null) versions
-        where _version = 1"""),
+# Per source: its raw table, the where clause of a current row, and the raw fields
+# `_normalised` reads (site and id first; None where the source has no such field).
+_SOURCES = {
+    "hmis": ("hmis_client", "personal_id is not null and date_deleted is null",
+             ("_site", "personal_id", "first_name", "last_name", "dob", "dob_data_quality", "ssn",
+              "ssn_data_quality", None, None, None, None)),
+    "intake": ("intake_submissions", "submission_id is not null",
+               ("_site", "submission_id", "first_name", "last_name", "dob", None, "ssn_last4",
+                None, "phone", "email", "intake_client_id", "hmis_personal_id")),
+    "survey": ("survey_responses", "response_id is not null",
+               ("_site", "response_id", "first_name", "last_name", None, None, None, None,
+                "phone", "email", None, None)),
 }
+_LATEST = """
+    select {columns}
+    from (select *, row_number() over (
+              partition by _site, {rid} order by _loaded_at desc, _source_row desc
+          ) as _version
+          from raw.{table}
+          where {where}) versions
+    where _version = 1"""
 # Screen respondents are HMIS clients; one whose Client row never arrived still needs an ID.
 _SCREEN_RESPONDENTS = """
-    select distinct s._site, s.personal_id
+    select distinct {columns}
     from raw.screens s
-    where s.personal_id is not null and not exists (
+    where s.personal_id is not null{without_client}"""
+_WITHOUT_CLIENT = """ and not exists (
         select 1 from raw.hmis_client c
         where c._site = s._site and c.personal_id = s.personal_id and c.date_deleted is null)"""
+_SCREEN_FIELDS = ("s._site", "s.personal_id", *(None,) * 10)
 
 
-def _source_rows(wh: Warehouse) -> Iterator[tuple[str, str, tuple]]:
-    for source, (table, query) in _QUERIES.items():
-        if wh.table_exists("raw", table):
-            for batch in wh.stream(query):
-                for row in batch:
-                    yield source, table, row
+def _columns(wh: Warehouse, source: str, table: str, raw: tuple[str | None, ...]) -> str:
+    """Record key, source table, raw hash and the raw fields of one source's current rows.
+
+    The hash covers every field normalisation reads (null kept apart from empty), so a
+    record whose hash is unchanged since the last run need not be normalised again.
+    """
+    fields = [f"coalesce('=' || cast({c} as varchar), '~')" for c in raw if c]
+    raw_hash = wh.sha256_hex(" || chr(31) || ".join([f"'{table}'", *fields]))
+    return ", ".join([f"'{source}:' || {raw[0]} || ':' || {raw[1]} as record_key",
+                      f"'{table}' as source_table", f"{raw_hash} as raw_hash",
+                      *(c or "null" for c in raw)])
+
+
+def _latest_queries(wh: Warehouse) -> list[str]:
+    """One query per raw table holding person rows, each row one current person record."""
+    queries = [_LATEST.format(columns=_columns(wh, source, table, raw), rid=raw[1],
+                              table=table, where=where)
+               for source, (table, where, raw) in _SOURCES.items()
+               if wh.table_exists("raw", table)]
     if wh.table_exists("raw", "screens"):
-        query = _SCREEN_RESPONDENTS if wh.table_exists("raw", "hmis_client") else (
-            "select distinct _site, personal_id from raw.screens where personal_id is not null")
-        for site, pid in wh.rows(query):
-            yield "hmis", "screens", (site, pid) + (None,) * 10
+        queries.append(_SCREEN_RESPONDENTS.format(
+            columns=_columns(wh, "hmis", "screens", _SCREEN_FIELDS),
+            without_client=_WITHOUT_CLIENT if wh.table_exists("raw", "hmis_client") else ""))
+    return queries
+
+
+def _normalised(key: str, table: str, raw: list) -> PersonRecord:
+    """A person record from the raw fields of a row of `_columns`."""
+    site, rid, first, last, dob, dob_q, ssn, ssn_q, phone, email, intake_id, hmis_id = raw
+    first_norm, last_norm = normalize.identifying_names(first, last)
+    return PersonRecord(
+        record_key=key,
+        source=key.split(":", 1)[0],
+        site=site,
+        source_record_id=rid,
+        first=first_norm,
+        last=last_norm,
+        dob=normalize.dob(dob, dob_q),
+        ssn_last4=normalize.ssn_last4(ssn, ssn_q),
+        phone=normalize.phone(phone),
+        email=normalize.email(email),
+        intake_client_id=intake_id,
+        hmis_personal_id=hmis_id,
+        ssn=normalize.ssn(ssn, ssn_q),
+        dob_approximate=normalize.dob_is_approximate(dob_q),
+        source_table=table,
+    )
 
 
 def read_person_records(wh: Warehouse) -> Iterator[PersonRecord]:
     """Every current person record in raw, normalised; deleted HMIS clients are not people."""
-    for source, table, row in _source_rows(wh):
-        (site, rid, first, last, dob, dob_q, ssn, ssn_q, phone, email, intake_id, hmis_id) = row
-        first_norm, last_norm = normalize.identifying_names(first, last)
-        yield PersonRecord(
-            record_key=f"{source}:{site}:{rid}",
-            source=source,
-            site=site,
-            source_record_id=rid,
-            first=first_norm,
-            last=last_norm,
-            dob=normalize.dob(dob, dob_q),
-            ssn_last4=normalize.ssn_last4(ssn, ssn_q),
-            phone=normalize.phone(phone),
-            email=normalize.email(email),
-            intake_client_id=intake_id,
-            hmis_personal_id=hmis_id,
-            ssn=normalize.ssn(ssn, ssn_q),
-            dob_approximate=normalize.dob_is_approximate(dob_q),
-            source_table=table,
-        )
+    for query in _latest_queries(wh):
+        for batch in wh.stream(query):
+            for key, table, _, *raw in batch:
+                yield _normalised(key, table, raw)
+
+
+# Current rows with the fingerprint the last run stored for them.
+_WITH_FINGERPRINT = """
+    select latest.*, p.fingerprint from ({latest}) latest
+    left join identity.person_records p on p.record_key = latest.record_key"""
+_GONE = """
+    select record_key from identity.person_records p
+    where not exists (select 1 from ({keys}) latest where latest.record_key = p.record_key)"""
+
+
+def _stale_query(latest: str, fingerprints: bool, hashes: bool) -> str:
+    """The current rows of one `latest` query whose raw hash is not the stored one (all rows
+    when none is stored), with their stored fingerprint (null when there is none)."""
+    if not fingerprints:
+        return f"select *, null as fingerprint from ({latest}) latest"
+    stale = " where p.raw_hash is distinct from latest.raw_hash" if hashes else ""
+    return _WITH_FINGERPRINT.format(latest=latest) + stale
+
+
+def changes_in_raw(wh: Warehouse) -> Changes:
+    """The news in raw: only rows new or changed since the last run are normalised.
+
+    Which rows those are (and which records are gone) is worked out in SQL against the raw
+    hashes identity.person_records keeps, so a nightly run reads what is new, not everyone.
+    """
+    fingerprints, hashes = _stored_state(wh)
+    queries = _latest_queries(wh)
+    changed: dict[str, PersonRecord] = {}
+    rewrite: list[PersonRecord] = []
+    raw_hashes: dict[str, str] = {}
+    for query in queries:
+        for batch in wh.stream(_stale_query(query, fingerprints, hashes)):
+            for key, table, raw_hash, *raw, fingerprint in batch:
+                record = _normalised(key, table, raw)
+                rewrite.append(record)
+                raw_hashes[key] = raw_hash
+                if record.fingerprint != fingerprint:
+                    changed[key] = record
+    gone: set[str] = set()
+    if fingerprints:
+        keys = " union all ".join(f"select record_key from ({q}) q" for q in queries) or (
+            "select null as record_key")
+        gone = {k for (k,) in wh.rows(_GONE.format(keys=keys))}
+    return Changes(changed, rewrite, raw_hashes, gone, not fingerprints, not hashes)

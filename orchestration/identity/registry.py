@@ -47,25 +47,48 @@ def ensure_tables(wh: Warehouse) -> None:
 
 @dataclass
 class Registry:
-    """The issued IDs and the crosswalk as the last run left them."""
+    """The rows of the issued IDs and the crosswalk a run reads, as the last run left them.
+
+    Only the records a run may regroup are loaded (see `affected.py`), plus any it needs to
+    show; what is written back is only what changed (`write_registry`).
+    """
 
     # record_key -> [source, site, source_record_id, person_id, link_rule, linked_at]
     crosswalk: dict[str, list] = field(default_factory=dict)
     persons: dict[str, list] = field(default_factory=dict)  # pid -> [issued_at, status, into]
+    next_number: int = 1  # of the next person_id to issue
+    loaded: dict[str, tuple] = field(default_factory=dict)  # row as read, by record key / pid
 
     @classmethod
-    def load(cls, wh: Warehouse) -> Registry:
+    def load(cls, wh: Warehouse, keys: set[str]) -> Registry:
         ensure_tables(wh)
-        crosswalk = {k: list(rest) for k, *rest in wh.rows(
-            "select record_key, source, site, source_record_id, person_id, link_rule, linked_at"
-            " from identity.crosswalk")}
-        persons = {pid: [issued, status, into] for pid, issued, status, into in wh.rows(
-            "select person_id, issued_at, status, merged_into from identity.persons")}
-        return cls(crosswalk, persons)
+        registry = cls(next_number=(wh.scalar(
+            f"select max(cast(substr(person_id, {len(ID_PREFIX) + 1}) as integer))"
+            " from identity.persons") or 0) + 1)
+        registry.include(wh, keys)
+        return registry
+
+    def include(self, wh: Warehouse, keys: set[str]) -> None:
+        """Load the crosswalk rows of these record keys, and their persons, if not loaded."""
+        wanted = sorted(keys - self.crosswalk.keys())
+        for key, *rest in wh.rows(
+                "select record_key, source, site, source_record_id, person_id, link_rule,"
+                " linked_at from identity.crosswalk where record_key = any(?)", [wanted]):
+            self.crosswalk[key] = rest
+            self.loaded[key] = tuple(rest)
+        pids = sorted({row[3] for row in self.crosswalk.values()} - self.persons.keys())
+        for pid, *rest in wh.rows("select person_id, issued_at, status, merged_into"
+                                  " from identity.persons where person_id = any(?)", [pids]):
+            self.persons[pid] = rest
+            self.loaded[pid] = tuple(rest)
 
     def person_of(self, key: str) -> str | None:
         row = self.crosswalk.get(key)
         return row[3] if row else None
+
+    def changed(self, rows: dict[str, list]) -> list[str]:
+        """Keys of `rows` (crosswalk or persons) that are new or differ from what was read."""
+        return sorted(k for k, row in rows.items() if self.loaded.get(k) != tuple(row))
 
 
 @dataclass
@@ -100,7 +123,7 @@ def assign_ids(registry: Registry, groups: list[list[str]], rule_of: dict[str, s
     held_by: dict[int, list[str]] = {}
     for pid, index in holders.items():
         held_by.setdefault(index, []).append(pid)
-    next_number = max((person_number(p) for p in registry.persons), default=0) + 1
+    next_number = registry.next_number
     for index, group in enumerate(groups):
         held = sorted(held_by.get(index, []), key=person_number)
         if held:
@@ -125,24 +148,17 @@ def assign_ids(registry: Registry, groups: list[list[str]], rule_of: dict[str, s
             else:
                 registry.crosswalk[key] = [*sources[key], survivor,
                                            rule_of.get(key, "source_record"), now]
-    _resolve_merged_into(registry)
+    registry.next_number = next_number
     return out
 
 
-def _resolve_merged_into(registry: Registry) -> None:
-    """A retired ID points at the current survivor, even after a chain of merges."""
-    for row in registry.persons.values():
-        seen = set()
-        while row[1] == "merged" and registry.persons[row[2]][1] == "merged" and row[2] not in seen:
-            seen.add(row[2])
-            row[2] = registry.persons[row[2]][2]
-
-
 def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment) -> None:
-    """Replace crosswalk and persons, append the logs (inside the caller's transaction)."""
-    keys = sorted(registry.crosswalk)
+    """Rewrite the changed crosswalk and persons rows, append the logs (in the caller's
+    transaction). A retired ID points at the current survivor, even after a chain of merges:
+    IDs merged into one retired now move on to its survivor."""
+    keys = registry.changed(registry.crosswalk)
     rows = [registry.crosswalk[k] for k in keys]
-    wh.execute("delete from identity.crosswalk")
+    wh.execute("delete from identity.crosswalk where record_key = any(?)", [keys])
     wh.insert_arrow("identity.crosswalk", pa.table({
         "record_key": pa.array(keys, pa.string()),
         "source": pa.array([r[0] for r in rows], pa.string()),
@@ -152,8 +168,8 @@ def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment) ->
         "link_rule": pa.array([r[4] for r in rows], pa.string()),
         "linked_at": pa.array([r[5] for r in rows], pa.timestamp("us")),
     }))
-    pids = sorted(registry.persons, key=person_number)
-    wh.execute("delete from identity.persons")
+    pids = sorted(registry.changed(registry.persons), key=person_number)
+    wh.execute("delete from identity.persons where person_id = any(?)", [pids])
     wh.insert_arrow("identity.persons", pa.table({
         "person_id": pa.array(pids, pa.string()),
         "issued_at": pa.array([registry.persons[p][0] for p in pids], pa.timestamp("us")),
@@ -163,6 +179,8 @@ def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment) ->
     if assignment.merges:
         wh.executemany("insert into identity.merge_log values (?, ?, ?, ?, ?)",
                        assignment.merges)
+        wh.executemany("update identity.persons set merged_into = ? where merged_into = ?",
+                       [(survivor, retired) for _, retired, survivor, _, _ in assignment.merges])
     if assignment.splits:
         wh.executemany("insert into identity.split_log values (?, ?, ?, ?, ?, ?)",
                        assignment.splits)

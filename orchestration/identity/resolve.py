@@ -4,7 +4,8 @@ Order of evidence, strongest first: reviewed force-links; source identifiers
 (`deterministic.py`); the people earlier runs built (kept whole); scored links from the
 Splink model, by falling probability. Reviewed force-splits are constraints no link may
 break. Only records that are new or changed since the last run are scored, against the
-existing population and among themselves.
+existing population and among themselves, and only the people linked to them are regrouped
+and rewritten (`affected.py`): a nightly run's cost follows what is new, not the population.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from splink.internals.exceptions import SplinkException
 
 from orchestration.identity import links as link_store
 from orchestration.identity import review
+from orchestration.identity.affected import affected_keys
 from orchestration.identity.clustering import ConstrainedUnionFind
 from orchestration.identity.deterministic import deterministic_edges
 from orchestration.identity.links import CARRIED_RULE, OVERRIDE_LINK_RULE, SCORED_RULE, Link
@@ -29,8 +33,16 @@ from orchestration.identity.model_store import (
     spec_version,
 )
 from orchestration.identity.overrides import Overrides, load_overrides
-from orchestration.identity.records import PersonRecord, read_person_records, records_table
-from orchestration.identity.registry import Registry, assign_ids, write_registry
+from orchestration.identity.records import (
+    Changes,
+    PersonRecord,
+    changes_in,
+    changes_in_raw,
+    current_table,
+    table_records,
+    write_person_records,
+)
+from orchestration.identity.registry import Registry, assign_ids, ensure_tables, write_registry
 from orchestration.identity.scoring import ScoredPair, score_new_records
 from orchestration.identity.stages import StageTimer
 from orchestration.identity.training import TrainingError, train_model
@@ -55,6 +67,7 @@ class IdentityOptions:
     u_max_pairs: float = 1e7
     em_max_pairs: float = 2e6
     threads: int | None = None
+    regroup_all: bool = False  # regroup every record, e.g. after a force-split was withdrawn
 
 
 @dataclass
@@ -76,10 +89,22 @@ class IdentitySummary:
     timer: StageTimer = field(default_factory=StageTimer)
 
 
-def _previous_fingerprints(wh: Warehouse) -> dict[str, str] | None:
-    if "fingerprint" not in wh.columns("identity", "person_records"):
-        return None
-    return dict(wh.rows("select record_key, fingerprint from identity.person_records"))
+def _known_keys(wh: Warehouse, keys: set[str], changes: Changes) -> set[str]:
+    """The keys among `keys` of a record in this run or in the crosswalk."""
+    unseen = [sorted(keys - changes.changed.keys())]
+    known = {k for (k,) in wh.rows(
+        "select record_key from identity.crosswalk where record_key = any(?)", unseen)}
+    if not changes.first:
+        known.update(k for (k,) in wh.rows(
+            "select record_key from identity.person_records where record_key = any(?)", unseen)
+            if k not in changes.gone)
+    return known | (keys & changes.changed.keys())
+
+
+def _records_of(table: pa.Table, keys: set[str]) -> list[PersonRecord]:
+    """The current records with these keys, in key order (`table` is in key order)."""
+    return table_records(table.filter(pc.is_in(table.column("record_key"),
+                                               value_set=pa.array(sorted(keys), pa.string()))))
 
 
 def _choose_model(wh: Warehouse, ws: Workspace, options: IdentityOptions,
@@ -151,45 +176,53 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
                        records: list[PersonRecord] | None = None) -> IdentitySummary:
     """Link the records (default: every current record in raw) and write the identity tables.
 
+    Reading raw, only rows changed since the last run are normalised (`changes_in_raw`);
+    a given list (tests, benchmarks) is compared with the last run record by record.
+
     Everything is written in one transaction: a failed run leaves the last good state.
     """
     summary = IdentitySummary()
     timer = summary.timer
     with timer("read"):
-        records = list(read_person_records(wh)) if records is None else records
-        previous = _previous_fingerprints(wh) if wh.table_exists(
-            "identity", "person_records") else None
-        new_keys = {r.record_key for r in records
-                    if previous is None or previous.get(r.record_key) != r.fingerprint}
-        registry = Registry.load(wh)
-        stored = link_store.load_links(wh)
+        ensure_tables(wh)
+        changes = changes_in_raw(wh) if records is None else changes_in(wh, records)
+        table = current_table(wh, changes)
         reviewed = load_overrides(options.overrides_path)
-        known = {r.record_key for r in records} | set(registry.crosswalk)
+        known = _known_keys(wh, reviewed.record_keys(), changes)
         overrides = reviewed.within(known)
-    summary.records, summary.new_records = len(records), len(new_keys)
+    summary.records, summary.new_records = table.num_rows, len(changes.changed)
     summary.override_records_unknown = len(reviewed.record_keys() - known)
     with linkage_workspace(options.temp_dir, options.threads) as ws:
         with timer("frame"):
-            existing, new = build_frame(ws.con, records_table(records), new_keys,
+            existing, new = build_frame(ws.con, table, set(changes.changed),
                                         options.max_block_size)
         with timer("train"):
-            model = _choose_model(wh, ws, options, len(records))
+            model = _choose_model(wh, ws, options, table.num_rows)
         with timer("score"):
             scored = score_new_records(ws, model, existing > 0, options.review_threshold
                                        ) if new else []
     with timer("cluster"):
-        ordered = _ordered_links(overrides, records, registry, stored, scored, model, options,
+        if changes.first or options.regroup_all:
+            regroup = set(table.column("record_key").to_pylist()) | {k for (k,) in wh.rows(
+                "select record_key from identity.crosswalk")}
+        else:
+            linked = {k for p in scored if p.match_probability >= options.link_threshold
+                      for k in (p.record_key_l, p.record_key_r)}
+            regroup = affected_keys(wh, changes.changed.keys() | changes.gone
+                                    | overrides.record_keys() | linked, changes.changed)
+        registry = Registry.load(wh, regroup)
+        stored = link_store.load_links(wh, regroup)
+        regrouped = _records_of(table, regroup)
+        ordered = _ordered_links(overrides, regrouped, registry, stored, scored, model, options,
                                  now)
         sets = ConstrainedUnionFind(overrides.split_pairs())
-        for key in registry.crosswalk:
+        for key in sorted(regroup):
             sets.add(key)
-        for record in records:
-            sets.add(record.record_key)
         for link in ordered:
             sets.union(*link.pair, link.rule)
         groups = sets.groups()
         evidence = _merge_evidence(groups, ordered, registry)
-        sources = {r.record_key: (r.source, r.site, r.source_record_id) for r in records}
+        sources = {r.record_key: (r.source, r.site, r.source_record_id) for r in regrouped}
         assignment = assign_ids(registry, groups, sets.rule_of, sources, evidence, now)
     with timer("write"):
         refused = {(a, b) if a < b else (b, a) for a, b, _ in sets.refused}
@@ -202,12 +235,14 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
             link_store.append_links(wh, fresh)
             summary.review_queue = review.refresh_queue(
                 wh, uncertain, model.version, registry, overrides.decided_pairs(), now)
-            wh.replace_arrow("identity.person_records", records_table(records))
+            write_person_records(wh, changes.rewrite, changes.raw_hashes, changes.gone,
+                                 changes.replace)
             if model.reason:
-                record_model(wh, model, now, len(records), options.seed)
+                record_model(wh, model, now, table.num_rows, options.seed)
+        summary.active_persons = wh.scalar(
+            "select count(*) from identity.persons where status = 'active'")
     summary.persons_issued = assignment.issued
     summary.merges, summary.splits = len(assignment.merges), len(assignment.splits)
-    summary.active_persons = sum(1 for p in registry.persons.values() if p[1] == "active")
     summary.pairs_scored = len(scored)
     summary.links_accepted = len(scored) - len(uncertain)
     summary.links_refused = len(refused)

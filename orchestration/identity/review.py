@@ -36,6 +36,7 @@ def refresh_queue(wh: Warehouse, uncertain: list[ScoredPair], model_version: str
         queue.setdefault((p.record_key_l, p.record_key_r), [
             p.record_key_l, p.record_key_r, None, None, p.match_probability, p.match_weight,
             p.evidence, model_version, now])
+    registry.include(wh, {key for pair in queue for key in pair})
     best: dict[tuple, list] = {}
     for pair, row in sorted(queue.items()):
         left, right = registry.person_of(pair[0]), registry.person_of(pair[1])

@@ -22,7 +22,7 @@ from orchestration.ingest.hmis import HmisVersionError, export_facts, fiscal_yea
 from orchestration.ingest.reading import (
     ParsedFile,
     StructuralError,
-    decode_landing,
+    landing_encoding,
     parsed_slices,
     sha256_bytes,
 )
@@ -78,11 +78,11 @@ def _already_loaded(wh: Warehouse, sha256: str, site: str, table: str) -> bool:
 
 @dataclass
 class _File:
-    """A drop file on its way in: fingerprint, then its decoded text, read in slices."""
+    """A drop file on its way in: fingerprint, then its bytes and encoding, read in slices."""
 
     source: DropFile
     sha: str
-    text: str = ""
+    data: bytes = b""
     encoding: str | None = None
 
     @property
@@ -90,12 +90,14 @@ class _File:
         assert self.source.table is not None
         return self.source.table
 
-    def decode(self) -> None:
-        self.text, self.encoding = decode_landing(self.source.read(), self.source.relative)
+    def read(self) -> None:
+        self.data = self.source.read()
+        self.encoding = landing_encoding(self.data, self.source.relative)
 
     def slices(self, size: int | None) -> Iterator[ParsedFile]:
         """The records `size` at a time (None: all at once)."""
-        return parsed_slices(self.text, self.source.relative, size)
+        assert self.encoding is not None, "read() first"
+        return parsed_slices(self.data, self.encoding, self.source.relative, size)
 
 
 @dataclass
@@ -192,7 +194,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
     ledger: list[list] = []
     try:
         for f in files.values():
-            f.decode()
+            f.read()
         heads: dict[str, ParsedFile] = {}
         if drop.kind.name == "hmis":
             # The whole Export.csv (one row); of the other files the header is enough here.

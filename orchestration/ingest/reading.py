@@ -1,17 +1,24 @@
-"""Decode and parse landing files into header + records, keeping each record's row number."""
+"""Decode and parse landing files into header + records, keeping each record's row number.
+
+A file's bytes are checked for their encoding in chunks and decoded as they are parsed, so a
+file is never held as one decoded string (a UTF-8 file with one non-Latin-1 character would
+take twice its size as a Python str, four times with an emoji).
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
 ENCODINGS = ("utf-8-sig", "cp1252")
+CHUNK_BYTES = 16 * 2**20
 
 
 class StructuralError(ValueError):
@@ -77,21 +84,42 @@ def sniff(data: bytes, file: str) -> None:
         raise StructuralError(file, "not a CSV: this is an HTML page")
 
 
-def decode(data: bytes, file: str) -> tuple[str, str]:
-    """Text and its encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+def _decodes(data: bytes, encoding: str) -> bool:
+    """Whether all of `data` is valid in `encoding`, checked a chunk at a time."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), CHUNK_BYTES):
+            decoder.decode(view[start:start + CHUNK_BYTES], final=start + CHUNK_BYTES >= len(data))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(data: bytes, file: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if _decodes(data, "utf-16"):
+            return "utf-16"
         try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
+            data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # decoded whole only to say where it breaks
             raise StructuralError(file, f"UTF-16 text is damaged: {exc.reason}") from None
     for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            error = exc
-    line = data[: error.start].count(b"\n") + 1
-    raise StructuralError(file, f"byte 0x{data[error.start]:02x} at offset {error.start} is "
-                          "neither UTF-8 nor Windows-1252 text", line=line)
+        if _decodes(data, encoding):
+            return encoding
+    try:
+        data.decode(ENCODINGS[-1])
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise StructuralError(file, f"byte 0x{data[exc.start]:02x} at offset {exc.start} is "
+                              "neither UTF-8 nor Windows-1252 text", line=line) from None
+    raise AssertionError("unreachable: the last encoding decoded in full")
+
+
+def text_stream(data: bytes, encoding: str) -> io.TextIOWrapper:
+    """The bytes as text, decoded as read (BytesIO shares `data`; line ends kept as they are)."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
 
 
 def _blank_to_none(value: str) -> str | None:
@@ -115,13 +143,13 @@ def _slices(header: list[str], rows: Iterator[tuple[int, list | None, tuple | No
         yield parsed
 
 
-def csv_slices(text: str, file: str, size: int | None = None) -> Iterator[ParsedFile]:
+def csv_slices(text: io.TextIOBase, file: str, size: int | None = None) -> Iterator[ParsedFile]:
     """The file's records in order, `size` rows at a time (all at once when None).
 
     The header is checked before the first slice; a CSV error later in the file raises
     when its slice is reached, naming the line.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(text, strict=True)
     try:
         raw_header = next(reader)
     except StopIteration:
@@ -151,9 +179,10 @@ def csv_slices(text: str, file: str, size: int | None = None) -> Iterator[Parsed
     return _slices(header, rows(), size)
 
 
-def _json_lines(text: str) -> Iterator[tuple[int, dict | None, str]]:
+def _json_lines(text: io.TextIOBase) -> Iterator[tuple[int, dict | None, str]]:
     row = 0
-    for line in text.splitlines():
+    for line in text:
+        line = line.rstrip("\r\n")
         if not line.strip():
             continue
         row += 1
@@ -164,11 +193,12 @@ def _json_lines(text: str) -> Iterator[tuple[int, dict | None, str]]:
         yield row, obj if isinstance(obj, dict) else None, line
 
 
-def jsonl_slices(text: str, file: str, size: int | None = None) -> Iterator[ParsedFile]:
+def jsonl_slices(open_text: Callable[[], io.TextIOBase], file: str,
+                 size: int | None = None) -> Iterator[ParsedFile]:
     """Like csv_slices; the header is every key of any object, in order of first use, so the
     file is read twice (keys first) rather than held as objects."""
     keys: list[str] = []
-    for _, obj, _ in _json_lines(text):
+    for _, obj, _ in _json_lines(open_text()):
         for key in obj or ():
             if snake_case(key) not in keys:
                 keys.append(snake_case(key))
@@ -176,7 +206,7 @@ def jsonl_slices(text: str, file: str, size: int | None = None) -> Iterator[Pars
         raise StructuralError(file, "no JSON objects found (empty file or not JSON lines)")
 
     def rows() -> Iterator[tuple[int, list | None, tuple | None]]:
-        for row, obj, line in _json_lines(text):
+        for row, obj, line in _json_lines(open_text()):
             if obj is None:
                 yield row, None, ("invalid_json", "line is not a JSON object", line)
                 continue
@@ -214,23 +244,25 @@ def _check_header(header: list[str], file: str) -> None:
                               line=1)
 
 
-def decode_landing(data: bytes, file: str) -> tuple[str, str]:
-    """A landing file's text and encoding; refuses empty and non-text files."""
+def landing_encoding(data: bytes, file: str) -> str:
+    """A landing file's encoding; refuses empty and non-text files."""
     if not data.strip():
         raise StructuralError(file, "file is empty (no header row)")
     sniff(data, file)
-    return decode(data, file)
+    return detect_encoding(data, file)
 
 
-def parsed_slices(text: str, file: str, size: int | None = None) -> Iterator[ParsedFile]:
-    """Decoded text of a landing file (`file` is its landing path) as ParsedFile slices."""
-    slices = jsonl_slices if file.lower().endswith(".jsonl") else csv_slices
-    return slices(text, file, size)
+def parsed_slices(data: bytes, encoding: str, file: str,
+                  size: int | None = None) -> Iterator[ParsedFile]:
+    """A landing file's bytes (`file` is its landing path) as ParsedFile slices."""
+    if file.lower().endswith(".jsonl"):
+        return jsonl_slices(lambda: text_stream(data, encoding), file, size)
+    return csv_slices(text_stream(data, encoding), file, size)
 
 
 def read_landing_bytes(data: bytes, file: str) -> ParsedFile:
     """Parse one landing file's bytes whole; `file` (its landing path) names it in every error."""
-    text, encoding = decode_landing(data, file)
-    parsed = next(parsed_slices(text, file))
+    encoding = landing_encoding(data, file)
+    parsed = next(parsed_slices(data, encoding, file))
     parsed.encoding = encoding
     return parsed

@@ -20,7 +20,13 @@ from orchestration.scoring.reading import NoteToRead, Reading, read_note
 from orchestration.scoring.redact import Redactor
 from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.runner import Budget, run_bounded
-from orchestration.scoring.store import current_notes, ensure_tables, publish_current, save_readings
+from orchestration.scoring.store import (
+    count_current_notes,
+    ensure_tables,
+    pending_notes,
+    publish_current,
+    save_readings,
+)
 from orchestration.settings import Settings
 from orchestration.warehouse import Warehouse
 
@@ -119,15 +125,14 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     summary = Summary(reader.backend, reader.model, rubric.name, rubric.version)
     at = datetime.now().replace(microsecond=0)
     ensure_tables(wh)
-    notes = current_notes(wh, rubric.version, reader.model)
-    pending = [n for n in notes if n.text is not None]
-    summary.notes_current, summary.notes_pending = len(notes), len(pending)
+    pending = pending_notes(wh, rubric.version, reader.model)
+    summary.notes_current, summary.notes_pending = count_current_notes(wh), len(pending)
 
     redactor, facts = None, {}
     if reader.remote and pending:
         facts = client_facts(wh, {(n.site, n.personal_id) for n in pending if n.personal_id})
         redactor = Redactor(known_names(wh))
-    jobs = [NoteToRead(n.note_sha256, n.text or "", facts.get((n.site, n.personal_id or "")))
+    jobs = [NoteToRead(n.note_sha256, n.text, facts.get((n.site, n.personal_id or "")))
             for n in pending]
 
     unsaved: list[Reading] = []
@@ -155,7 +160,7 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     finally:
         save()
     summary.output_mode = reader.output_mode
-    summary.findings_published = publish_current(wh, notes, rubric.version, reader.model)
+    summary.findings_published = publish_current(wh, rubric.version, reader.model)
     if settings.llm_usd_per_1m_input is not None and settings.llm_usd_per_1m_output is not None:
         summary.cost_usd = (summary.prompt_tokens * settings.llm_usd_per_1m_input
                             + summary.completion_tokens * settings.llm_usd_per_1m_output) / 1e6

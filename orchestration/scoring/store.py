@@ -11,8 +11,6 @@ with the same text share one reading.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,17 +24,13 @@ _FETCH = 10_000
 
 @dataclass(frozen=True)
 class CurrentNote:
-    """The latest version of a case note; `text` is kept only while the note awaits reading."""
+    """The latest version of a case note whose text awaits reading."""
 
     site: str
     note_id: str
     personal_id: str | None
     note_sha256: str
-    text: str | None = None
-
-
-def note_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text: str
 
 
 def ensure_tables(wh: Warehouse) -> None:
@@ -57,32 +51,44 @@ def ensure_tables(wh: Warehouse) -> None:
         rubric_name varchar)""")
 
 
-def _latest_notes(wh: Warehouse) -> Iterator[tuple[str, str, str | None, str]]:
-    if not wh.table_exists("raw", "case_notes"):
-        return
-    for rows in wh.stream("""
-        select _site, note_id, personal_id, coalesce(text, '') from (
+def _latest_notes_sql(wh: Warehouse) -> str:
+    """The latest version of every case note with its text hash, computed in the warehouse so
+    a run moves only the texts still to be read, not the whole history."""
+    return f"""
+        select _site as site, note_id, personal_id, coalesce(text, '') as text,
+               {wh.sha256_hex("coalesce(text, '')")} as note_sha256
+        from (
             select *, row_number() over (
                 partition by _site, note_id order by _loaded_at desc, _source_row desc
             ) as _version
             from raw.case_notes
             where note_id is not null) versions
-        where _version = 1
-        order by _site, note_id""", batch_size=_FETCH):
-        yield from rows
+        where _version = 1"""
 
 
-def current_notes(wh: Warehouse, rubric_version: str, model: str) -> list[CurrentNote]:
-    """Every current note; the first note of each text not yet read keeps its text."""
-    done = {sha for (sha,) in wh.rows(
-        "select note_sha256 from scoring.note_reads where rubric_version = ? and model = ?",
-        [rubric_version, model])}
+def count_current_notes(wh: Warehouse) -> int:
+    if not wh.table_exists("raw", "case_notes"):
+        return 0
+    return wh.scalar(f"select count(*) from ({_latest_notes_sql(wh)}) notes")
+
+
+def pending_notes(wh: Warehouse, rubric_version: str, model: str) -> list[CurrentNote]:
+    """One current note per text not yet read under this rubric version and model (the
+    first by site and note id, when several notes share a text)."""
+    if not wh.table_exists("raw", "case_notes"):
+        return []
     notes = []
-    for site, note_id, personal_id, text in _latest_notes(wh):
-        sha = note_sha256(text)
-        pending = sha not in done
-        done.add(sha)
-        notes.append(CurrentNote(site, note_id, personal_id, sha, text if pending else None))
+    for rows in wh.stream(f"""
+        select site, note_id, personal_id, note_sha256, text from (
+            select notes.*, row_number() over (
+                partition by notes.note_sha256 order by notes.site, notes.note_id) as _copy
+            from ({_latest_notes_sql(wh)}) notes
+            where notes.note_sha256 not in (
+                select note_sha256 from scoring.note_reads
+                where rubric_version = ? and model = ?)) unread
+        where _copy = 1
+        order by site, note_id""", [rubric_version, model], batch_size=_FETCH):
+        notes += [CurrentNote(*row) for row in rows]
     return notes
 
 
@@ -125,26 +131,19 @@ def save_readings(wh: Warehouse, readings: list[Reading], rubric_name: str,
             wh.insert_arrow("scoring.finding_history", history)
 
 
-def publish_current(wh: Warehouse, notes: list[CurrentNote], rubric_version: str,
-                    model: str) -> int:
+def publish_current(wh: Warehouse, rubric_version: str, model: str) -> int:
     """Replace scoring.note_findings with the current notes' findings under this rubric
     version and model; returns the number of findings published."""
-    wh.execute("drop table if exists _current_notes")
-    wh.execute("create temp table _current_notes"
-               " (site varchar, note_id varchar, note_sha256 varchar)")
-    wh.insert_arrow("_current_notes", pa.table({
-        "site": pa.array([n.site for n in notes], pa.string()),
-        "note_id": pa.array([n.note_id for n in notes], pa.string()),
-        "note_sha256": pa.array([n.note_sha256 for n in notes], pa.string()),
-    }))
+    if not wh.table_exists("raw", "case_notes"):
+        return 0
     with wh.transaction():
         wh.execute("delete from scoring.note_findings")
-        wh.execute("""
+        wh.execute(f"""
             insert into scoring.note_findings
             select h.note_sha256, h.rubric_version, h.model, c.site, c.note_id, h.category,
                    h.label, h.level, h.quote, h.quote_start, h.quote_end, r.read_at,
                    h.rationale, r.rubric_name
-            from _current_notes c
+            from ({_latest_notes_sql(wh)}) c
             join scoring.note_reads r
               on r.note_sha256 = c.note_sha256 and r.rubric_version = ? and r.model = ?
             join scoring.finding_history h
@@ -152,5 +151,4 @@ def publish_current(wh: Warehouse, notes: list[CurrentNote], rubric_version: str
              and h.model = r.model
             order by c.site, c.note_id, h.quote_start, h.category, h.label""",
                    [rubric_version, model])
-    wh.execute("drop table _current_notes")
     return wh.scalar("select count(*) from scoring.note_findings")

@@ -33,7 +33,7 @@ class Warehouse(ABC):
     at all and no process holds the warehouse longer than it must.
     """
 
-    def __new__(cls, target: Path | str, read_only: bool = False) -> Warehouse:
+    def __new__(cls, target: Path | str, *args: Any, **kwargs: Any) -> Warehouse:
         # Imported here: the engines import this module, and psycopg is an optional extra.
         if cls is Warehouse:
             if is_postgres_target(target):
@@ -48,7 +48,12 @@ class Warehouse(ABC):
 
     @classmethod
     def from_settings(cls, settings: Settings, read_only: bool = False) -> Warehouse:
-        """The warehouse the settings point at (`CASEINTEL_WAREHOUSE`)."""
+        """The warehouse the settings point at (`CASEINTEL_WAREHOUSE`), with their limits."""
+        if settings.warehouse == "duckdb":
+            from orchestration.warehouse.duck import DuckDBWarehouse
+
+            return DuckDBWarehouse(settings.db_path, read_only,
+                                   memory_limit=settings.duckdb_memory_limit)
         return cls(settings.warehouse_target, read_only=read_only)
 
     def __enter__(self) -> Warehouse:
@@ -93,6 +98,11 @@ class Warehouse(ABC):
     @abstractmethod
     def replace_arrow(self, target: str, table: Any) -> None:
         """Make `target` hold exactly this pyarrow table (small derived tables)."""
+
+    @staticmethod
+    @abstractmethod
+    def sha256_hex(expression: str) -> str:
+        """SQL for the lowercase hex SHA-256 of a text expression's UTF-8 bytes (hashlib's)."""
 
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         return self.execute(sql, params).fetchall()

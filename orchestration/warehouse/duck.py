@@ -15,15 +15,26 @@ from orchestration.warehouse.base import PYTHON_SCHEMAS, STREAM_BATCH, Warehouse
 class DuckDBWarehouse(Warehouse):
     """A DuckDB warehouse file; one writer process at a time."""
 
-    def __init__(self, db_path: Path | str, read_only: bool = False) -> None:
+    def __init__(self, db_path: Path | str, read_only: bool = False,
+                 memory_limit: str | None = None) -> None:
         self.db_path = Path(db_path)
         self.read_only = read_only
+        self.memory_limit = memory_limit  # DuckDB's own setting, e.g. "4GB" or "80%"
         self._con: duckdb.DuckDBPyConnection | None = None
+
+    @staticmethod
+    def sha256_hex(expression: str) -> str:
+        return f"sha256({expression})"
 
     def open(self) -> None:
         if not self.read_only:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.db_path), read_only=self.read_only)
+        if self.memory_limit:
+            # SET rather than a connect-time config: DuckDB refuses a second connection to a
+            # file whose database, already open in this process, was configured differently
+            limit = self.memory_limit.replace("'", "")
+            self._con.execute(f"set memory_limit = '{limit}'")
         if not self.read_only:
             for schema in PYTHON_SCHEMAS:
                 self._con.execute(f"create schema if not exists {schema}")

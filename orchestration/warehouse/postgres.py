@@ -71,6 +71,10 @@ class PostgresWarehouse(Warehouse):
         self.read_only = read_only
         self._con: psycopg.Connection | None = None
 
+    @staticmethod
+    def sha256_hex(expression: str) -> str:
+        return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
+
     def open(self) -> None:
         options = "-c default_transaction_read_only=on" if self.read_only else ""
         self._con = psycopg.connect(self.dsn, autocommit=True, application_name="caseintel",

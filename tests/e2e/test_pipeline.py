@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,6 +103,8 @@ def test_report_leads_with_the_decision_and_matches_the_marts(pipeline) -> None:
 
 
 def test_dbt_build_alone_also_works(pipeline) -> None:
+    """The project builds outside Dagster too, with its unit tests (which scheduled runs leave
+    to here: they test the SQL, not the data)."""
     dbt = Path(sys.executable).with_name("dbt")
     env = {**pipeline["env"], "CASEINTEL_DB": str(pipeline["db"])}
     done = subprocess.run(
@@ -110,6 +113,7 @@ def test_dbt_build_alone_also_works(pipeline) -> None:
         cwd=REPO_ROOT / "dbt_project", env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "ERROR=0" in done.stdout
+    assert re.search(r"[1-9][0-9]* unit tests", done.stdout), "the unit tests run here"
 
 
 def test_dagster_sees_the_whole_graph_python_and_dbt() -> None:

@@ -12,7 +12,9 @@ IDENTITY_TABLES = ("crosswalk", "persons", "merge_log", "split_log", "link_edges
 
 
 def snapshot(wh) -> dict[str, list]:
-    return {t: wh.rows(f"select * from identity.{t} order by all") for t in IDENTITY_TABLES}
+    """Every identity table's rows, sorted here rather than in SQL (PostgreSQL has no
+    `order by all`)."""
+    return {t: sorted(wh.rows(f"select * from identity.{t}"), key=repr) for t in IDENTITY_TABLES}
 
 
 def test_one_person_across_sites_and_sources(warehouse, options) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from orchestration.ingest import reading
 from orchestration.ingest.reading import StructuralError, read_landing_bytes, snake_case
 
 
@@ -76,3 +77,26 @@ def test_structural_errors_name_the_file(content: bytes, message: str) -> None:
     with pytest.raises(StructuralError, match=message) as info:
         read_landing_bytes(content, "intake/north/bad.csv")
     assert "intake/north/bad.csv" in str(info.value)
+
+
+def test_jsonl_lines_end_only_at_newlines() -> None:
+    """A line separator inside a JSON string (U+2028, written raw) is text, not a line end;
+    Windows line ends are line ends."""
+    parsed = read_landing_bytes(
+        '{"note_id": "1", "text": "a\u2028b"}\r\n{"note_id": "2", "text": "c"}\r\n'.encode(),
+        "notes/north/notes.jsonl",
+    )
+    assert [values for _, values in parsed.records] == [["1", "a\u2028b"], ["2", "c"]]
+    assert not parsed.bad
+
+
+def test_encoding_is_checked_across_chunk_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The encoding is checked a chunk at a time: a character split between two chunks is
+    still UTF-8, and a bad byte in a later chunk is still found, with its line."""
+    monkeypatch.setattr(reading, "CHUNK_BYTES", 7)
+    text = "submission_id,first_name\n1,José\n2,Zoë\n3,Đặng\n"
+    parsed = read_landing_bytes(text.encode(), "intake/north/intake.csv")
+    assert parsed.encoding == "utf-8-sig"
+    assert [values[1] for _, values in parsed.records] == ["José", "Zoë", "Đặng"]
+    with pytest.raises(StructuralError, match=r"line 4: byte 0x81 at offset 42 "):
+        read_landing_bytes(text.encode()[:40] + b"3,\x81\n", "intake/north/intake.csv")

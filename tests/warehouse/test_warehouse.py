@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from pathlib import Path
 
@@ -109,3 +110,18 @@ def test_settings_choose_the_warehouse_and_tell_dbt(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("CASEINTEL_WAREHOUSE", "oracle")
     with pytest.raises(ValueError, match="CASEINTEL_WAREHOUSE"):
         Settings.from_env()
+
+
+def test_duckdb_takes_its_memory_limit_from_settings(tmp_path: Path) -> None:
+    settings = Settings.from_env().with_overrides(
+        warehouse="duckdb", db_path=tmp_path / "w.duckdb", duckdb_memory_limit="1GB")
+    with Warehouse.from_settings(settings) as wh:
+        assert wh.scalar("select current_setting('memory_limit')") == "953.6 MiB"
+
+
+def test_the_warehouse_hashes_text_as_hashlib_does(target) -> None:
+    texts = [t for t in AWKWARD if t is not None]
+    with Warehouse(target) as wh:
+        wh.replace_arrow("raw.h", pa.table({"t": pa.array(texts, pa.string())}))
+        hashed = dict(wh.rows(f"select t, {wh.sha256_hex('t')} from raw.h"))
+    assert hashed == {t: hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts}

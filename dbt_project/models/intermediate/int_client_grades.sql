@@ -13,7 +13,22 @@
       there is none), or a follow-up survey is overdue: baseline + due_days + grace_days is
       before D and no response of that type arrived after the baseline (and by D).
     - green: neither.
+
+    Incremental: each row carries the person's input_fingerprint (int_grade_inputs). A run
+    grades the people whose fingerprint changed on every as-of date, and everyone on the
+    as-of dates not graded yet; the post-hook drops rows of dates that left the window and
+    rows whose person no longer has those inputs (merged away, enrollments deleted).
 #}
+{{ config(
+    materialized='incremental',
+    unique_key=['person_id', 'as_of_date'],
+    incremental_strategy='delete+insert',
+    on_schema_change='append_new_columns',
+    post_hook="{{ caseintel.delete_stale_grades() }}",
+) }}
+{#- A table built before fingerprints existed is re-graded whole (once). -#}
+{%- set regrade_some = is_incremental() and 'input_fingerprint' in (
+    adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list) -%}
 with as_of_dates as (
     select * from {{ ref('int_as_of_dates') }}
 ),
@@ -38,6 +53,38 @@ touchpoints as (
     select * from {{ ref('int_touchpoints') }}
 ),
 
+grade_inputs as (
+    select * from {{ ref('int_grade_inputs') }}
+),
+
+{% if regrade_some %}
+changed_people as (
+    -- people whose inputs differ from the ones their grades were computed from
+    select grade_inputs.person_id
+    from grade_inputs
+    left join (
+        select distinct graded_rows.person_id, graded_rows.input_fingerprint
+        from {{ this }} as graded_rows
+    ) as graded
+        on graded.person_id = grade_inputs.person_id
+        and graded.input_fingerprint = grade_inputs.input_fingerprint
+    where graded.person_id is null
+),
+
+new_dates as (
+    -- as-of dates not graded yet (or no longer the current one, or newly the current one)
+    select as_of_dates.as_of_date
+    from as_of_dates
+    left join (
+        select distinct graded_rows.as_of_date, graded_rows.is_current
+        from {{ this }} as graded_rows
+    ) as graded
+        on graded.as_of_date = as_of_dates.as_of_date
+        and graded.is_current = as_of_dates.is_current
+    where graded.as_of_date is null
+),
+{% endif %}
+
 started_enrollments as (
     -- every enrollment begun by each as-of date, and whether it is still open on that date
     select
@@ -57,6 +104,10 @@ started_enrollments as (
     from as_of_dates
     inner join enrollments
         on enrollments.entry_date <= as_of_dates.as_of_date
+    {% if regrade_some %}
+    where enrollments.person_id in (select person_id from changed_people)
+        or as_of_dates.as_of_date in (select as_of_date from new_dates)
+    {% endif %}
 ),
 
 people as (
@@ -122,6 +173,10 @@ movements_by_date as (
     from as_of_dates
     inner join movement_events
         on movement_events.event_date <= as_of_dates.as_of_date
+    {% if regrade_some %}
+    where movement_events.person_id in (select person_id from changed_people)
+        or as_of_dates.as_of_date in (select as_of_date from new_dates)
+    {% endif %}
 ),
 
 last_movements as (
@@ -150,6 +205,10 @@ contacts_by_date as (
     from as_of_dates
     inner join touchpoints
         on touchpoints.event_date <= as_of_dates.as_of_date
+    {% if regrade_some %}
+    where touchpoints.person_id in (select person_id from changed_people)
+        or as_of_dates.as_of_date in (select as_of_date from new_dates)
+    {% endif %}
 ),
 
 last_contacts as (
@@ -336,7 +395,7 @@ explained as (
 
 final as (
     select
-        person_id,
+        explained.person_id,
         as_of_date,
         is_current,
         grade,
@@ -366,8 +425,11 @@ final as (
         is_contact_lapsed,
         overdue_survey_types,
         first_overdue_due_date,
-        rubric_version
+        rubric_version,
+        grade_inputs.input_fingerprint
     from explained
+    left join grade_inputs
+        on grade_inputs.person_id = explained.person_id
 )
 
 select * from final
