@@ -32,6 +32,7 @@ def identity_options(settings: Settings, retrain: bool = False) -> IdentityOptio
         max_block_size=settings.identity_max_block_size,
         u_max_pairs=settings.identity_u_max_pairs,
         em_max_pairs=settings.identity_em_max_pairs,
+        memory_limit=settings.duckdb_memory_limit,
     )
 
 

@@ -67,6 +67,7 @@ class IdentityOptions:
     u_max_pairs: float = 1e7
     em_max_pairs: float = 2e6
     threads: int | None = None
+    memory_limit: str | None = None  # the linkage workspace's DuckDB limit (it spills past it)
     regroup_all: bool = False  # regroup every record, e.g. after a force-split was withdrawn
 
 
@@ -192,7 +193,7 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
         overrides = reviewed.within(known)
     summary.records, summary.new_records = table.num_rows, len(changes.changed)
     summary.override_records_unknown = len(reviewed.record_keys() - known)
-    with linkage_workspace(options.temp_dir, options.threads) as ws:
+    with linkage_workspace(options.temp_dir, options.threads, options.memory_limit) as ws:
         with timer("frame"):
             existing, new = build_frame(ws.con, table, set(changes.changed),
                                         options.max_block_size)

@@ -84,14 +84,18 @@ class Workspace:
 
 
 @contextmanager
-def linkage_workspace(temp_dir: Path, threads: int | None = None) -> Iterator[Workspace]:
-    """An in-memory DuckDB (spilling to temp_dir) wrapped for Splink."""
+def linkage_workspace(temp_dir: Path, threads: int | None = None,
+                      memory_limit: str | None = None) -> Iterator[Workspace]:
+    """An in-memory DuckDB wrapped for Splink; past `memory_limit` (DuckDB's own setting,
+    e.g. "4GB") it spills to temp_dir instead of growing with the population."""
     temp_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")
     con.execute(f"set temp_directory = '{temp_dir.as_posix()}'")
     con.execute("set preserve_insertion_order = false")
     if threads:
         con.execute(f"set threads = {int(threads)}")
+    if memory_limit:
+        con.execute(f"set memory_limit = '{memory_limit.replace(chr(39), '')}'")
     try:
         yield Workspace(con, DuckDBAPI(connection=con))
     finally:
