@@ -345,8 +345,8 @@ def render(results: dict) -> str:
     skipped = [f"{r['people']:,}" for r in runs if r["full"]["reports"]["seconds"] is None]
     if skipped:
         lines += ["", f"`pipeline` sums the stages that ran; reports were not run at "
-                      f"{', '.join(skipped)} people (`--no-reports`: they write one page per "
-                      "client, which does not scale yet; see docs/scale.md)."]
+                      f"{', '.join(skipped)} people (`--no-reports`: the comprehensive report "
+                      "writes one page per client; see docs/scale.md)."]
     lines += ["", "## Ingest against DuckDB's own read_csv of the same files", "",
               _row(["people", "landing MiB", "read_csv s", "ingest + validate s", "ratio"]),
               _row(["---:", "---:", "---:", "---:", "---:"])]

@@ -39,12 +39,26 @@ SECTIONS = {  # report_client_events.category -> section heading, in page order
 }
 
 
+# Clients per batch: what a batch reads (their events, history, cited raw rows, note texts)
+# is held in memory while their pages are written, so memory follows the batch, not the agency.
+BATCH_CLIENTS = 2_000
+
+
 @dataclass(frozen=True)
-class Prepared:
-    """Everything the client pages show, read once for every edition."""
+class Agency:
+    """What every page and the client directory need about everyone, read once."""
 
     clients: list[Row]
     momentum: dict[str, Row]
+    merged: dict[str, str]
+    redactor: Redactor
+    facts: dict[tuple[str, str], ClientFacts]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Everything the pages of one batch of clients show, read once for every edition."""
+
     history: dict[str, list[Row]]
     events: dict[str, list[Row]]
     screens: dict[str, list[Row]]
@@ -52,40 +66,48 @@ class Prepared:
     anomalies: dict[str, list[Row]]
     notes: dict[str, Row]
     records: dict[tuple[str, int], tuple[str, dict[str, str]]]
-    merged: dict[str, str]
-    redactor: Redactor
-    facts: dict[tuple[str, str], ClientFacts]
 
 
-def prepare(run: Run) -> Prepared:
+def read_agency(run: Run) -> Agency:
     wh = run.wh
-    events = dicts(wh, "select * from marts.report_client_events"
-                       " order by person_id, event_date, event_key")
-    return Prepared(
+    return Agency(
         clients=dicts(wh, "select * from marts.clients order by person_id"),
         momentum={r["person_id"]: r for r in dicts(wh, "select * from marts.client_momentum")},
-        history=group_by(dicts(wh, """select person_id, cast(as_of_date as varchar) as as_of_date,
-                                             grade, program, site, grade_reason
-                                      from marts.client_momentum_history
-                                      order by person_id, as_of_date"""), "person_id"),
-        events=group_by(events, "person_id"),
-        screens=group_by(dicts(wh, "select * from marts.report_screen_scores"
-                                   " order by person_id, instrument, screen_date"), "person_id"),
-        missing=group_by(dicts(wh, "select * from marts.report_missing_elements order by"
-                                   " person_id, element_grade desc, due_date"), "person_id"),
-        anomalies=group_by(dicts(wh, "select * from marts.report_anomalies"
-                                     " where person_id is not null order by flagged_date desc"),
-                           "person_id"),
-        notes={r["note_key"]: r for r in dicts(wh, """
-            select note_key, site, personal_id, note_date, note_type, note_text
-            from staging.stg_notes__case_notes
-            where note_key in (select source_key from marts.report_client_events
-                               where category = 'finding')""")},
-        records=load_records(wh, [(e["_load_id"], e["_source_row"]) for e in events]),
         merged=dict(wh.rows("select person_id, merged_into from identity.persons"
                             " where status = 'merged' and merged_into is not null")),
         redactor=redactor_for(wh),
         facts=note_facts(wh),
+    )
+
+
+def read_batch(run: Run, first: str, last: str) -> Batch:
+    """The page data of the clients whose person_id is from `first` to `last`."""
+    wh = run.wh
+    span = [first, last]
+    events = dicts(wh, "select * from marts.report_client_events where person_id between ? and ?"
+                       " order by person_id, event_date, event_key", span)
+    return Batch(
+        history=group_by(dicts(wh, """select person_id, cast(as_of_date as varchar) as as_of_date,
+                                             grade, program, site, grade_reason
+                                      from marts.client_momentum_history
+                                      where person_id between ? and ?
+                                      order by person_id, as_of_date""", span), "person_id"),
+        events=group_by(events, "person_id"),
+        screens=group_by(dicts(wh, "select * from marts.report_screen_scores where person_id"
+                                   " between ? and ? order by person_id, instrument,"
+                                   " screen_date, screen_key", span), "person_id"),
+        missing=group_by(dicts(wh, "select * from marts.report_missing_elements where person_id"
+                                   " between ? and ? order by person_id, element_grade desc,"
+                                   " due_date, element_key", span), "person_id"),
+        anomalies=group_by(dicts(wh, "select * from marts.report_anomalies where person_id"
+                                     " between ? and ? order by flagged_date desc,"
+                                     " anomaly_key", span), "person_id"),
+        notes={r["note_key"]: r for r in dicts(wh, """
+            select note_key, site, personal_id, note_date, note_type, note_text
+            from staging.stg_notes__case_notes
+            where note_key = any(?)""", [sorted({e["source_key"] for e in events
+                                                 if e["category"] == "finding"})])},
+        records=load_records(wh, [(e["_load_id"], e["_source_row"]) for e in events]),
     )
 
 
@@ -121,12 +143,12 @@ def _score_chart(screens: list[Row]) -> Any:
     return charts.score_trend("Screen totals over time (lower is better)", series, top)
 
 
-def _page(run: Run, edition: Edition, prepared: Prepared, privacy: Privacy,
+def _page(run: Run, edition: Edition, agency: Agency, prepared: Batch, privacy: Privacy,
           client: Row) -> str:
     pid = client["person_id"]
     events = prepared.events.get(pid, [])
     by_key = {e["event_key"]: e for e in events}
-    momentum = prepared.momentum.get(pid)
+    momentum = agency.momentum.get(pid)
     cited = {}
     for e in events:
         key = (e["_load_id"], int(e["_source_row"]))
@@ -163,24 +185,40 @@ def _page(run: Run, edition: Edition, prepared: Prepared, privacy: Privacy,
     )
 
 
-def publish(run: Run, edition: Edition, prepared: Prepared) -> list[Path]:
-    """Write every client page of the edition, a client directory, and a forwarding page
-    for each merged person_id, so an old link still reaches the person."""
-    privacy = Privacy(run.config, edition, prepared.redactor, prepared.facts)
-    links = run.links(edition)
-    clients = [c for c in prepared.clients if links.in_scope(c["person_id"])]
-    written = [write_page(run, edition, f"clients/{c['person_id']}.html",
-                          _page(run, edition, prepared, privacy, c)) for c in clients]
+def publish(run: Run, editions: list[Edition]) -> list[Path]:
+    """Write every client page of each edition, batch by batch; then each edition's client
+    directory and a forwarding page for each merged person_id, so an old link still reaches
+    the person."""
+    agency = read_agency(run)
+    links = {e.name: run.links(e) for e in editions}
+    scoped = {e.name: [c for c in agency.clients if links[e.name].in_scope(c["person_id"])]
+              for e in editions}
+    privacy = {e.name: Privacy(run.config, e, agency.redactor, agency.facts) for e in editions}
+    written: list[Path] = []
+    for start in range(0, len(agency.clients), BATCH_CLIENTS):
+        batch = agency.clients[start:start + BATCH_CLIENTS]
+        prepared = read_batch(run, batch[0]["person_id"], batch[-1]["person_id"])
+        ids = {c["person_id"] for c in batch}
+        for edition in editions:
+            written += [write_page(run, edition, f"clients/{c['person_id']}.html",
+                                   _page(run, edition, agency, prepared, privacy[edition.name], c))
+                        for c in scoped[edition.name] if c["person_id"] in ids]
+    for edition in editions:
+        written += _directory(run, edition, agency, scoped[edition.name])
+    return written
+
+
+def _directory(run: Run, edition: Edition, agency: Agency, clients: list[Row]) -> list[Path]:
+    written = []
     shown = {c["person_id"] for c in clients}
-    for old, survivor in prepared.merged.items():
+    for old, survivor in agency.merged.items():
         if survivor in shown:
             written.append(write_page(run, edition, f"clients/{old}.html", run.render(
                 "merged.html.j2", edition, run.links(edition), old=old, survivor=survivor)))
     written.append(write_page(run, edition, "clients/index.html", run.render(
         "clients.html.j2", edition, run.links(edition), brief=run.briefs["comprehensive"],
-        clients=[{**c, "grade": prepared.momentum.get(c["person_id"], {}).get("grade"),
-                  "site": prepared.momentum.get(c["person_id"], {}).get("site"),
-                  "program": prepared.momentum.get(c["person_id"], {}).get("program")}
+        clients=[{**c, "grade": agency.momentum.get(c["person_id"], {}).get("grade"),
+                  "site": agency.momentum.get(c["person_id"], {}).get("site"),
+                  "program": agency.momentum.get(c["person_id"], {}).get("program")}
                  for c in clients])))
     return written
-

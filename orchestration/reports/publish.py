@@ -29,8 +29,7 @@ def publish_report(settings: Settings, report: str) -> list[Path]:
         if not editions:
             written = []
         elif report == "comprehensive":
-            prepared = client_pages.prepare(run)
-            written = [p for e in editions for p in client_pages.publish(run, e, prepared)]
+            written = client_pages.publish(run, list(editions))
         else:
             module = SINGLE_PAGE[report]
             prepared = module.prepare(run)

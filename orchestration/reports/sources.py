@@ -87,25 +87,23 @@ def redactor_for(wh: Warehouse) -> Redactor:
 
 
 def load_records(wh: Warehouse, refs: Iterable[Ref]) -> dict[Ref, tuple[str, dict[str, str]]]:
-    """The raw rows behind `refs`: (raw table, {column: value}) per (load, row)."""
+    """The raw rows behind `refs`: (raw table, {column: value}) per (load, row). Only those
+    rows are read, a load at a time, so the cost follows the references, not the loads."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for load_id, row in refs:
         if load_id is not None and row is not None:
             wanted[load_id].add(int(row))
-    tables: dict[str, list[str]] = defaultdict(list)
-    for load_id, table in wh.rows("select load_id, source_table from raw.ingest_ledger"):
-        if load_id in wanted and table and _IDENTIFIER.match(table):
-            tables[table].append(load_id)
     found: dict[Ref, tuple[str, dict[str, str]]] = {}
-    for table, loads in tables.items():
-        marks = ", ".join("?" for _ in loads)
-        cursor = wh.execute(f"select * from raw.{table} where _load_id in ({marks})", loads)
+    for load_id, table in wh.rows("select load_id, source_table from raw.ingest_ledger"):
+        if load_id not in wanted or not table or not _IDENTIFIER.match(table):
+            continue
+        cursor = wh.execute(f"select * from raw.{table} where _load_id = ?"
+                            " and _source_row = any(?)", [load_id, sorted(wanted[load_id])])
         names = [d[0] for d in cursor.description]
         for values in cursor.fetchall():
             row = dict(zip(names, values, strict=True))
-            key = (row["_load_id"], int(row["_source_row"]))
-            if key[1] in wanted[key[0]]:
-                found[key] = (table, {k: "" if v is None else str(v) for k, v in row.items()})
+            found[(load_id, int(row["_source_row"]))] = (
+                table, {k: "" if v is None else str(v) for k, v in row.items()})
     return found
 
 
