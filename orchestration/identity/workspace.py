@@ -17,6 +17,7 @@ from splink import DuckDBAPI
 
 from orchestration.identity.comparisons import BLOCKING_KEYS
 from orchestration.identity.nicknames import NICKNAME_PAIRS
+from orchestration.warehouse.duck import set_memory_limit
 
 # The linkage frame: person records with the derived columns comparisons and blocking read.
 # Identifiers shared by more than max_block_size records (a shelter's phone, an agency email)
@@ -95,7 +96,7 @@ def linkage_workspace(temp_dir: Path, threads: int | None = None,
     if threads:
         con.execute(f"set threads = {int(threads)}")
     if memory_limit:
-        con.execute(f"set memory_limit = '{memory_limit.replace(chr(39), '')}'")
+        set_memory_limit(con, memory_limit)
     try:
         yield Workspace(con, DuckDBAPI(connection=con))
     finally:

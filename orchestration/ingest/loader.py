@@ -78,25 +78,28 @@ def _already_loaded(wh: Warehouse, sha256: str, site: str, table: str) -> bool:
 
 @dataclass
 class _File:
-    """A drop file on its way in: fingerprint, then its bytes and encoding, read in slices."""
+    """A drop file on its way in: its bytes (read once), their fingerprint and encoding, then
+    its records in slices."""
 
     source: DropFile
-    sha: str
-    data: bytes = b""
+    data: bytes
+    sha: str = field(init=False)
     encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        self.sha = sha256_bytes(self.data)
 
     @property
     def table(self) -> str:
         assert self.source.table is not None
         return self.source.table
 
-    def read(self) -> None:
-        self.data = self.source.read()
+    def check_encoding(self) -> None:
         self.encoding = landing_encoding(self.data, self.source.relative)
 
     def slices(self, size: int | None) -> Iterator[ParsedFile]:
         """The records `size` at a time (None: all at once)."""
-        assert self.encoding is not None, "read() first"
+        assert self.encoding is not None, "check_encoding() first"
         return parsed_slices(self.data, self.encoding, self.source.relative, size)
 
 
@@ -183,7 +186,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
         return [LoadResult(drop.relative, None, "failed", message=drop.error)]
 
     unknown = [f for f in drop.files if f.table is None]
-    files = {source.name: _File(source, sha256_bytes(source.read()))
+    files = {source.name: _File(source, source.read())
              for source in drop.files if source.table is not None}
     new = {n: f for n, f in files.items() if not _already_loaded(wh, f.sha, drop.site, f.table)}
     if not new:
@@ -194,7 +197,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
     ledger: list[list] = []
     try:
         for f in files.values():
-            f.read()
+            f.check_encoding()
         heads: dict[str, ParsedFile] = {}
         if drop.kind.name == "hmis":
             # The whole Export.csv (one row); of the other files the header is enough here.

@@ -191,20 +191,18 @@ def publish(run: Run, editions: list[Edition]) -> list[Path]:
     the person."""
     agency = read_agency(run)
     links = {e.name: run.links(e) for e in editions}
-    scoped = {e.name: [c for c in agency.clients if links[e.name].in_scope(c["person_id"])]
-              for e in editions}
     privacy = {e.name: Privacy(run.config, e, agency.redactor, agency.facts) for e in editions}
     written: list[Path] = []
     for start in range(0, len(agency.clients), BATCH_CLIENTS):
         batch = agency.clients[start:start + BATCH_CLIENTS]
         prepared = read_batch(run, batch[0]["person_id"], batch[-1]["person_id"])
-        ids = {c["person_id"] for c in batch}
         for edition in editions:
             written += [write_page(run, edition, f"clients/{c['person_id']}.html",
                                    _page(run, edition, agency, prepared, privacy[edition.name], c))
-                        for c in scoped[edition.name] if c["person_id"] in ids]
+                        for c in batch if links[edition.name].in_scope(c["person_id"])]
     for edition in editions:
-        written += _directory(run, edition, agency, scoped[edition.name])
+        scoped = [c for c in agency.clients if links[edition.name].in_scope(c["person_id"])]
+        written += _directory(run, edition, agency, scoped)
     return written
 
 

@@ -21,8 +21,8 @@ from orchestration.scoring.redact import Redactor
 from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.runner import Budget, run_bounded
 from orchestration.scoring.store import (
-    count_current_notes,
     ensure_tables,
+    find_current_notes,
     pending_notes,
     publish_current,
     save_readings,
@@ -125,8 +125,9 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     summary = Summary(reader.backend, reader.model, rubric.name, rubric.version)
     at = datetime.now().replace(microsecond=0)
     ensure_tables(wh)
+    summary.notes_current = find_current_notes(wh)
     pending = pending_notes(wh, rubric.version, reader.model)
-    summary.notes_current, summary.notes_pending = count_current_notes(wh), len(pending)
+    summary.notes_pending = len(pending)
 
     redactor, facts = None, {}
     if reader.remote and pending:

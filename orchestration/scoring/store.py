@@ -51,43 +51,52 @@ def ensure_tables(wh: Warehouse) -> None:
         rubric_name varchar)""")
 
 
-def _latest_notes_sql(wh: Warehouse) -> str:
-    """The latest version of every case note with its text hash, computed in the warehouse so
-    a run moves only the texts still to be read, not the whole history."""
-    return f"""
-        select _site as site, note_id, personal_id, coalesce(text, '') as text,
-               {wh.sha256_hex("coalesce(text, '')")} as note_sha256
+CURRENT = "_current_notes"
+
+
+def find_current_notes(wh: Warehouse) -> int:
+    """Write the latest version of every case note, with its text hash and where its text
+    is, to the temp table `_current_notes`: hashed once per run, in the warehouse, so a run
+    moves only the texts still to be read. Returns how many notes are current."""
+    wh.execute(f"drop table if exists {CURRENT}")
+    if not wh.table_exists("raw", "case_notes"):
+        wh.execute(f"create temp table {CURRENT} (site varchar, note_id varchar,"
+                   " personal_id varchar, note_sha256 varchar, _load_id varchar,"
+                   " _source_row bigint)")
+        return 0
+    wh.execute(f"""
+        create temp table {CURRENT} as
+        select _site as site, note_id, personal_id,
+               {wh.sha256_hex("coalesce(text, '')")} as note_sha256, _load_id, _source_row
         from (
             select *, row_number() over (
                 partition by _site, note_id order by _loaded_at desc, _source_row desc
             ) as _version
             from raw.case_notes
             where note_id is not null) versions
-        where _version = 1"""
-
-
-def count_current_notes(wh: Warehouse) -> int:
-    if not wh.table_exists("raw", "case_notes"):
-        return 0
-    return wh.scalar(f"select count(*) from ({_latest_notes_sql(wh)}) notes")
+        where _version = 1""")
+    return wh.scalar(f"select count(*) from {CURRENT}")
 
 
 def pending_notes(wh: Warehouse, rubric_version: str, model: str) -> list[CurrentNote]:
-    """One current note per text not yet read under this rubric version and model (the
-    first by site and note id, when several notes share a text)."""
-    if not wh.table_exists("raw", "case_notes"):
-        return []
+    """One current note (`find_current_notes` first) per text not yet read under this rubric
+    version and model: the first by site and note id, when several notes share a text."""
     notes = []
     for rows in wh.stream(f"""
-        select site, note_id, personal_id, note_sha256, text from (
-            select notes.*, row_number() over (
-                partition by notes.note_sha256 order by notes.site, notes.note_id) as _copy
-            from ({_latest_notes_sql(wh)}) notes
-            where notes.note_sha256 not in (
+        select unread.site, unread.note_id, unread.personal_id, unread.note_sha256,
+               coalesce(raw_notes.text, '')
+        from (
+            select c.*, row_number() over (
+                partition by c.note_sha256 order by c.site, c.note_id) as _copy
+            from {CURRENT} c
+            where c.note_sha256 not in (
                 select note_sha256 from scoring.note_reads
                 where rubric_version = ? and model = ?)) unread
-        where _copy = 1
-        order by site, note_id""", [rubric_version, model], batch_size=_FETCH):
+        join raw.case_notes raw_notes
+          on raw_notes._load_id = unread._load_id
+         and raw_notes._source_row = unread._source_row
+        where unread._copy = 1
+        order by unread.site, unread.note_id""", [rubric_version, model], batch_size=_FETCH):
         notes += [CurrentNote(*row) for row in rows]
     return notes
 
@@ -132,10 +141,8 @@ def save_readings(wh: Warehouse, readings: list[Reading], rubric_name: str,
 
 
 def publish_current(wh: Warehouse, rubric_version: str, model: str) -> int:
-    """Replace scoring.note_findings with the current notes' findings under this rubric
-    version and model; returns the number of findings published."""
-    if not wh.table_exists("raw", "case_notes"):
-        return 0
+    """Replace scoring.note_findings with the current notes' (`find_current_notes`) findings
+    under this rubric version and model; returns the number of findings published."""
     with wh.transaction():
         wh.execute("delete from scoring.note_findings")
         wh.execute(f"""
@@ -143,7 +150,7 @@ def publish_current(wh: Warehouse, rubric_version: str, model: str) -> int:
             select h.note_sha256, h.rubric_version, h.model, c.site, c.note_id, h.category,
                    h.label, h.level, h.quote, h.quote_start, h.quote_end, r.read_at,
                    h.rationale, r.rubric_name
-            from ({_latest_notes_sql(wh)}) c
+            from {CURRENT} c
             join scoring.note_reads r
               on r.note_sha256 = c.note_sha256 and r.rubric_version = ? and r.model = ?
             join scoring.finding_history h
@@ -151,4 +158,5 @@ def publish_current(wh: Warehouse, rubric_version: str, model: str) -> int:
              and h.model = r.model
             order by c.site, c.note_id, h.quote_start, h.category, h.label""",
                    [rubric_version, model])
+    wh.execute(f"drop table {CURRENT}")
     return wh.scalar("select count(*) from scoring.note_findings")

@@ -12,6 +12,13 @@ import duckdb
 from orchestration.warehouse.base import PYTHON_SCHEMAS, STREAM_BATCH, Warehouse
 
 
+def set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """DuckDB's memory limit (e.g. "4GB", "80%"); past it DuckDB spills to its temp directory.
+    SET rather than a connect-time config: DuckDB refuses a second connection to a file whose
+    database, already open in this process, was configured differently."""
+    con.execute(f"set memory_limit = '{limit.replace(chr(39), '')}'")
+
+
 class DuckDBWarehouse(Warehouse):
     """A DuckDB warehouse file; one writer process at a time."""
 
@@ -31,10 +38,7 @@ class DuckDBWarehouse(Warehouse):
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.db_path), read_only=self.read_only)
         if self.memory_limit:
-            # SET rather than a connect-time config: DuckDB refuses a second connection to a
-            # file whose database, already open in this process, was configured differently
-            limit = self.memory_limit.replace("'", "")
-            self._con.execute(f"set memory_limit = '{limit}'")
+            set_memory_limit(self._con, self.memory_limit)
         if not self.read_only:
             for schema in PYTHON_SCHEMAS:
                 self._con.execute(f"create schema if not exists {schema}")

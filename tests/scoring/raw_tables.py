@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -41,11 +42,14 @@ def create_raw(wh: Warehouse, clients: Sequence[dict[str, str]] = ()) -> None:
 
 def add_notes(wh: Warehouse, notes: list[tuple[str, str, str]], site: str = "north",
               loaded_at: datetime = datetime(2026, 1, 1)) -> None:
-    """(note_id, personal_id, text) rows of one load."""
+    """(note_id, personal_id, text) rows of one load, under a load id of its own as the loader
+    gives every file."""
+    load_id = f"notes/{site}/notes.jsonl/case_notes/{uuid.uuid4().hex[:16]}"
     wh.con.executemany(
-        "insert into raw.case_notes (note_id, personal_id, note_date, note_type, text, _site,"
-        " _source_row, _loaded_at) values (?, ?, '2026-01-01', 'contact', ?, ?, ?, ?)",
-        [(nid, pid, text, site, row, loaded_at) for row, (nid, pid, text) in enumerate(notes, 1)])
+        "insert into raw.case_notes (note_id, personal_id, note_date, note_type, text, _load_id,"
+        " _site, _source_row, _loaded_at) values (?, ?, '2026-01-01', 'contact', ?, ?, ?, ?, ?)",
+        [(nid, pid, text, load_id, site, row, loaded_at)
+         for row, (nid, pid, text) in enumerate(notes, 1)])
 
 
 def routine_notes(count: int, start: int = 0) -> list[tuple[str, str, str]]:
