@@ -142,3 +142,60 @@ from {{ keys }}
         )
     {%- endif -%}
 {%- endmacro %}
+
+{#
+    Staging over raw tables that keep every version a source sent (HMIS exports repeat a
+    site's history; screens and milestones are re-sent). Built incrementally, a run re-ranks
+    only the keys that loads since the last build carried, over every version raw holds of
+    them, and replaces those keys; a key whose newest version is deleted at the source leaves
+    a placeholder row, which the post-hook (`delete_placeholders`) removes. These models live
+    in models/staging/versioned/, configured in dbt_project.yml.
+
+    `versioned_rows(table_name, key, id_column, order, incremental)`: the CTEs `touched`
+    (incremental runs: the `key`s loaded since the last build) and `versioned`: the candidate
+    raw rows with `version_rank`, 1 for the newest version (by `order`) of each site x
+    `id_column`. The key is `<site>:<id>` (`site_key`).
+    `staged_rows(key, incremental)`: the model's rows (CTE `renamed`) plus the touched keys'
+    placeholders. The model passes its own `is_incremental()`: dbt's unit tests override that
+    macro in the model's context only, not inside another macro.
+#}
+{% macro versioned_rows(table_name, key, id_column, order, incremental) -%}
+source as (
+    {{ select_source('raw', table_name) }}
+),
+
+{% if incremental -%}
+touched as (
+    select distinct {{ key }} from (
+        {{ caseintel.loaded_since('raw', table_name, {key: caseintel.site_key('_site', id_column)}) }}
+    ) as loaded
+),
+
+candidates as (
+    select * from source
+    where {{ caseintel.site_key('_site', id_column) }} in (select {{ key }} from touched)
+),
+{%- else -%}
+candidates as (
+    select * from source
+),
+{%- endif %}
+
+versioned as (
+    select
+        candidates.*,
+        row_number() over (
+            partition by _site, trim({{ id_column }})
+            order by {{ order }}
+        ) as version_rank
+    from candidates
+)
+{%- endmacro %}
+
+{% macro staged_rows(key, incremental) -%}
+select * from renamed
+{%- if incremental %}
+union all
+{{ caseintel.placeholder_rows(key, 'touched') }}
+{%- endif %}
+{%- endmacro %}

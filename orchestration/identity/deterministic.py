@@ -9,21 +9,26 @@ can undo one). Rules, strongest first:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from orchestration.identity.records import PersonRecord
 
-Edge = tuple[str, str, str]  # (record_key_l, record_key_r, rule) with l < r
+# (rule, source, field): records of `source` sharing (site, field) are one person. An intake's
+# ids count only when filled in; an HMIS record's own id always does.
+_RULE_FIELDS = (("intake_client_id", "intake", "intake_client_id"),
+                ("intake_hmis_id", "intake", "hmis_personal_id"),
+                ("intake_hmis_id", "hmis", "source_record_id"))
 
 
 def rule_keys(record: PersonRecord) -> Iterator[tuple[str, tuple[str, ...]]]:
     """The (rule, key) pairs under which every record sharing the key is one person."""
-    if record.source == "intake" and record.intake_client_id:
-        yield "intake_client_id", (record.site, record.intake_client_id)
-    if record.source == "intake" and record.hmis_personal_id:
-        yield "intake_hmis_id", (record.site, record.hmis_personal_id)
-    if record.source == "hmis":
-        yield "intake_hmis_id", (record.site, record.source_record_id)
+    for rule, source, name in _RULE_FIELDS:
+        value = getattr(record, name)
+        if record.source == source and (value or source == "hmis"):
+            yield rule, (record.site, value)
 
 
 def rule_key_text(record: PersonRecord) -> list[str]:
@@ -43,14 +48,33 @@ RULE_KEYS_SQL = """
     from identity.person_records where source = 'hmis'"""
 
 
-def deterministic_edges(records: Iterable[PersonRecord]) -> list[Edge]:
-    """A star of edges per shared key: the first holder (by record key) to every other."""
-    holders: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for record in records:
-        for rule_key in rule_keys(record):
-            holders.setdefault(rule_key, []).append(record.record_key)
-    edges: list[Edge] = []
-    for (rule, _), keys in holders.items():
-        hub, *others = sorted(keys)
-        edges.extend((min(hub, k), max(hub, k), rule) for k in others)
-    return sorted(edges)
+def _rule_holders(records: pa.Table) -> pa.Table:
+    """(rule, site, value, record_key) for every rule key of `rule_keys` of these records."""
+    parts = []
+    for rule, source, column in _RULE_FIELDS:
+        held = pc.equal(records.column("source"), source)
+        if source == "intake":
+            held = pc.and_kleene(held, pc.not_equal(records.column(column), ""))
+        rows = records.filter(held)
+        parts.append(pa.table({"rule": pa.repeat(rule, rows.num_rows).cast(pa.string()),
+                               "site": rows.column("site"), "value": rows.column(column),
+                               "record_key": rows.column("record_key")}))
+    return pa.concat_tables(parts)
+
+
+def deterministic_edges(records: pa.Table) -> pa.Table:
+    """A star of edges per shared key: the first holder (by record key) to every other.
+
+    `records` has the columns of identity.person_records; the edges (record_key_l <
+    record_key_r, rule) come sorted. Arrow does the grouping: a first run has millions.
+    """
+    holders = _rule_holders(records)
+    keys = ["rule", "site", "value"]
+    hubs = holders.group_by(keys).aggregate([("record_key", "min")])
+    joined = holders.join(hubs, keys)
+    others = joined.filter(pc.not_equal(joined.column("record_key"),
+                                        joined.column("record_key_min")))
+    edges = pa.table({"record_key_l": others.column("record_key_min"),
+                      "record_key_r": others.column("record_key"),
+                      "rule": others.column("rule")})
+    return edges.sort_by([(name, "ascending") for name in edges.column_names])

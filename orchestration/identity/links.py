@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
+from orchestration.identity.tables import stream_table
 from orchestration.warehouse import Warehouse
 
 SCORED_RULE = "splink"
@@ -39,8 +40,11 @@ class Link:
         return f"{self.rule} {self.record_key_l} ~ {self.record_key_r}{score} {self.evidence}"
 
 
-_COLUMNS = ("record_key_l", "record_key_r", "rule", "match_probability", "match_weight",
-            "evidence", "model_version", "linked_at")
+LINK_SCHEMA = pa.schema([
+    ("record_key_l", pa.string()), ("record_key_r", pa.string()), ("rule", pa.string()),
+    ("match_probability", pa.float64()), ("match_weight", pa.float64()),
+    ("evidence", pa.string()), ("model_version", pa.string()),
+    ("linked_at", pa.timestamp("us"))])
 
 
 def ensure_table(wh: Warehouse) -> None:
@@ -50,19 +54,30 @@ def ensure_table(wh: Warehouse) -> None:
         model_version varchar, linked_at timestamp)""")
 
 
-def load_links(wh: Warehouse, keys: set[str]) -> list[Link]:
-    """The stored links from these record keys (a run loads only the records it regroups)."""
+def links_table(links: list[Link]) -> pa.Table:
+    """Links as rows of identity.link_edges (a run keeps its millions of links in Arrow)."""
+    return pa.table({f.name: pa.array([getattr(link, f.name) for link in links], f.type)
+                     for f in LINK_SCHEMA}, schema=LINK_SCHEMA)
+
+
+def with_columns(table: pa.Table, **values: object) -> pa.Table:
+    """`table` (holding some of the link columns) as link_edges rows: the missing columns
+    take the value given here, or null."""
+    return pa.table({f.name: table.column(f.name) if f.name in table.column_names
+                     else pa.repeat(pa.scalar(values.get(f.name), f.type), table.num_rows)
+                     for f in LINK_SCHEMA}, schema=LINK_SCHEMA)
+
+
+def load_links(wh: Warehouse, keys: list[str] | None) -> pa.Table:
+    """The stored links from these record keys (a run loads only the records it regroups;
+    None: every link)."""
     ensure_table(wh)
-    return [Link(*row) for row in wh.rows(
-        f"select {', '.join(_COLUMNS)} from identity.link_edges where record_key_l = any(?)"
-        " order by record_key_l, record_key_r", [sorted(keys)])]
+    where = " where record_key_l = any(?)" if keys is not None else ""
+    return stream_table(wh, f"select {', '.join(LINK_SCHEMA.names)} from identity.link_edges"
+                        f"{where} order by record_key_l, record_key_r", LINK_SCHEMA,
+                        None if keys is None else [keys])
 
 
-def append_links(wh: Warehouse, links: list[Link]) -> None:
-    if not links:
-        return
-    types = {"match_probability": pa.float64(), "match_weight": pa.float64(),
-             "linked_at": pa.timestamp("us")}
-    wh.insert_arrow("identity.link_edges", pa.table({
-        name: pa.array([getattr(link, name) for link in links], types.get(name, pa.string()))
-        for name in _COLUMNS}))
+def append_links(wh: Warehouse, links: pa.Table) -> None:
+    if links.num_rows:
+        wh.insert_arrow("identity.link_edges", links)

@@ -13,6 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.identity import normalize
+from orchestration.identity.tables import stream_table
 from orchestration.warehouse import Warehouse
 
 
@@ -50,8 +51,11 @@ _FIELDS = tuple(f.name for f in fields(PersonRecord))
 _values = attrgetter(*_FIELDS)
 
 
+NEW = "is_new"  # column of a run's records: new, or edited in a field linkage reads
+
+
 def records_table(records: list[PersonRecord],
-                  raw_hashes: dict[str, str] | None = None) -> pa.Table:
+                  raw_hashes: list[str | None] | None = None) -> pa.Table:
     """identity.person_records as an Arrow table: one row per record, its fingerprint, and
     the hash of the raw row it was normalised from (null when it came from elsewhere)."""
     columns = {
@@ -60,9 +64,14 @@ def records_table(records: list[PersonRecord],
         for name in _FIELDS
     }
     columns["fingerprint"] = pa.array([r.fingerprint for r in records], type=pa.string())
-    hashes = raw_hashes or {}
-    columns["raw_hash"] = pa.array([hashes.get(r.record_key) for r in records], pa.string())
+    columns["raw_hash"] = pa.array(raw_hashes or [None] * len(records), pa.string())
     return pa.table(columns)
+
+
+def _with_news(table: pa.Table, stored_fingerprints: list[str | None]) -> pa.Table:
+    """`table` with its NEW column: a record is new unless the last run stored its fingerprint."""
+    differs = pc.not_equal(table.column("fingerprint"), pa.array(stored_fingerprints, pa.string()))
+    return table.append_column(NEW, pc.fill_null(differs, True))
 
 
 def table_records(table: pa.Table) -> list[PersonRecord]:
@@ -72,28 +81,27 @@ def table_records(table: pa.Table) -> list[PersonRecord]:
         *(table.column(name).to_pylist() for name in names), strict=True)]
 
 
-def write_person_records(wh: Warehouse, rows: list[PersonRecord], raw_hashes: dict[str, str],
-                         gone: set[str], replace: bool) -> None:
-    """Bring identity.person_records up to date: rewrite these rows, drop gone ones.
+def write_person_records(wh: Warehouse, changes: Changes) -> None:
+    """Bring identity.person_records up to date: rewrite `changes.rewrite`, drop gone rows.
 
-    `replace` (no usable table yet) writes `rows` as the whole table.
+    `changes.replace` (no usable table yet) writes the rewritten rows as the whole table.
     """
-    table = records_table(rows, raw_hashes)
-    if replace:
-        wh.replace_arrow("identity.person_records", table)
+    rows = changes.rewrite.drop_columns([NEW])
+    if changes.replace:
+        wh.replace_arrow("identity.person_records", rows)
         return
-    keys = sorted(gone | {r.record_key for r in rows})
+    keys = sorted(changes.gone | set(rows.column("record_key").to_pylist()))
     wh.execute("delete from identity.person_records where record_key = any(?)", [keys])
-    wh.insert_arrow("identity.person_records", table)
+    wh.insert_arrow("identity.person_records", rows)
 
 
 @dataclass
 class Changes:
     """What a run has news about, against identity.person_records as the last run left it."""
 
-    changed: dict[str, PersonRecord]  # new records, and ones edited in a field linkage reads
-    rewrite: list[PersonRecord]  # person_records rows to write: `changed` and re-normalised ones
-    raw_hashes: dict[str, str]  # of the raw rows `rewrite` was normalised from
+    # person_records rows to write, normalised now, in record key order; NEW marks the new
+    # records and ones edited in a field linkage reads (the others were only re-normalised)
+    rewrite: pa.Table
     gone: set[str]  # records the last run had that are no longer current
     first: bool  # no last run to compare with: everything is new
     replace: bool  # the stored table cannot be updated row by row: write `rewrite` as all of it
@@ -106,21 +114,19 @@ def _stored_state(wh: Warehouse) -> tuple[bool, bool]:
 
 
 def current_table(wh: Warehouse, changes: Changes) -> pa.Table:
-    """Every current record as a `records_table`, in record key order: the rewritten ones as
-    normalised now, the rest as identity.person_records holds them (every field linkage
-    reads is there, so they need not be read from raw and normalised again)."""
-    fresh = records_table(changes.rewrite, changes.raw_hashes)
+    """Every current record as a `records_table` with NEW, in record key order: the rewritten
+    ones as normalised now, the rest as identity.person_records holds them (every field
+    linkage reads is there, so they need not be read from raw and normalised again)."""
+    fresh = changes.rewrite
     if changes.replace:
-        return fresh.sort_by("record_key")
-    schema = fresh.schema
-    rows = [row for batch in wh.stream(
-        f"select {', '.join(schema.names)} from identity.person_records") for row in batch]
-    values = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    stored = pa.table([pa.array(column, f.type) for f, column in zip(
-        schema, values, strict=True)], schema=schema)
-    leave_out = changes.gone | {r.record_key for r in changes.rewrite}
-    kept = stored.filter(pc.invert(pc.is_in(stored.column("record_key"),
-                                            value_set=pa.array(sorted(leave_out), pa.string()))))
+        return fresh
+    schema = fresh.schema.remove(fresh.schema.get_field_index(NEW))
+    stored = stream_table(wh, f"select {', '.join(schema.names)} from identity.person_records",
+                          schema)
+    leave_out = pa.concat_arrays([pa.array(sorted(changes.gone), pa.string()),
+                                  *fresh.column("record_key").chunks])
+    kept = stored.filter(pc.invert(pc.is_in(stored.column("record_key"), value_set=leave_out)))
+    kept = kept.append_column(NEW, pa.repeat(False, kept.num_rows))
     return pa.concat_tables([kept, fresh]).sort_by("record_key")
 
 
@@ -129,11 +135,10 @@ def changes_in(wh: Warehouse, records: list[PersonRecord]) -> Changes:
     fingerprints, hashes = _stored_state(wh)
     previous = dict(wh.rows("select record_key, fingerprint from identity.person_records")
                     ) if fingerprints else {}
-    changed = {r.record_key: r for r in records
-               if previous.get(r.record_key) != r.fingerprint}
+    table = _with_news(records_table(records), [previous.get(r.record_key) for r in records])
+    rewrite = table.filter(table.column(NEW)) if hashes else table
     gone = previous.keys() - {r.record_key for r in records}
-    return Changes(changed, records if not hashes else list(changed.values()), {}, gone,
-                   not fingerprints, not hashes)
+    return Changes(rewrite.sort_by("record_key"), gone, not fingerprints, not hashes)
 
 
 # Latest version of each source record: a record re-sent in a newer file replaces the older.
@@ -249,23 +254,20 @@ def changes_in_raw(wh: Warehouse) -> Changes:
 
     Which rows those are (and which records are gone) is worked out in SQL against the raw
     hashes identity.person_records keeps, so a nightly run reads what is new, not everyone.
+    Each batch of rows becomes Arrow as it is normalised: a first run holds millions.
     """
     fingerprints, hashes = _stored_state(wh)
     queries = _latest_queries(wh)
-    changed: dict[str, PersonRecord] = {}
-    rewrite: list[PersonRecord] = []
-    raw_hashes: dict[str, str] = {}
+    parts = [_with_news(records_table([]), [])]
     for query in queries:
         for batch in wh.stream(_stale_query(query, fingerprints, hashes)):
-            for key, table, raw_hash, *raw, fingerprint in batch:
-                record = _normalised(key, table, raw)
-                rewrite.append(record)
-                raw_hashes[key] = raw_hash
-                if record.fingerprint != fingerprint:
-                    changed[key] = record
+            records = [_normalised(key, table, raw) for key, table, _, *raw, _ in batch]
+            parts.append(_with_news(records_table(records, [row[2] for row in batch]),
+                                    [row[-1] for row in batch]))
     gone: set[str] = set()
     if fingerprints:
         keys = " union all ".join(f"select record_key from ({q}) q" for q in queries) or (
             "select null as record_key")
         gone = {k for (k,) in wh.rows(_GONE.format(keys=keys))}
-    return Changes(changed, rewrite, raw_hashes, gone, not fingerprints, not hashes)
+    return Changes(pa.concat_tables(parts).sort_by("record_key"), gone, not fingerprints,
+                   not hashes)

@@ -10,11 +10,14 @@ Records a reviewed force-split moved out of their person get a new ID, logged in
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from orchestration.identity.clustering import Grouping, record_numbers
 from orchestration.warehouse import Warehouse
 
 ID_PREFIX = "P"
@@ -60,7 +63,8 @@ class Registry:
     loaded: dict[str, tuple] = field(default_factory=dict)  # row as read, by record key / pid
 
     @classmethod
-    def load(cls, wh: Warehouse, keys: set[str]) -> Registry:
+    def load(cls, wh: Warehouse, keys: list[str] | None) -> Registry:
+        """The rows of these record keys (None: the whole crosswalk) and their persons."""
         ensure_tables(wh)
         registry = cls(next_number=(wh.scalar(
             f"select max(cast(substr(person_id, {len(ID_PREFIX) + 1}) as integer))"
@@ -68,12 +72,16 @@ class Registry:
         registry.include(wh, keys)
         return registry
 
-    def include(self, wh: Warehouse, keys: set[str]) -> None:
-        """Load the crosswalk rows of these record keys, and their persons, if not loaded."""
-        wanted = sorted(keys - self.crosswalk.keys())
+    def include(self, wh: Warehouse, keys: Iterable[str] | None) -> None:
+        """Load the crosswalk rows of these record keys (None: all), and their persons, if not
+        loaded."""
+        where, params = "", None
+        if keys is not None:
+            where = " where record_key = any(?)"
+            params = [sorted(set(keys) - self.crosswalk.keys())]
         for key, *rest in wh.rows(
                 "select record_key, source, site, source_record_id, person_id, link_rule,"
-                " linked_at from identity.crosswalk where record_key = any(?)", [wanted]):
+                f" linked_at from identity.crosswalk{where}", params):
             self.crosswalk[key] = rest
             self.loaded[key] = tuple(rest)
         pids = sorted({row[3] for row in self.crosswalk.values()} - self.persons.keys())
@@ -93,38 +101,47 @@ class Registry:
 
 @dataclass
 class Assignment:
-    """What one run changed: the rows to append to merge_log and split_log."""
+    """What one run changed: the person_id of each group, and the rows to append to merge_log
+    and split_log."""
 
+    person_ids: list[str] = field(default_factory=list)
     issued: int = 0
     merges: list[tuple] = field(default_factory=list)
     splits: list[tuple] = field(default_factory=list)
 
 
-def _holders(groups: list[list[str]], registry: Registry) -> dict[str, int]:
-    """Old person_id -> index of the group that keeps it (most of its records; then first)."""
+def registered_members(registry: Registry, grouping: Grouping) -> dict[int, list[str]]:
+    """Group -> its records that had a person_id before this run, in key order."""
+    keys = sorted(registry.crosswalk)
+    numbers = record_numbers(grouping.keys, pa.array(keys, pa.string())).to_numpy()
+    members: dict[int, list[str]] = {}
+    for key, group in zip(keys, grouping.group_of[numbers].tolist(), strict=True):
+        members.setdefault(group, []).append(key)
+    return members
+
+
+def _holders(members: dict[int, list[str]], registry: Registry) -> dict[str, int]:
+    """Old person_id -> the group that keeps it (most of its records; then first)."""
     counts: dict[str, Counter[int]] = {}
-    for index, group in enumerate(groups):
-        for key in group:
-            pid = registry.person_of(key)
-            if pid is not None:
-                counts.setdefault(pid, Counter())[index] += 1
+    for index, keys in sorted(members.items()):
+        for key in keys:
+            counts.setdefault(registry.crosswalk[key][3], Counter())[index] += 1
     return {pid: min(c, key=lambda i: (-c[i], i)) for pid, c in counts.items()}
 
 
-def assign_ids(registry: Registry, groups: list[list[str]], rule_of: dict[str, str],
-               sources: dict[str, tuple[str, str, str]], merge_evidence: dict[int, tuple[str, str]],
-               now: datetime) -> Assignment:
-    """Map groups onto person_ids in place; `sources` gives (source, site, id) of new keys.
+def assign_ids(registry: Registry, grouping: Grouping, members: dict[int, list[str]],
+               merge_evidence: dict[int, tuple[str, str]], now: datetime) -> Assignment:
+    """Map groups onto person_ids, updating the crosswalk rows of `members` (see
+    `registered_members`) in place; the rows of new records are `new_crosswalk`'s.
 
     `merge_evidence[i]` is (rule, evidence) for group i when it joins several old IDs.
     """
     out = Assignment()
-    holders = _holders(groups, registry)
     held_by: dict[int, list[str]] = {}
-    for pid, index in holders.items():
+    for pid, index in _holders(members, registry).items():
         held_by.setdefault(index, []).append(pid)
     next_number = registry.next_number
-    for index, group in enumerate(groups):
+    for index in range(grouping.count):
         held = sorted(held_by.get(index, []), key=person_number)
         if held:
             survivor, retired = held[0], held[1:]
@@ -133,33 +150,49 @@ def assign_ids(registry: Registry, groups: list[list[str]], rule_of: dict[str, s
             next_number += 1
             out.issued += 1
             registry.persons[survivor] = [now, "active", None]
+        out.person_ids.append(survivor)
         rule, evidence = merge_evidence.get(index, ("", ""))
         for pid in retired:
             registry.persons[pid][1:] = ["merged", survivor]
             out.merges.append((now, pid, survivor, rule, evidence))
-        moved = Counter(registry.person_of(k) for k in group
-                        if registry.person_of(k) not in (None, *held))
+        keys = members.get(index, [])
+        moved = Counter(registry.person_of(k) for k in keys
+                        if registry.person_of(k) not in held)
         for old, count in sorted(moved.items()):
             out.splits.append((now, old, survivor, count, "override_split",
                                "a reviewed force-split separated these records"))
-        for key in group:
-            if key in registry.crosswalk:
-                registry.crosswalk[key][3] = survivor
-            else:
-                registry.crosswalk[key] = [*sources[key], survivor,
-                                           rule_of.get(key, "source_record"), now]
+        for key in keys:
+            registry.crosswalk[key][3] = survivor
     registry.next_number = next_number
     return out
 
 
-def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment) -> None:
-    """Rewrite the changed crosswalk and persons rows, append the logs (in the caller's
-    transaction). A retired ID points at the current survivor, even after a chain of merges:
-    IDs merged into one retired now move on to its survivor."""
+def new_crosswalk(records: pa.Table, grouping: Grouping, assignment: Assignment,
+                  registry: Registry, now: datetime) -> pa.Table:
+    """Crosswalk rows of the grouped records that had none, built in Arrow from `records`
+    (identity.person_records columns): a first run has millions."""
+    keys = records.column("record_key")
+    fresh = pc.and_(pc.is_in(keys, value_set=grouping.keys), pc.invert(
+        pc.is_in(keys, value_set=pa.array(list(registry.crosswalk), pa.string()))))
+    rows = records.select(["record_key", "source", "site", "source_record_id"]).filter(fresh)
+    numbers = record_numbers(grouping.keys, rows.column("record_key"))
+    person_ids = pa.array(assignment.person_ids, pa.string()).take(
+        pa.array(grouping.group_of[numbers.to_numpy()]))
+    return rows.append_column("person_id", person_ids).append_column(
+        "link_rule", grouping.rule_of.take(numbers)).append_column(
+        "linked_at", pa.repeat(pa.scalar(now, pa.timestamp("us")), rows.num_rows))
+
+
+def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment,
+                   new_rows: pa.Table) -> None:
+    """Rewrite the changed crosswalk and persons rows, add `new_rows` (`new_crosswalk`) and
+    append the logs (in the caller's transaction). A retired ID points at the current
+    survivor, even after a chain of merges: IDs merged into one retired now move on to its
+    survivor."""
     keys = registry.changed(registry.crosswalk)
     rows = [registry.crosswalk[k] for k in keys]
     wh.execute("delete from identity.crosswalk where record_key = any(?)", [keys])
-    wh.insert_arrow("identity.crosswalk", pa.table({
+    wh.insert_arrow("identity.crosswalk", pa.concat_tables([pa.table({
         "record_key": pa.array(keys, pa.string()),
         "source": pa.array([r[0] for r in rows], pa.string()),
         "site": pa.array([r[1] for r in rows], pa.string()),
@@ -167,7 +200,7 @@ def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment) ->
         "person_id": pa.array([r[3] for r in rows], pa.string()),
         "link_rule": pa.array([r[4] for r in rows], pa.string()),
         "linked_at": pa.array([r[5] for r in rows], pa.timestamp("us")),
-    }))
+    }), new_rows]))
     pids = sorted(registry.changed(registry.persons), key=person_number)
     wh.execute("delete from identity.persons where person_id = any(?)", [pids])
     wh.insert_arrow("identity.persons", pa.table({

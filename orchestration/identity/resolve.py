@@ -22,7 +22,7 @@ from splink.internals.exceptions import SplinkException
 from orchestration.identity import links as link_store
 from orchestration.identity import review
 from orchestration.identity.affected import affected_keys
-from orchestration.identity.clustering import ConstrainedUnionFind
+from orchestration.identity.clustering import Grouping, group_records, record_numbers
 from orchestration.identity.deterministic import deterministic_edges
 from orchestration.identity.links import CARRIED_RULE, OVERRIDE_LINK_RULE, SCORED_RULE, Link
 from orchestration.identity.model_store import (
@@ -34,6 +34,7 @@ from orchestration.identity.model_store import (
 )
 from orchestration.identity.overrides import Overrides, load_overrides
 from orchestration.identity.records import (
+    NEW,
     Changes,
     PersonRecord,
     changes_in,
@@ -42,8 +43,15 @@ from orchestration.identity.records import (
     table_records,
     write_person_records,
 )
-from orchestration.identity.registry import Registry, assign_ids, ensure_tables, write_registry
-from orchestration.identity.scoring import ScoredPair, score_new_records
+from orchestration.identity.registry import (
+    Registry,
+    assign_ids,
+    ensure_tables,
+    new_crosswalk,
+    registered_members,
+    write_registry,
+)
+from orchestration.identity.scoring import SCORED_SCHEMA, score_new_records
 from orchestration.identity.stages import StageTimer
 from orchestration.identity.training import TrainingError, train_model
 from orchestration.identity.workspace import Workspace, build_frame, linkage_workspace
@@ -90,22 +98,41 @@ class IdentitySummary:
     timer: StageTimer = field(default_factory=StageTimer)
 
 
-def _known_keys(wh: Warehouse, keys: set[str], changes: Changes) -> set[str]:
-    """The keys among `keys` of a record in this run or in the crosswalk."""
-    unseen = [sorted(keys - changes.changed.keys())]
-    known = {k for (k,) in wh.rows(
-        "select record_key from identity.crosswalk where record_key = any(?)", unseen)}
-    if not changes.first:
-        known.update(k for (k,) in wh.rows(
-            "select record_key from identity.person_records where record_key = any(?)", unseen)
-            if k not in changes.gone)
-    return known | (keys & changes.changed.keys())
+def _known_keys(wh: Warehouse, keys: set[str], table: pa.Table) -> set[str]:
+    """The keys among `keys` of a current record (in `table`) or in the crosswalk."""
+    current = set(table.column("record_key").filter(pc.is_in(
+        table.column("record_key"), value_set=pa.array(sorted(keys), pa.string()))).to_pylist())
+    return current | {k for (k,) in wh.rows(
+        "select record_key from identity.crosswalk where record_key = any(?)",
+        [sorted(keys - current)])}
 
 
-def _records_of(table: pa.Table, keys: set[str]) -> list[PersonRecord]:
-    """The current records with these keys, in key order (`table` is in key order)."""
-    return table_records(table.filter(pc.is_in(table.column("record_key"),
-                                               value_set=pa.array(sorted(keys), pa.string()))))
+def _affected(wh: Warehouse, changes: Changes, table: pa.Table, accepted: pa.Table,
+              overrides: Overrides) -> set[str]:
+    """The records a nightly run regroups: all those linked to one it has news about."""
+    linked = set(accepted.column("record_key_l").to_pylist()) | set(
+        accepted.column("record_key_r").to_pylist())
+    changed = {r.record_key: r for r in table_records(table.filter(table.column(NEW)))}
+    return affected_keys(wh, changed.keys() | changes.gone | overrides.record_keys() | linked,
+                         changed)
+
+
+def _regrouped(table: pa.Table, keys: list[str] | None,
+               registry: Registry) -> tuple[pa.Array, pa.Table]:
+    """The record keys a run regroups, sorted, and their current records: `keys`, or (None)
+    every current record and every one in the crosswalk."""
+    if keys is not None:
+        wanted = pa.array(keys, pa.string())
+        return wanted, table.filter(pc.is_in(table.column("record_key"), value_set=wanted))
+    every = pa.chunked_array([*table.column("record_key").chunks,
+                              pa.array(list(registry.crosswalk), pa.string())])
+    return pc.unique(every).sort(), table
+
+
+def _release_scratch() -> None:
+    """Hand the memory Arrow freed back to the system: its allocator keeps it for reuse, so a
+    stage's scratch (sorting millions of records, say) would stay resident through the next."""
+    pa.default_memory_pool().release_unused()
 
 
 def _choose_model(wh: Warehouse, ws: Workspace, options: IdentityOptions,
@@ -132,43 +159,73 @@ def _choose_model(wh: Warehouse, ws: Workspace, options: IdentityOptions,
         return usable or prior_model()
 
 
-def _ordered_links(overrides: Overrides, records: list[PersonRecord], registry: Registry,
-                   stored: list[Link], scored: list[ScoredPair], model: LinkageModel,
-                   options: IdentityOptions, now: datetime) -> list[Link]:
-    """Every link of this run in order of authority (see the module docstring)."""
-    ordered = [Link(min(a, b), max(a, b), OVERRIDE_LINK_RULE, evidence=reason, linked_at=now)
-               for a, b, reason in overrides.link_pairs()]
-    ordered += [Link(a, b, rule, linked_at=now) for a, b, rule in deterministic_edges(records)]
+def _carried_links(registry: Registry, overrides: Overrides) -> pa.Table:
+    """A star per person earlier runs built (its first record to every other), except the
+    people a force-split is about: they are regrouped from their links."""
     split_keys = {k for pair in overrides.split_pairs() for k in pair}
     split_persons = {registry.person_of(k) for k in split_keys} - {None}
     members: dict[str, list[str]] = {}
     for key, row in registry.crosswalk.items():
         if row[3] not in split_persons:
             members.setdefault(row[3], []).append(key)
-    for keys in members.values():
-        hub, *rest = sorted(keys)
-        ordered += [Link(hub, k, CARRIED_RULE) for k in rest]
-    new_scored = [Link(p.record_key_l, p.record_key_r, SCORED_RULE, p.match_probability,
-                       p.match_weight, p.evidence, model.version, now)
-                  for p in scored if p.match_probability >= options.link_threshold]
-    probabilistic = [link for link in stored if link.rule == SCORED_RULE] + new_scored
-    probabilistic.sort(key=lambda link: (-(link.match_probability or 0.0), link.pair))
-    return ordered + probabilistic
+    pairs = [(hub, k) for keys in members.values() for hub, *rest in [sorted(keys)]
+             for k in rest]
+    return link_store.with_columns(pa.table({
+        "record_key_l": pa.array([a for a, _ in pairs], pa.string()),
+        "record_key_r": pa.array([b for _, b in pairs], pa.string())}), rule=CARRIED_RULE,
+        evidence="")
 
 
-def _merge_evidence(groups: list[list[str]], links: list[Link],
+def _ordered_links(overrides: Overrides, records: pa.Table, registry: Registry,
+                   stored: pa.Table, accepted: pa.Table, model: LinkageModel,
+                   now: datetime) -> pa.Table:
+    """Every link of this run in order of authority (see the module docstring), as
+    link_edges rows; `accepted` are the scored pairs at or above the link threshold."""
+    forced = link_store.links_table([
+        Link(min(a, b), max(a, b), OVERRIDE_LINK_RULE, evidence=reason, linked_at=now)
+        for a, b, reason in overrides.link_pairs()])
+    deterministic = link_store.with_columns(deterministic_edges(records), evidence="",
+                                            linked_at=now)
+    scored = link_store.with_columns(accepted, rule=SCORED_RULE, model_version=model.version,
+                                     linked_at=now)
+    probabilistic = pa.concat_tables([
+        stored.filter(pc.equal(stored.column("rule"), SCORED_RULE)), scored]).sort_by([
+            ("match_probability", "descending"), ("record_key_l", "ascending"),
+            ("record_key_r", "ascending")])
+    return pa.concat_tables([forced, deterministic, _carried_links(registry, overrides),
+                             probabilistic])
+
+
+def _fresh_links(ordered: pa.Table, stored: pa.Table, refused: set[tuple[str, str]]
+                 ) -> pa.Table:
+    """The links of this run to store: not carried, not stored before, not refused."""
+    keys = ["record_key_l", "record_key_r", "rule"]
+    fresh = ordered.filter(pc.not_equal(ordered.column("rule"), CARRIED_RULE)).join(
+        stored.select(keys), keys, join_type="left anti")
+    if refused:
+        fresh = fresh.join(pa.table({"record_key_l": [a for a, _ in refused],
+                                     "record_key_r": [b for _, b in refused]}),
+                           keys[:2], join_type="left anti")
+    return fresh.select(link_store.LINK_SCHEMA.names)
+
+
+def _merge_evidence(grouping: Grouping, members: dict[int, list[str]], links: pa.Table,
                     registry: Registry) -> dict[int, tuple[str, str]]:
     """For each group that joins several existing people: the rule and links that joined them."""
-    index_of: dict[str, int] = {}
-    for index, group in enumerate(groups):
-        if len({registry.person_of(k) for k in group} - {None}) > 1:
-            index_of.update(dict.fromkeys(group, index))
+    merging = [group for group, keys in members.items()
+               if len({registry.person_of(k) for k in keys}) > 1]
+    if not merging:
+        return {}
+    keys = grouping.keys_in(merging)
+    index_of = dict(zip(keys.to_pylist(), grouping.group_of[
+        record_numbers(grouping.keys, keys).to_numpy()].tolist(), strict=True))
+    candidates = links.filter(pc.and_(pc.is_in(links.column("record_key_l"), value_set=keys),
+                                      pc.not_equal(links.column("rule"), CARRIED_RULE)))
     bridges: dict[int, list[Link]] = {}
-    for link in links:
-        index = index_of.get(link.record_key_l)
-        if (index is not None and link.rule != CARRIED_RULE
-                and registry.person_of(link.record_key_l) != registry.person_of(link.record_key_r)):
-            bridges.setdefault(index, []).append(link)
+    for row in candidates.to_pylist():
+        link = Link(**row)
+        if registry.person_of(link.record_key_l) != registry.person_of(link.record_key_r):
+            bridges.setdefault(index_of[link.record_key_l], []).append(link)
     return {index: (found[0].rule, "; ".join(link.describe() for link in found[:5]))
             for index, found in bridges.items()}
 
@@ -179,6 +236,8 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
 
     Reading raw, only rows changed since the last run are normalised (`changes_in_raw`);
     a given list (tests, benchmarks) is compared with the last run record by record.
+    Records, scored pairs and links stay in Arrow and the grouping in flat arrays, so a
+    first run over millions of records fits in memory.
 
     Everything is written in one transaction: a failed run leaves the last good state.
     """
@@ -189,63 +248,55 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
         changes = changes_in_raw(wh) if records is None else changes_in(wh, records)
         table = current_table(wh, changes)
         reviewed = load_overrides(options.overrides_path)
-        known = _known_keys(wh, reviewed.record_keys(), changes)
+        known = _known_keys(wh, reviewed.record_keys(), table)
         overrides = reviewed.within(known)
-    summary.records, summary.new_records = table.num_rows, len(changes.changed)
+        _release_scratch()
+    summary.records = table.num_rows
+    summary.new_records = pc.sum(table.column(NEW)).as_py() or 0
     summary.override_records_unknown = len(reviewed.record_keys() - known)
     with linkage_workspace(options.temp_dir, options.threads, options.memory_limit) as ws:
         with timer("frame"):
-            existing, new = build_frame(ws.con, table, set(changes.changed),
-                                        options.max_block_size)
+            existing, new = build_frame(ws.con, table, options.max_block_size)
         with timer("train"):
             model = _choose_model(wh, ws, options, table.num_rows)
         with timer("score"):
             scored = score_new_records(ws, model, existing > 0, options.review_threshold
-                                       ) if new else []
+                                       ) if new else SCORED_SCHEMA.empty_table()
+    summary.pairs_scored = scored.num_rows
+    sure = pc.greater_equal(scored.column("match_probability"), options.link_threshold)
+    accepted, uncertain = scored.filter(sure), scored.filter(pc.invert(sure))
+    del scored
+    _release_scratch()
     with timer("cluster"):
-        if changes.first or options.regroup_all:
-            regroup = set(table.column("record_key").to_pylist()) | {k for (k,) in wh.rows(
-                "select record_key from identity.crosswalk")}
-        else:
-            linked = {k for p in scored if p.match_probability >= options.link_threshold
-                      for k in (p.record_key_l, p.record_key_r)}
-            regroup = affected_keys(wh, changes.changed.keys() | changes.gone
-                                    | overrides.record_keys() | linked, changes.changed)
+        regroup = None if changes.first or options.regroup_all else sorted(
+            _affected(wh, changes, table, accepted, overrides))
         registry = Registry.load(wh, regroup)
         stored = link_store.load_links(wh, regroup)
-        regrouped = _records_of(table, regroup)
-        ordered = _ordered_links(overrides, regrouped, registry, stored, scored, model, options,
-                                 now)
-        sets = ConstrainedUnionFind(overrides.split_pairs())
-        for key in sorted(regroup):
-            sets.add(key)
-        for link in ordered:
-            sets.union(*link.pair, link.rule)
-        groups = sets.groups()
-        evidence = _merge_evidence(groups, ordered, registry)
-        sources = {r.record_key: (r.source, r.site, r.source_record_id) for r in regrouped}
-        assignment = assign_ids(registry, groups, sets.rule_of, sources, evidence, now)
+        keys, regrouped = _regrouped(table, regroup, registry)
+        ordered = _ordered_links(overrides, regrouped, registry, stored, accepted, model, now)
+        grouping = group_records(keys, ordered, overrides.split_pairs())
+        members = registered_members(registry, grouping)
+        evidence = _merge_evidence(grouping, members, ordered, registry)
+        assignment = assign_ids(registry, grouping, members, evidence, now)
+        crosswalk = new_crosswalk(regrouped, grouping, assignment, registry, now)
+        _release_scratch()
     with timer("write"):
-        refused = {(a, b) if a < b else (b, a) for a, b, _ in sets.refused}
-        known = {(link.pair, link.rule) for link in stored}
-        fresh = [link for link in ordered if link.rule != CARRIED_RULE
-                 and (link.pair, link.rule) not in known and link.pair not in refused]
-        uncertain = [p for p in scored if p.match_probability < options.link_threshold]
+        refused = {(a, b) if a < b else (b, a) for a, b, _ in grouping.refused}
+        fresh = _fresh_links(ordered, stored, refused)
+        del ordered, stored
         with wh.transaction():
-            write_registry(wh, registry, assignment)
+            write_registry(wh, registry, assignment, crosswalk)
             link_store.append_links(wh, fresh)
             summary.review_queue = review.refresh_queue(
                 wh, uncertain, model.version, registry, overrides.decided_pairs(), now)
-            write_person_records(wh, changes.rewrite, changes.raw_hashes, changes.gone,
-                                 changes.replace)
+            write_person_records(wh, changes)
             if model.reason:
                 record_model(wh, model, now, table.num_rows, options.seed)
         summary.active_persons = wh.scalar(
             "select count(*) from identity.persons where status = 'active'")
     summary.persons_issued = assignment.issued
     summary.merges, summary.splits = len(assignment.merges), len(assignment.splits)
-    summary.pairs_scored = len(scored)
-    summary.links_accepted = len(scored) - len(uncertain)
+    summary.links_accepted = summary.pairs_scored - uncertain.num_rows
     summary.links_refused = len(refused)
     summary.model_version, summary.model_kind = model.version, model.kind
     summary.trained = model.reason if model.kind == "trained" else ""

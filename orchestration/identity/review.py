@@ -12,7 +12,6 @@ from datetime import datetime
 import pyarrow as pa
 
 from orchestration.identity.registry import Registry
-from orchestration.identity.scoring import ScoredPair
 from orchestration.warehouse import Warehouse
 
 _COLUMNS = ("record_key_l", "record_key_r", "person_id_l", "person_id_r", "match_probability",
@@ -26,16 +25,19 @@ def ensure_table(wh: Warehouse) -> None:
         model_version varchar, queued_at timestamp)""")
 
 
-def refresh_queue(wh: Warehouse, uncertain: list[ScoredPair], model_version: str,
+def refresh_queue(wh: Warehouse, uncertain: pa.Table, model_version: str,
                   registry: Registry, decided: set[tuple[str, str]], now: datetime) -> int:
-    """Rewrite identity.review_queue (inside the caller's transaction); returns its size."""
+    """Rewrite identity.review_queue (inside the caller's transaction); returns its size.
+
+    `uncertain` are scored pairs (SCORED_SCHEMA) below the link threshold.
+    """
     ensure_table(wh)
     queue = {(r[0], r[1]): list(r) for r in wh.rows(
         f"select {', '.join(_COLUMNS)} from identity.review_queue")}
-    for p in uncertain:
-        queue.setdefault((p.record_key_l, p.record_key_r), [
-            p.record_key_l, p.record_key_r, None, None, p.match_probability, p.match_weight,
-            p.evidence, model_version, now])
+    for p in uncertain.to_pylist():
+        queue.setdefault((p["record_key_l"], p["record_key_r"]), [
+            p["record_key_l"], p["record_key_r"], None, None, p["match_probability"],
+            p["match_weight"], p["evidence"], model_version, now])
     registry.include(wh, {key for pair in queue for key in pair})
     best: dict[tuple, list] = {}
     for pair, row in sorted(queue.items()):

@@ -5,22 +5,20 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
 from splink import Linker
 
 from orchestration.identity.model_store import LinkageModel
 from orchestration.identity.workspace import Workspace
 
-
-@dataclass(frozen=True)
-class ScoredPair:
-    record_key_l: str
-    record_key_r: str
-    match_probability: float
-    match_weight: float
-    evidence: str  # JSON: field -> level label, e.g. {"name": "nickname", "dob": "exact"}
+# Scored pairs (record_key_l < record_key_r); evidence is JSON: field -> level label,
+# e.g. {"name": "nickname", "dob": "exact"}.
+SCORED_SCHEMA = pa.schema([
+    ("record_key_l", pa.string()), ("record_key_r", pa.string()),
+    ("match_probability", pa.float64()), ("match_weight", pa.float64()),
+    ("evidence", pa.string())])
 
 
 def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
@@ -35,9 +33,25 @@ def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
     return labels
 
 
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _evidence_sql(labels: dict[str, dict[int, str]]) -> str:
+    """SQL building a pair's evidence from its gamma columns: the text `json.dumps` gives
+    for {field: label}, made in DuckDB (a first run scores millions of pairs)."""
+    fields = []
+    for name, by_gamma in labels.items():
+        cases = " ".join(f"when {gamma} then {_sql_text(json.dumps(label))}"
+                         for gamma, label in by_gamma.items())
+        fields.append(f"{_sql_text(json.dumps(name) + ': ')} || case gamma_{name} {cases} end")
+    return "'{' || " + " || ', ' || ".join(fields) + " || '}'"
+
+
 def score_new_records(ws: Workspace, model: LinkageModel, with_existing: bool,
-                      min_probability: float) -> list[ScoredPair]:
-    """Pairs involving a new record with match probability >= min_probability.
+                      min_probability: float) -> pa.Table:
+    """Pairs involving a new record with match probability >= min_probability
+    (SCORED_SCHEMA).
 
     Term frequencies come from the whole population (`records`), so a common name counts
     for as little in an incremental run as in a full one.
@@ -54,17 +68,15 @@ def score_new_records(ws: Workspace, model: LinkageModel, with_existing: bool,
         results.append(linker.inference.predict_between(
             db_api.register("existing"), db_api.register("new"),
             threshold_match_probability=min_probability, warning_mode="never"))
-    labels = level_labels(model.settings)
-    fields = list(labels)
-    pairs: list[ScoredPair] = []
+    evidence = _evidence_sql(level_labels(model.settings))
+    parts = [SCORED_SCHEMA.empty_table()]
     for result in results:
-        columns = ", ".join(f"gamma_{f}" for f in fields)
-        rows = ws.con.execute(
-            f"select unique_id_l, unique_id_r, match_probability, match_weight, {columns}"
-            f" from {result.physical_name}").fetchall()
-        for key_l, key_r, probability, weight, *gammas in rows:
-            evidence = {f: labels[f][g] for f, g in zip(fields, gammas, strict=True)}
-            pairs.append(ScoredPair(min(key_l, key_r), max(key_l, key_r), float(probability),
-                                    float(weight), json.dumps(evidence)))
+        parts.append(ws.con.sql(
+            "select least(unique_id_l, unique_id_r) as record_key_l,"
+            " greatest(unique_id_l, unique_id_r) as record_key_r,"
+            " cast(match_probability as double) as match_probability,"
+            " cast(match_weight as double) as match_weight,"
+            f" {evidence} as evidence from {result.physical_name}"
+        ).to_arrow_table().cast(SCORED_SCHEMA))
         result.drop_table_from_database_and_remove_from_cache()
-    return pairs
+    return pa.concat_tables(parts)

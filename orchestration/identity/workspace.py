@@ -103,18 +103,15 @@ def linkage_workspace(temp_dir: Path, threads: int | None = None,
         con.close()
 
 
-def build_frame(con: duckdb.DuckDBPyConnection, records: pa.Table, new_keys: set[str] | None,
+def build_frame(con: duckdb.DuckDBPyConnection, records: pa.Table,
                 max_block_size: int) -> tuple[int, int]:
     """Create `records` (all), `existing` and `new` tables; returns (existing, new) counts.
 
-    `new_keys` None means every record is new (a first run, or a full relink).
+    `records` are a run's records, whose `is_new` column tells the new ones.
     """
-    flags = [True] * records.num_rows if new_keys is None else [
-        k in new_keys for k in records.column("record_key").to_pylist()]
-    incoming = records.append_column("is_new", pa.array(flags, pa.bool_()))
     nicknames = pa.table({"form": [f for f, _ in NICKNAME_PAIRS],
                           "formal": [f for _, f in NICKNAME_PAIRS]})
-    con.register("incoming", incoming)
+    con.register("incoming", records)
     con.register("nicknames", nicknames)
     try:
         sql = _FRAME_SQL.replace("{capped}", _capped_keys())

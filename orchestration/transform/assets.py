@@ -3,6 +3,7 @@
 import json
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -10,6 +11,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.resources import CaseintelResource
+from orchestration.settings import Settings
 from orchestration.transform.project import dbt_project
 
 
@@ -40,9 +42,19 @@ def dbt_vars(caseintel: CaseintelResource) -> list[str]:
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
                      caseintel: CaseintelResource):
     """`dbt build`: staging, intermediate and marts, with their data tests as checks."""
+    settings = caseintel.settings()
     # dagster-dbt hands dbt this process's environment: point the profile at our warehouse.
-    os.environ.update(caseintel.settings().dbt_env())
-    yield from dbt.cli(["build", *dbt_vars(caseintel)], context=context).stream()
+    os.environ.update(settings.dbt_env())
+    yield from dbt.cli(["build", *dbt_vars(caseintel)], context=context,
+                       target_path=dbt_target_path(settings)).stream()
+
+
+def dbt_target_path(settings: Settings) -> Path:
+    """One dbt target folder per warehouse, beside it: dbt keeps its partial-parse state
+    there, so a run parses only what changed since the last run on the same warehouse and
+    vars (a fresh folder per run, dagster-dbt's default, means a full parse every run; its
+    fallback state in the project's target/ was parsed for another profile)."""
+    return (settings.var_dir / "dbt_target").resolve()
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project)

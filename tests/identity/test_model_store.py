@@ -54,9 +54,10 @@ def test_too_few_records_use_the_prior_model_and_train_later(warehouse, options)
 
 
 def test_union_find_refuses_links_a_reviewer_forbade() -> None:
-    sets = ConstrainedUnionFind(cannot_link=[("a", "c")])
-    assert sets.union("a", "b", "rule")
-    assert not sets.union("b", "c", "rule")  # would put a and c together
-    assert sets.union("c", "d", "rule")
-    assert sets.groups() == [["a", "b"], ["c", "d"]]
-    assert sets.refused == [("b", "c", "rule")]
+    sets = ConstrainedUnionFind(5, cannot_link=[(0, 2)])
+    assert sets.union(0, 1, 1)
+    assert not sets.union(1, 2, 1)  # would put 0 and 2 together
+    assert sets.union(3, 2, 2)
+    assert sets.groups().tolist() == [0, 0, 1, 1, 2]  # numbered by their smallest record
+    assert sets.refused == [(1, 2, 1)]
+    assert list(sets.rule_of) == [1, 1, 2, 2, 0]

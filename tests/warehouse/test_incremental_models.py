@@ -1,8 +1,8 @@
-"""The incremental models (services, case notes, touchpoints, movement events, grades) end a
-nightly run exactly where a full rebuild would, on DuckDB and on PostgreSQL: new people, a
-re-sent export with a re-dated and a deleted service, whatever merges the new records cause,
-and a later as-of date (a new month-end and a new current date; the oldest month leaves the
-window)."""
+"""The incremental models (HMIS, screen and milestone staging, case notes, touchpoints,
+movement events, grades) end a nightly run exactly where a full rebuild would, on DuckDB and
+on PostgreSQL: new people, a re-sent export with re-dated and deleted records, whatever
+merges the new records cause, and a later as-of date (a new month-end and a new current date;
+the oldest month leaves the window)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,12 @@ from tests.warehouse.postgres_db import scratch_database
 from tests.warehouse.runs import run_pipeline
 
 MODELS = {"staging.stg_hmis__services": "service_key",
+          "staging.stg_hmis__enrollments": "enrollment_key",
+          "staging.stg_hmis__exits": "exit_key",
+          "staging.stg_hmis__income_benefits": "income_benefits_key",
+          "staging.stg_hmis__current_living_situations": "current_living_situation_key",
+          "staging.stg_plans__milestones": "milestone_key",
+          "staging.stg_screens__screens": "screen_key",
           "staging.stg_notes__case_notes": "note_key",
           "intermediate.int_touchpoints": "touchpoint_key",
           "intermediate.int_movement_events": "movement_key",
@@ -42,17 +48,26 @@ def _benchmark():
 
 
 def resend_export_with_changes(landing: Path) -> None:
-    """A site sends its export again: one service re-dated, another deleted at the source."""
+    """A site sends its export again: one service re-dated, another deleted at the source,
+    an exit deleted and an income record re-dated."""
     export = sorted((landing / "hmis" / "north").iterdir())[0]
     again = export.with_name(f"{export.name}-again")
     shutil.copytree(export, again)
-    path = again / "Services.csv"
+    _edit(again / "Services.csv", {1: {"DateProvided": "2026-10-30", "DateUpdated": CHANGED_AT},
+                                   2: {"DateDeleted": CHANGED_AT, "DateUpdated": CHANGED_AT}})
+    _edit(again / "Exit.csv", {1: {"DateDeleted": CHANGED_AT, "DateUpdated": CHANGED_AT}})
+    _edit(again / "IncomeBenefits.csv", {1: {"InformationDate": "2026-10-29",
+                                             "DateUpdated": CHANGED_AT}})
+
+
+def _edit(path: Path, changes: dict[int, dict[str, str]]) -> None:
+    """Set fields of data rows (1 = the first row after the header) of a CSV file."""
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     column = {name: i for i, name in enumerate(rows[0])}
-    rows[1][column["DateProvided"]] = "2026-10-30"
-    rows[1][column["DateUpdated"]] = CHANGED_AT
-    rows[2][column["DateDeleted"]] = rows[2][column["DateUpdated"]] = CHANGED_AT
+    for row, fields in changes.items():
+        for name, value in fields.items():
+            rows[row][column[name]] = value
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
 

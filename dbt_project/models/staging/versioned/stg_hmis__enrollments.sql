@@ -1,18 +1,8 @@
-with source as (
-    {{ select_source('raw', 'hmis_enrollment') }}
-),
-
-versioned as (
-    -- raw keeps every export a site sent: newest version of each enrollment first, so a
-    -- deletion in a later export removes the enrollment even if an older copy was live
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(enrollment_id)
-            order by {{ hmis_version_order() }}
-        ) as version_rank
-    from source
-),
+{{ config(unique_key='enrollment_key') }}
+-- depends_on: {{ ref('stg_ingest__loads') }}
+-- raw keeps every export a site sent: newest version of each enrollment first, so a
+-- deletion in a later export removes the enrollment even if an older copy was live
+with {{ caseintel.versioned_rows('hmis_enrollment', 'enrollment_key', 'enrollment_id', hmis_version_order(), is_incremental()) }},
 
 renamed as (
     select
@@ -41,4 +31,4 @@ renamed as (
         and {{ clean_text('enrollment_id') }} is not null
 )
 
-select * from renamed
+{{ caseintel.staged_rows('enrollment_key', is_incremental()) }}

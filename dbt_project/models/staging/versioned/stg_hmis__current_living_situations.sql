@@ -1,17 +1,7 @@
-with source as (
-    {{ select_source('raw', 'hmis_current_living_situation') }}
-),
-
-versioned as (
-    -- raw keeps every export a site sent: newest version of each record first
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(current_living_sit_id)
-            order by {{ hmis_version_order() }}
-        ) as version_rank
-    from source
-),
+{{ config(unique_key='current_living_situation_key') }}
+-- depends_on: {{ ref('stg_ingest__loads') }}
+-- raw keeps every export a site sent: newest version of each record first
+with {{ caseintel.versioned_rows('hmis_current_living_situation', 'current_living_situation_key', 'current_living_sit_id', hmis_version_order(), is_incremental()) }},
 
 renamed as (
     select
@@ -35,4 +25,4 @@ renamed as (
         and {{ clean_text('current_living_sit_id') }} is not null
 )
 
-select * from renamed
+{{ caseintel.staged_rows('current_living_situation_key', is_incremental()) }}

@@ -1,17 +1,7 @@
-with source as (
-    {{ select_source('raw', 'plan_milestones') }}
-),
-
-versioned as (
-    -- a milestone can be re-sent as its status changes: keep its latest status
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(milestone_id)
-            order by {{ to_date('status_date') }} desc nulls last, {{ load_order() }}
-        ) as version_rank
-    from source
-),
+{{ config(unique_key='milestone_key') }}
+-- depends_on: {{ ref('stg_ingest__loads') }}
+-- a milestone can be re-sent as its status changes: keep its latest status
+with {{ caseintel.versioned_rows('plan_milestones', 'milestone_key', 'milestone_id', to_date('status_date') ~ ' desc nulls last, ' ~ load_order(), is_incremental()) }},
 
 renamed as (
     select
@@ -32,4 +22,4 @@ renamed as (
         and {{ clean_text('milestone_id') }} is not null
 )
 
-select * from renamed
+{{ caseintel.staged_rows('milestone_key', is_incremental()) }}

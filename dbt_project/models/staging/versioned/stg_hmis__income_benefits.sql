@@ -1,17 +1,7 @@
-with source as (
-    {{ select_source('raw', 'hmis_income_benefits') }}
-),
-
-versioned as (
-    -- raw keeps every export a site sent: newest version of each record first
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(income_benefits_id)
-            order by {{ hmis_version_order() }}
-        ) as version_rank
-    from source
-),
+{{ config(unique_key='income_benefits_key') }}
+-- depends_on: {{ ref('stg_ingest__loads') }}
+-- raw keeps every export a site sent: newest version of each record first
+with {{ caseintel.versioned_rows('hmis_income_benefits', 'income_benefits_key', 'income_benefits_id', hmis_version_order(), is_incremental()) }},
 
 renamed as (
     select
@@ -36,4 +26,4 @@ renamed as (
         and {{ clean_text('income_benefits_id') }} is not null
 )
 
-select * from renamed
+{{ caseintel.staged_rows('income_benefits_key', is_incremental()) }}

@@ -1,17 +1,7 @@
-with source as (
-    {{ select_source('raw', 'screens') }}
-),
-
-versioned as (
-    -- the same screen can arrive in more than one export file: keep its latest load
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(screen_id)
-            order by {{ load_order() }}
-        ) as version_rank
-    from source
-),
+{{ config(unique_key='screen_key') }}
+-- depends_on: {{ ref('stg_ingest__loads') }}
+-- the same screen can arrive in more than one export file: keep its latest load
+with {{ caseintel.versioned_rows('screens', 'screen_key', 'screen_id', load_order(), is_incremental()) }},
 
 renamed as (
     select
@@ -43,4 +33,4 @@ renamed as (
         and {{ clean_text('screen_id') }} is not null
 )
 
-select * from renamed
+{{ caseintel.staged_rows('screen_key', is_incremental()) }}

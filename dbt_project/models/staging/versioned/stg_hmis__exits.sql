@@ -1,17 +1,7 @@
-with source as (
-    {{ select_source('raw', 'hmis_exit') }}
-),
-
-versioned as (
-    -- raw keeps every export a site sent: newest version of each exit first
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(exit_id)
-            order by {{ hmis_version_order() }}
-        ) as version_rank
-    from source
-),
+{{ config(unique_key='exit_key') }}
+-- depends_on: {{ ref('stg_ingest__loads') }}
+-- raw keeps every export a site sent: newest version of each exit first
+with {{ caseintel.versioned_rows('hmis_exit', 'exit_key', 'exit_id', hmis_version_order(), is_incremental()) }},
 
 renamed as (
     select
@@ -35,4 +25,4 @@ renamed as (
         and {{ clean_text('exit_id') }} is not null
 )
 
-select * from renamed
+{{ caseintel.staged_rows('exit_key', is_incremental()) }}
