@@ -4,8 +4,8 @@ Links arrive in order of authority (reviewed force-links, source identifiers, li
 runs made, then scored links by falling probability). A union that would put two records a
 reviewer force-split into one person is refused, so a reviewed split always wins.
 
-Records are numbered in record key order and the sets are kept in flat arrays: a first run
-groups millions of records, which as string-keyed dicts would take gigabytes.
+Records are numbered in record key order and the sets kept as one integer per record: a
+first run groups millions of records, which as string-keyed dicts would take gigabytes.
 """
 
 from __future__ import annotations

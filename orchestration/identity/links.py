@@ -31,10 +31,6 @@ class Link:
     model_version: str | None = None
     linked_at: datetime | None = None
 
-    @property
-    def pair(self) -> tuple[str, str]:
-        return self.record_key_l, self.record_key_r
-
     def describe(self) -> str:
         score = f" p={self.match_probability:.4f}" if self.match_probability is not None else ""
         return f"{self.rule} {self.record_key_l} ~ {self.record_key_r}{score} {self.evidence}"
@@ -55,7 +51,7 @@ def ensure_table(wh: Warehouse) -> None:
 
 
 def links_table(links: list[Link]) -> pa.Table:
-    """Links as rows of identity.link_edges (a run keeps its millions of links in Arrow)."""
+    """Links as rows of identity.link_edges (the reviewed force-links of a run)."""
     return pa.table({f.name: pa.array([getattr(link, f.name) for link in links], f.type)
                      for f in LINK_SCHEMA}, schema=LINK_SCHEMA)
 

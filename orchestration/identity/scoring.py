@@ -44,7 +44,10 @@ def _evidence_sql(labels: dict[str, dict[int, str]]) -> str:
     for name, by_gamma in labels.items():
         cases = " ".join(f"when {gamma} then {_sql_text(json.dumps(label))}"
                          for gamma, label in by_gamma.items())
-        fields.append(f"{_sql_text(json.dumps(name) + ': ')} || case gamma_{name} {cases} end")
+        fields.append(f"{_sql_text(json.dumps(name) + ': ')} || case gamma_{name} {cases} "
+                      f"else error('no label for gamma_{name} = ' || gamma_{name}) end")
+    if not fields:
+        raise ValueError("the linkage model has no comparisons")
     return "'{' || " + " || ', ' || ".join(fields) + " || '}'"
 
 

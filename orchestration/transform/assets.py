@@ -1,5 +1,6 @@
 """dbt models, tests and unit tests as Dagster assets and asset checks."""
 
+import hashlib
 import json
 import os
 from collections.abc import Mapping
@@ -50,11 +51,16 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
 
 
 def dbt_target_path(settings: Settings) -> Path:
-    """One dbt target folder per warehouse, beside it: dbt keeps its partial-parse state
-    there, so a run parses only what changed since the last run on the same warehouse and
-    vars (a fresh folder per run, dagster-dbt's default, means a full parse every run; its
-    fallback state in the project's target/ was parsed for another profile)."""
-    return (settings.var_dir / "dbt_target").resolve()
+    """One dbt target folder per warehouse (engine and database), under the var folder: dbt
+    keeps its partial-parse state there, so a run parses only what changed since the last
+    run on the same warehouse and vars (a fresh folder per run, dagster-dbt's default, means
+    a full parse every run; its fallback state in the project's target/ was parsed for
+    another profile). Runs on one warehouse are one at a time anyway: two `dbt build`s would
+    swap the same tables."""
+    target = settings.warehouse_target
+    where = str(target.resolve()) if isinstance(target, Path) else target
+    digest = hashlib.sha256(where.encode()).hexdigest()[:12]
+    return (settings.var_dir / "dbt_target" / f"{settings.warehouse}-{digest}").resolve()
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project)

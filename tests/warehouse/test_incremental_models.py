@@ -48,27 +48,44 @@ def _benchmark():
 
 
 def resend_export_with_changes(landing: Path) -> None:
-    """A site sends its export again: one service re-dated, another deleted at the source,
-    an exit deleted and an income record re-dated."""
+    """A site sends its export again, with a service re-dated and another deleted at the
+    source, an exit and an enrollment deleted, income and a living situation re-dated; and
+    later files of milestones (one re-sent with an older status date, which must not win,
+    one with a newer) and of screens (one re-sent, changed)."""
     export = sorted((landing / "hmis" / "north").iterdir())[0]
     again = export.with_name(f"{export.name}-again")
     shutil.copytree(export, again)
-    _edit(again / "Services.csv", {1: {"DateProvided": "2026-10-30", "DateUpdated": CHANGED_AT},
-                                   2: {"DateDeleted": CHANGED_AT, "DateUpdated": CHANGED_AT}})
-    _edit(again / "Exit.csv", {1: {"DateDeleted": CHANGED_AT, "DateUpdated": CHANGED_AT}})
-    _edit(again / "IncomeBenefits.csv", {1: {"InformationDate": "2026-10-29",
-                                             "DateUpdated": CHANGED_AT}})
+    deleted = {"DateDeleted": CHANGED_AT, "DateUpdated": CHANGED_AT}
+    _rewrite(again / "Services.csv", again / "Services.csv",
+             {1: {"DateProvided": "2026-10-30", "DateUpdated": CHANGED_AT}, 2: deleted})
+    _rewrite(again / "Exit.csv", again / "Exit.csv", {1: deleted})
+    _rewrite(again / "Enrollment.csv", again / "Enrollment.csv", {2: deleted})
+    _rewrite(again / "IncomeBenefits.csv", again / "IncomeBenefits.csv",
+             {1: {"InformationDate": "2026-10-29", "DateUpdated": CHANGED_AT}})
+    _rewrite(again / "CurrentLivingSituation.csv", again / "CurrentLivingSituation.csv",
+             {1: {"InformationDate": "2026-10-28", "DateUpdated": CHANGED_AT}})
+    plans = sorted((landing / "plans" / "north").glob("*.csv"))[0]
+    _rewrite(plans, plans.with_name("milestones-again.csv"),
+             {1: {"status_date": "2025-01-01", "status": "stalled"},
+              2: {"status_date": "2026-10-30", "status": "stalled"}}, only_changed=True)
+    screens = sorted((landing / "screens" / "north").glob("*.csv"))[0]
+    _rewrite(screens, screens.with_name("screens-again.csv"),
+             {1: {"screen_date": "2026-10-27"}}, only_changed=True)
 
 
-def _edit(path: Path, changes: dict[int, dict[str, str]]) -> None:
-    """Set fields of data rows (1 = the first row after the header) of a CSV file."""
+def _rewrite(path: Path, target: Path, changes: dict[int, dict[str, str]],
+             only_changed: bool = False) -> None:
+    """Write `path` to `target` with fields of data rows changed (1 = the first row after
+    the header); `only_changed` keeps just the header and the changed rows."""
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     column = {name: i for i, name in enumerate(rows[0])}
     for row, fields in changes.items():
         for name, value in fields.items():
             rows[row][column[name]] = value
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    if only_changed:
+        rows = [rows[0], *(rows[row] for row in sorted(changes))]
+    with target.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
