@@ -100,9 +100,10 @@ class Grouping:
     rule_of: pa.Array  # the rule of the link that first joined each record, or NO_RULE
     refused: list[tuple[str, str, str]]  # links a force-split refused: (key, key, rule)
 
-    def keys_in(self, groups: Iterable[int]) -> pa.Array:
-        """The record keys of these groups, in key order."""
-        return self.keys.take(np.flatnonzero(np.isin(self.group_of, list(groups))))
+    def members_of(self, groups: Iterable[int]) -> tuple[pa.Array, np.ndarray]:
+        """The record keys of these groups, in key order, and the group of each."""
+        positions = np.flatnonzero(np.isin(self.group_of, list(groups)))
+        return self.keys.take(positions), self.group_of[positions]
 
 
 def group_records(keys: pa.Array, links: pa.Table,

@@ -174,6 +174,10 @@ _WITHOUT_CLIENT = """ and not exists (
 _SCREEN_FIELDS = ("s._site", "s.personal_id", *(None,) * 10)
 
 
+def _record_key(source: str, raw: tuple[str | None, ...]) -> str:
+    return f"'{source}:' || {raw[0]} || ':' || {raw[1]} as record_key"
+
+
 def _columns(wh: Warehouse, source: str, table: str, raw: tuple[str | None, ...]) -> str:
     """Record key, source table, raw hash and the raw fields of one source's current rows.
 
@@ -182,20 +186,24 @@ def _columns(wh: Warehouse, source: str, table: str, raw: tuple[str | None, ...]
     """
     fields = [f"coalesce('=' || cast({c} as varchar), '~')" for c in raw if c]
     raw_hash = wh.sha256_hex(" || chr(31) || ".join([f"'{table}'", *fields]))
-    return ", ".join([f"'{source}:' || {raw[0]} || ':' || {raw[1]} as record_key",
-                      f"'{table}' as source_table", f"{raw_hash} as raw_hash",
-                      *(c or "null" for c in raw)])
+    return ", ".join([_record_key(source, raw), f"'{table}' as source_table",
+                      f"{raw_hash} as raw_hash", *(c or "null" for c in raw)])
 
 
-def _latest_queries(wh: Warehouse) -> list[str]:
-    """One query per raw table holding person rows, each row one current person record."""
-    queries = [_LATEST.format(columns=_columns(wh, source, table, raw), rid=raw[1],
-                              table=table, where=where)
+def _latest_queries(wh: Warehouse, keys_only: bool = False) -> list[str]:
+    """One query per raw table holding person rows, each row one current person record; with
+    `keys_only`, just the record keys (which need no ranking of versions: every version of a
+    current record has its key)."""
+    queries = [(f"select distinct {_record_key(source, raw)} from raw.{table} where {where}"
+                if keys_only else
+                _LATEST.format(columns=_columns(wh, source, table, raw), rid=raw[1],
+                               table=table, where=where))
                for source, (table, where, raw) in _SOURCES.items()
                if wh.table_exists("raw", table)]
     if wh.table_exists("raw", "screens"):
         queries.append(_SCREEN_RESPONDENTS.format(
-            columns=_columns(wh, "hmis", "screens", _SCREEN_FIELDS),
+            columns=_record_key("hmis", _SCREEN_FIELDS) if keys_only
+            else _columns(wh, "hmis", "screens", _SCREEN_FIELDS),
             without_client=_WITHOUT_CLIENT if wh.table_exists("raw", "hmis_client") else ""))
     return queries
 
@@ -266,7 +274,7 @@ def changes_in_raw(wh: Warehouse) -> Changes:
                                     [row[-1] for row in batch]))
     gone: set[str] = set()
     if fingerprints:
-        keys = " union all ".join(f"select record_key from ({q}) q" for q in queries) or (
+        keys = " union all ".join(_latest_queries(wh, keys_only=True)) or (
             "select null as record_key")
         gone = {k for (k,) in wh.rows(_GONE.format(keys=keys))}
     return Changes(pa.concat_tables(parts).sort_by("record_key"), gone, not fingerprints,

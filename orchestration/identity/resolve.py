@@ -22,7 +22,7 @@ from splink.internals.exceptions import SplinkException
 from orchestration.identity import links as link_store
 from orchestration.identity import review
 from orchestration.identity.affected import affected_keys
-from orchestration.identity.clustering import Grouping, group_records, record_numbers
+from orchestration.identity.clustering import Grouping, group_records
 from orchestration.identity.deterministic import deterministic_edges
 from orchestration.identity.links import CARRIED_RULE, OVERRIDE_LINK_RULE, SCORED_RULE, Link
 from orchestration.identity.model_store import (
@@ -216,9 +216,8 @@ def _merge_evidence(grouping: Grouping, members: dict[int, list[str]], links: pa
                if len({registry.person_of(k) for k in keys}) > 1]
     if not merging:
         return {}
-    keys = grouping.keys_in(merging)
-    index_of = dict(zip(keys.to_pylist(), grouping.group_of[
-        record_numbers(grouping.keys, keys).to_numpy()].tolist(), strict=True))
+    keys, groups = grouping.members_of(merging)
+    index_of = dict(zip(keys.to_pylist(), groups.tolist(), strict=True))
     candidates = links.filter(pc.and_(pc.is_in(links.column("record_key_l"), value_set=keys),
                                       pc.not_equal(links.column("rule"), CARRIED_RULE)))
     bridges: dict[int, list[Link]] = {}
