@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -29,6 +30,7 @@ import pytest
 
 from orchestration.demo.generator import generate_agency
 from orchestration.layouts import CSV_VERSION
+from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
 from tests.ingest.exports import write_export
 
@@ -83,7 +85,7 @@ def _build_warehouse(root: Path) -> Path:
     from orchestration.ingest.rubric import momentum_rubric
     from orchestration.ingest.sensors import PIPELINE_JOB
     from orchestration.scoring.assets import note_scores
-    from orchestration.settings import REPO_ROOT, Settings
+    from orchestration.settings import Settings
 
     python_assets = [*ingest_assets, momentum_rubric, client_identity, note_scores]
     result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
@@ -91,16 +93,20 @@ def _build_warehouse(root: Path) -> Path:
         asset_selection=[key for asset in python_assets for key in asset.keys])
     assert result.success
     settings = Settings.from_env()
-    dbt = Path(sys.executable).with_name("dbt")
-    run = subprocess.run(
-        [str(dbt), "run", "--project-dir", str(REPO_ROOT / "dbt_project"),
-         "--profiles-dir", str(REPO_ROOT / "dbt_project"),
-         "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs"),
-         "--vars", json.dumps({"as_of_date": AS_OF.isoformat()}),
-         "--select", *MODELS_UNDER_TEST],
-        env={**os.environ, **settings.dbt_env()}, capture_output=True, text=True, timeout=600)
+    run = _dbt(root, settings.dbt_env(), "run", "--select", *MODELS_UNDER_TEST)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     return settings.db_path
+
+
+def _dbt(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """A dbt command in a subprocess, its target and logs under `root`."""
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), *args,
+         "--project-dir", str(REPO_ROOT / "dbt_project"),
+         "--profiles-dir", str(REPO_ROOT / "dbt_project"),
+         "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs"),
+         "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})],
+        env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -229,3 +235,28 @@ def test_marts_carry_no_pii(wh) -> None:
             if t.startswith(("spm_", "followup", "hmis_"))]
     assert ours
     assert [(t, c) for t, c in ours if c in PII_COLUMNS] == []
+
+
+def test_required_columns_are_checked_in_one_scan_naming_each_null_column(
+        warehouse_path: Path, tmp_path: Path) -> None:
+    """`not_null_columns` passes on the built marts; with nulls put into two of the required
+    columns it fails, its failure count is the null cells and its rows name the columns."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    env = {"CASEINTEL_DBT_TARGET": "duckdb", "CASEINTEL_DB": str(copy)}
+    select = ("--select", "client_momentum,test_name:not_null_columns")
+    clean = _dbt(tmp_path, env, "test", *select)
+    assert clean.returncode == 0 and "PASS=1 " in clean.stdout, clean.stdout[-3000:]
+    with Warehouse(copy) as warehouse:
+        people = [p for (p,) in warehouse.rows(
+            "select person_id from marts.client_momentum order by person_id limit 2")]
+        warehouse.execute("update marts.client_momentum set grade = null"
+                          " where person_id = ? or person_id = ?", people)
+        warehouse.execute("update marts.client_momentum set as_of_date = null"
+                          " where person_id = ?", people[:1])
+    broken = _dbt(tmp_path, env, "test", *select)
+    assert broken.returncode == 1 and "Got 3 results" in broken.stdout, broken.stdout[-3000:]
+    compiled = next((tmp_path / "dbt_target" / "compiled").rglob(
+        "not_null_columns_client_momentum*.sql"))
+    with Warehouse(copy, read_only=True) as warehouse:
+        assert sorted(warehouse.rows(compiled.read_text())) == [("as_of_date", 1), ("grade", 2)]
