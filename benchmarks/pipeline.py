@@ -312,6 +312,9 @@ def render(results: dict) -> str:
              "clients graded (reports).", "",
              f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}; {m['os']}; "
              f"Python {m['python']}, DuckDB {m['duckdb']}.", "",
+             "Measured: " + "; ".join(f"{r['people']:,} people at {r['measured_at']}"
+                                      for r in runs) + " (sizes may come from different "
+             "runs of the script, so from different versions of the code).", "",
              "## Per stage, full run", "",
              _row(["people", "stage", "wall s", "rows", "rows/s", "peak GiB"]),
              _row(["---:", "---", "---:", "---:", "---:", "---:"])]

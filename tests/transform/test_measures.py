@@ -11,7 +11,7 @@ de-duplicated measure counts a return that each site's own count cannot see.
 
 The warehouse is built by the pipeline's own assets, in process: ingest, identity, the rubric
 and the note reader as Dagster runs them, then `dbt run` for the models these tests read
-(the measures and everything upstream of them). The full `caseintel run` also runs ~500 dbt
+(the measures and everything upstream of them). The full `caseintel run` also runs ~240 dbt
 tests and the reports, which the end-to-end suite covers; skipping them keeps this module
 near 40 s.
 """
