@@ -199,3 +199,54 @@ union all
 {{ caseintel.placeholder_rows(key, 'touched') }}
 {%- endif %}
 {%- endmacro %}
+
+{#
+    For a large table whose rows are cheap to compute but dear to write (millions of rows,
+    each built from several models): a run computes every row (`rows`, a CTE), fingerprints
+    the rows of each `key` group on both sides, and writes only the groups whose rows
+    differ from what the model holds: new, changed and gone groups. Nothing needs to say why
+    a group changed (a new source row, a relink, a renamed project, notes read again under a
+    new rubric), so the rule cannot miss a cause. Use with `unique_key=key`,
+    `incremental_strategy='delete+insert'`, `on_schema_change='fail'` (the fingerprint covers
+    the columns the model holds: a change of columns needs `--full-refresh`) and the post-hook
+    `delete_placeholders(row_key)`: a gone group gets one placeholder row (null `row_key`)
+    so that its rows are deleted.
+#}
+{% macro replace_changed(rows, key, row_key) -%}
+{%- set columns = [] -%}
+{%- for column in adapter.get_columns_in_relation(this) if column.name | lower != key -%}
+{%- do columns.append(adapter.quote(column.name)) -%}
+{%- endfor -%}
+fresh_fingerprints as (
+    select {{ key }}, {{ caseintel.set_fingerprint(columns) }} as fingerprint
+    from {{ rows }}
+    group by {{ key }}
+),
+
+held_fingerprints as (
+    select {{ key }}, {{ caseintel.set_fingerprint(columns) }} as fingerprint
+    from {{ this }}
+    group by {{ key }}
+),
+
+changed_groups as (
+    select coalesce(fresh.{{ key }}, held.{{ key }}) as {{ key }}, fresh.{{ key }} is null as is_gone
+    from fresh_fingerprints as fresh
+    full outer join held_fingerprints as held
+        on held.{{ key }} = fresh.{{ key }}
+    where fresh.fingerprint is null
+        or held.fingerprint is null
+        or fresh.fingerprint <> held.fingerprint
+),
+
+gone_groups as (
+    select {{ key }} from changed_groups where is_gone
+)
+
+select * from {{ rows }}
+where {{ key }} in (select {{ key }} from changed_groups)
+
+union all
+
+{{ caseintel.placeholder_rows(key, 'gone_groups') }}
+{%- endmacro %}

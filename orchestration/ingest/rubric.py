@@ -1,5 +1,6 @@
 """The momentum rubric as warehouse rows, so dbt reads thresholds instead of hiding them."""
 
+from collections import Counter
 
 import dagster as dg
 import pyarrow as pa
@@ -55,6 +56,14 @@ def rubric_tables(rubric: MomentumRubric) -> dict[str, pa.Table]:
     }
 
 
+def _holds(wh, name: str, table: pa.Table) -> bool:
+    """Whether raw.<name> holds exactly `table`'s rows (as a multiset, same columns)."""
+    if not wh.table_exists("raw", name) or wh.columns("raw", name) != table.column_names:
+        return False
+    held = wh.rows(f"select {', '.join(table.column_names)} from raw.{name}")
+    return Counter(held) == Counter(tuple(row.values()) for row in table.to_pylist())
+
+
 @dg.multi_asset(
     name="momentum_rubric",
     specs=[dg.AssetSpec(["raw", t], group_name="ingest",
@@ -62,14 +71,19 @@ def rubric_tables(rubric: MomentumRubric) -> dict[str, pa.Table]:
            for t in RUBRIC_TABLES],
 )
 def momentum_rubric(context: AssetExecutionContext, caseintel: CaseintelResource):
-    """Rewrite the rubric tables from rubrics/momentum.yaml (small; replaced whole each run)."""
+    """Rewrite the rubric tables from rubrics/momentum.yaml (small; replaced whole when
+    they differ from what the warehouse holds, so an unchanged rubric writes nothing)."""
     settings = caseintel.settings()
     rubric = load_momentum(settings.rubrics_dir / "momentum.yaml")
     tables = rubric_tables(rubric)
-    with caseintel.warehouse() as wh, wh.transaction():
-        for name, table in tables.items():
-            wh.replace_arrow(f"raw.{name}", table)
-    context.log.info(f"momentum rubric version {rubric.version} written")
+    with caseintel.warehouse() as wh:
+        changed = {name: table for name, table in tables.items() if not _holds(wh, name, table)}
+        if changed:
+            with wh.transaction():
+                for name, table in changed.items():
+                    wh.replace_arrow(f"raw.{name}", table)
+    context.log.info(f"momentum rubric version {rubric.version}: "
+                     + (f"wrote {', '.join(changed)}" if changed else "unchanged"))
     for name, table in tables.items():
         yield dg.MaterializeResult(
             asset_key=["raw", name],

@@ -1,8 +1,9 @@
 """The incremental models (HMIS, screen and milestone staging, case notes, touchpoints,
-movement events, grades) end a nightly run exactly where a full rebuild would, on DuckDB and
-on PostgreSQL: new people, a re-sent export with re-dated and deleted records, whatever
-merges the new records cause, and a later as-of date (a new month-end and a new current date;
-the oldest month leaves the window)."""
+movement events, grades, the client-event and data-quality marts) end a nightly run exactly
+where a full rebuild would, on DuckDB and on PostgreSQL: new people, a re-sent export with
+re-dated and deleted records and a renamed project, whatever merges the new records cause,
+and a later as-of date (a new month-end and a new current date; the oldest month leaves the
+window)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,9 @@ MODELS = {"staging.stg_hmis__services": "service_key",
           "staging.stg_notes__case_notes": "note_key",
           "intermediate.int_touchpoints": "touchpoint_key",
           "intermediate.int_movement_events": "movement_key",
-          "intermediate.int_client_grades": "person_id, as_of_date"}
+          "intermediate.int_client_grades": "person_id, as_of_date",
+          "marts.report_client_events": "event_key",
+          "marts.hmis_dq_checks": "element, project_key, subject_key"}
 CHANGED_AT = "2026-10-31 12:00:00"
 
 
@@ -49,9 +52,9 @@ def _benchmark():
 
 def resend_export_with_changes(landing: Path) -> None:
     """A site sends its export again, with a service re-dated and another deleted at the
-    source, an exit and an enrollment deleted, income and a living situation re-dated; and
-    later files of milestones (one re-sent with an older status date, which must not win,
-    one with a newer) and of screens (one re-sent, changed)."""
+    source, an exit and an enrollment deleted, a project renamed, income and a living
+    situation re-dated; and later files of milestones (one re-sent with an older status
+    date, which must not win, one with a newer) and of screens (one re-sent, changed)."""
     export = sorted((landing / "hmis" / "north").iterdir())[0]
     again = export.with_name(f"{export.name}-again")
     shutil.copytree(export, again)
@@ -59,6 +62,8 @@ def resend_export_with_changes(landing: Path) -> None:
     _rewrite(again / "Services.csv", again / "Services.csv",
              {1: {"DateProvided": "2026-10-30", "DateUpdated": CHANGED_AT}, 2: deleted})
     _rewrite(again / "Exit.csv", again / "Exit.csv", {1: deleted})
+    _rewrite(again / "Project.csv", again / "Project.csv",
+             {1: {"ProjectName": "Renamed", "DateUpdated": CHANGED_AT}})
     _rewrite(again / "Enrollment.csv", again / "Enrollment.csv", {2: deleted})
     _rewrite(again / "IncomeBenefits.csv", again / "IncomeBenefits.csv",
              {1: {"InformationDate": "2026-10-29", "DateUpdated": CHANGED_AT}})
@@ -114,6 +119,7 @@ def test_a_nightly_run_ends_where_a_full_rebuild_does(engine: str, tmp_path: Pat
         assert nightly["first"].success
         after_nightly = models(nightly["target"])
         assert all(after_nightly.values())
+        assert any("Renamed" in str(row) for row in after_nightly["marts.report_client_events"])
 
         def dbt(args: list[str]) -> subprocess.CompletedProcess:
             return subprocess.run(

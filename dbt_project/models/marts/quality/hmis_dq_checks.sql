@@ -4,7 +4,17 @@
     Subjects: client elements once per client per project (a client served twice in one
     project is one check); enrollment elements per enrollment; destination per exit in the
     period; income at start per adult or head-of-household entry in the period.
+
+    Incremental: a run writes only the subjects whose checks differ from the ones held
+    (macros/incremental.sql: replace_changed).
 #}
+{{ config(
+    materialized='incremental',
+    unique_key='subject_key',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ caseintel.delete_placeholders('element') }}",
+) }}
 {%- set dk_pna = dq_dk_pna_codes() -%}
 
 with period as (
@@ -489,4 +499,8 @@ classified as (
         and element_flags.element = all_checks.element
 )
 
+{% if is_incremental() -%}
+, {{ caseintel.replace_changed('classified', 'subject_key', 'element') }}
+{%- else -%}
 select * from classified
+{%- endif %}

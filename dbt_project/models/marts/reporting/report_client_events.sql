@@ -5,7 +5,19 @@
     milestones, income assessments and case-note findings. The comprehensive client page
     is built from this, and cites every line. No names or free text: a finding points at
     its quote by offsets into the note (note_key, quote_start, quote_end).
+
+    Incremental: a run writes only the people whose events differ from the ones held
+    (macros/incremental.sql: replace_changed); computing every row is cheap, writing
+    millions of them is not.
 #}
+{{ config(
+    materialized='incremental',
+    unique_key='person_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ caseintel.delete_placeholders('event_key') }}",
+) }}
+
 with record_links as (
     select * from {{ ref('int_record_links') }}
 ),
@@ -215,7 +227,15 @@ quoted as (
     left join note_findings
         on unioned.category = 'finding'
         and unioned.event_key = {{ dbt.concat(["'finding:'", 'note_findings.finding_key']) }}
+),
+
+dated as (
+    select * from quoted
+    where event_date is not null
 )
 
-select * from quoted
-where event_date is not null
+{% if is_incremental() -%}
+, {{ caseintel.replace_changed('dated', 'person_id', 'event_key') }}
+{%- else -%}
+select * from dated
+{%- endif %}
