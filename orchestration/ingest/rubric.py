@@ -1,7 +1,5 @@
 """The momentum rubric as warehouse rows, so dbt reads thresholds instead of hiding them."""
 
-from collections import Counter
-
 import dagster as dg
 import pyarrow as pa
 from dagster import AssetExecutionContext
@@ -56,14 +54,6 @@ def rubric_tables(rubric: MomentumRubric) -> dict[str, pa.Table]:
     }
 
 
-def _holds(wh, name: str, table: pa.Table) -> bool:
-    """Whether raw.<name> holds exactly `table`'s rows (as a multiset, same columns)."""
-    if not wh.table_exists("raw", name) or wh.columns("raw", name) != table.column_names:
-        return False
-    held = wh.rows(f"select {', '.join(table.column_names)} from raw.{name}")
-    return Counter(held) == Counter(tuple(row.values()) for row in table.to_pylist())
-
-
 @dg.multi_asset(
     name="momentum_rubric",
     specs=[dg.AssetSpec(["raw", t], group_name="ingest",
@@ -77,7 +67,8 @@ def momentum_rubric(context: AssetExecutionContext, caseintel: CaseintelResource
     rubric = load_momentum(settings.rubrics_dir / "momentum.yaml")
     tables = rubric_tables(rubric)
     with caseintel.warehouse() as wh:
-        changed = {name: table for name, table in tables.items() if not _holds(wh, name, table)}
+        changed = {name: table for name, table in tables.items()
+                   if not wh.holds(f"raw.{name}", table)}
         if changed:
             with wh.transaction():
                 for name, table in changed.items():

@@ -27,12 +27,17 @@ def rules_table(config: ReportsConfig) -> pa.Table:
     description="rubrics/reports.yaml thresholds (missing records, unusual changes) as rows.",
 )
 def report_rules(context: AssetExecutionContext, caseintel: CaseintelResource):
-    """Rewrite raw.report_rules from rubrics/reports.yaml (small; replaced whole each run)."""
+    """Rewrite raw.report_rules from rubrics/reports.yaml (small; replaced whole when it
+    differs from what the warehouse holds)."""
     settings = caseintel.settings()
     config = load_reports_config(settings.rubrics_dir / "reports.yaml")
     table = rules_table(config)
-    with caseintel.warehouse() as wh, wh.transaction():
-        wh.replace_arrow(RULES_TABLE, table)
-    context.log.info(f"report rules version {config.version}: {table.num_rows} thresholds")
+    with caseintel.warehouse() as wh:
+        changed = not wh.holds(RULES_TABLE, table)
+        if changed:
+            with wh.transaction():
+                wh.replace_arrow(RULES_TABLE, table)
+    context.log.info(f"report rules version {config.version}: {table.num_rows} thresholds"
+                     + ("" if changed else ", unchanged"))
     return dg.MaterializeResult(metadata={"rules_version": config.version,
                                           "rows": table.num_rows})

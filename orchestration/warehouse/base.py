@@ -9,6 +9,7 @@ callers keep to SQL both engines speak (see docs/scale.md), so no asset knows wh
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -112,6 +113,16 @@ class Warehouse(ABC):
         # and refuses to register an Arrow table on the connection while it is
         rows = self.rows(sql, params)
         return rows[0][0] if rows else None
+
+    def holds(self, target: str, table: Any) -> bool:
+        """Whether `target` (schema.table) holds exactly this Arrow table: the same columns
+        and the same rows, in any order. Small derived tables are rewritten only when not,
+        so a run with nothing new writes nothing."""
+        schema, name = target.split(".")
+        if not self.table_exists(schema, name) or self.columns(schema, name) != table.column_names:
+            return False
+        held = self.rows(f"select {', '.join(table.column_names)} from {target}")
+        return Counter(held) == Counter(tuple(row.values()) for row in table.to_pylist())
 
     def table_exists(self, schema: str, table: str) -> bool:
         return bool(self.scalar(

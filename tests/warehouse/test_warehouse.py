@@ -57,6 +57,19 @@ def test_replacing_a_table_keeps_views_on_it_and_follows_a_new_shape(target) -> 
         assert wh.scalar("select sum(z) from raw.r") == 6
 
 
+def test_a_table_holds_an_arrow_table_only_with_the_same_columns_and_rows(target) -> None:
+    table = pa.table({"k": pa.array(["a", "b", None], pa.string()),
+                      "v": pa.array([1.5, 2.0, 2.0], pa.float64())})
+    with Warehouse(target) as wh:
+        assert not wh.holds("raw.h", table)  # no such table yet
+        wh.replace_arrow("raw.h", table)
+        assert wh.holds("raw.h", table)
+        assert wh.holds("raw.h", table.take([2, 0, 1]))  # order does not matter
+        assert not wh.holds("raw.h", table.slice(0, 2))
+        assert not wh.holds("raw.h", table.set_column(1, "v", pa.array([1.5, 2.0, 2.5])))
+        assert not wh.holds("raw.h", table.rename_columns(["k", "w"]))
+
+
 def test_a_failed_transaction_leaves_nothing(target) -> None:
     with Warehouse(target) as wh:
         wh.execute("create table raw.t (a varchar)")
