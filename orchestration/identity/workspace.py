@@ -34,11 +34,11 @@ base as (
     from incoming r left join formal f on f.form = r.first_name_norm
 ),
 shared as (
-    select *,
-        count(phone_norm) over (partition by phone_norm) as n_phone,
-        count(email_norm) over (partition by email_norm) as n_email,
-        count(ssn_norm) over (partition by ssn_norm) as n_ssn
+    select base.*, phones.n as n_phone, emails.n as n_email, ssns.n as n_ssn
     from base
+    left join ({phone_counts}) as phones using (phone_norm)
+    left join ({email_counts}) as emails using (email_norm)
+    left join ({ssn_counts}) as ssns using (ssn_norm)
 ),
 cleaned as (
     select
@@ -68,14 +68,29 @@ keyed as (
         email as bk_email
     from cleaned
 )
-select * replace ({capped}) from keyed
+select keyed.* replace ({capped}) from keyed
+{capped_joins}
 """
 
 
-def _capped_keys() -> str:
-    return ", ".join(
-        f"case when count({k}) over (partition by {k}) <= $cap then {k} end as {k}"
-        for k in BLOCKING_KEYS)
+def _frame_sql() -> str:
+    """_FRAME_SQL with its counts of shared values filled in. A count per value is a
+    group-by joined back, not a window per column: thirteen windows over every record
+    took four times as long (2.4 s against 0.6 s at 311,559 records)."""
+    return _FRAME_SQL.format(
+        phone_counts=_value_counts("phone_norm", "base"),
+        email_counts=_value_counts("email_norm", "base"),
+        ssn_counts=_value_counts("ssn_norm", "base"),
+        capped=", ".join(f"case when counts_{k}.n <= $cap then {k} end as {k}"
+                         for k in BLOCKING_KEYS),
+        capped_joins="\n".join(f"left join ({_value_counts(k, 'keyed')}) as counts_{k} using ({k})"
+                                for k in BLOCKING_KEYS))
+
+
+def _value_counts(column: str, relation: str) -> str:
+    """How many rows of `relation` share each non-null value of `column` (as `n`)."""
+    return (f"select {column}, count(*) as n from {relation} where {column} is not null"
+            f" group by {column}")
 
 
 @dataclass(frozen=True)
@@ -114,8 +129,7 @@ def build_frame(con: duckdb.DuckDBPyConnection, records: pa.Table,
     con.register("incoming", records)
     con.register("nicknames", nicknames)
     try:
-        sql = _FRAME_SQL.replace("{capped}", _capped_keys())
-        con.execute(sql, {"cap": max_block_size})
+        con.execute(_frame_sql(), {"cap": max_block_size})
     finally:
         con.unregister("incoming")
         con.unregister("nicknames")
