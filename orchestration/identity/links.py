@@ -12,7 +12,6 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from orchestration.identity.tables import stream_table
 from orchestration.warehouse import Warehouse
 
 SCORED_RULE = "splink"
@@ -69,9 +68,9 @@ def load_links(wh: Warehouse, keys: list[str] | None) -> pa.Table:
     None: every link)."""
     ensure_table(wh)
     where = " where record_key_l = any(?)" if keys is not None else ""
-    return stream_table(wh, f"select {', '.join(LINK_SCHEMA.names)} from identity.link_edges"
-                        f"{where} order by record_key_l, record_key_r", LINK_SCHEMA,
-                        None if keys is None else [keys])
+    return wh.arrow(f"select {', '.join(LINK_SCHEMA.names)} from identity.link_edges"
+                    f"{where} order by record_key_l, record_key_r", LINK_SCHEMA,
+                    None if keys is None else [keys])
 
 
 def append_links(wh: Warehouse, links: pa.Table) -> None:

@@ -13,7 +13,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from orchestration.identity import normalize
-from orchestration.identity.tables import stream_table
 from orchestration.warehouse import Warehouse
 
 
@@ -121,8 +120,7 @@ def current_table(wh: Warehouse, changes: Changes) -> pa.Table:
     if changes.replace:
         return fresh
     schema = fresh.schema.remove(fresh.schema.get_field_index(NEW))
-    stored = stream_table(wh, f"select {', '.join(schema.names)} from identity.person_records",
-                          schema)
+    stored = wh.arrow(f"select {', '.join(schema.names)} from identity.person_records", schema)
     leave_out = pa.concat_arrays([pa.array(sorted(changes.gone), pa.string()),
                                   *fresh.column("record_key").chunks])
     kept = stored.filter(pc.invert(pc.is_in(stored.column("record_key"), value_set=leave_out)))

@@ -105,6 +105,18 @@ class Warehouse(ABC):
     def sha256_hex(expression: str) -> str:
         """SQL for the lowercase hex SHA-256 of a text expression's UTF-8 bytes (hashlib's)."""
 
+    def arrow(self, sql: str, schema: Any, params: Sequence[Any] | None = None) -> Any:
+        """The result of `sql` (columns named and ordered as `schema`, a pyarrow schema) as a
+        pyarrow table, converted one streamed batch at a time: a run holds millions of rows,
+        far smaller in columns than as tuples."""
+        import pyarrow as pa
+
+        parts = [schema.empty_table()]
+        for batch in self.stream(sql, params):
+            parts.append(pa.table([pa.array(column, f.type) for f, column in zip(
+                schema, zip(*batch, strict=True), strict=True)], schema=schema))
+        return pa.concat_tables(parts)
+
     def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
         return self.execute(sql, params).fetchall()
 

@@ -57,6 +57,18 @@ def test_replacing_a_table_keeps_views_on_it_and_follows_a_new_shape(target) -> 
         assert wh.scalar("select sum(z) from raw.r") == 6
 
 
+def test_a_result_comes_back_as_arrow_in_the_schema_asked_for(target) -> None:
+    table = awkward_table()
+    with Warehouse(target) as wh:
+        wh.replace_arrow("raw.back", table)
+        back = wh.arrow("select b, a, c, d, e, f from raw.back where b >= ? order by b",
+                        table.schema, [1])
+        empty = wh.arrow("select b, a, c, d, e, f from raw.back where b < 0", table.schema)
+    assert back.schema == table.schema
+    assert back.to_pylist() == table.slice(1).to_pylist()
+    assert empty.num_rows == 0 and empty.schema == table.schema
+
+
 def test_a_table_holds_an_arrow_table_only_with_the_same_columns_and_rows(target) -> None:
     table = pa.table({"k": pa.array(["a", "b", None], pa.string()),
                       "v": pa.array([1.5, 2.0, 2.0], pa.float64())})
