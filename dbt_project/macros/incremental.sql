@@ -210,7 +210,8 @@ union all
     `incremental_strategy='delete+insert'`, `on_schema_change='fail'` (the fingerprint covers
     the columns the model holds: a change of columns needs `--full-refresh`) and the post-hook
     `delete_placeholders(row_key)`: a gone group gets one placeholder row (null `row_key`)
-    so that its rows are deleted.
+    so that its rows are deleted. `row_key` must be unique: on DuckDB the fingerprint xors
+    row hashes, and two equal rows would cancel.
 #}
 {% macro replace_changed(rows, key, row_key) -%}
 {%- set columns = [] -%}
