@@ -67,14 +67,10 @@ def momentum_rubric(context: AssetExecutionContext, caseintel: CaseintelResource
     rubric = load_momentum(settings.rubrics_dir / "momentum.yaml")
     tables = rubric_tables(rubric)
     with caseintel.warehouse() as wh:
-        changed = {name: table for name, table in tables.items()
-                   if not wh.holds(f"raw.{name}", table)}
-        if changed:
-            with wh.transaction():
-                for name, table in changed.items():
-                    wh.replace_arrow(f"raw.{name}", table)
+        written = wh.refresh_arrow({f"raw.{name}": table for name, table in tables.items()})
+    names = ", ".join(target.removeprefix("raw.") for target in written)
     context.log.info(f"momentum rubric version {rubric.version}: "
-                     + (f"wrote {', '.join(changed)}" if changed else "unchanged"))
+                     + (f"wrote {names}" if written else "unchanged"))
     for name, table in tables.items():
         yield dg.MaterializeResult(
             asset_key=["raw", name],

@@ -33,11 +33,8 @@ def report_rules(context: AssetExecutionContext, caseintel: CaseintelResource):
     config = load_reports_config(settings.rubrics_dir / "reports.yaml")
     table = rules_table(config)
     with caseintel.warehouse() as wh:
-        changed = not wh.holds(RULES_TABLE, table)
-        if changed:
-            with wh.transaction():
-                wh.replace_arrow(RULES_TABLE, table)
+        written = wh.refresh_arrow({RULES_TABLE: table})
     context.log.info(f"report rules version {config.version}: {table.num_rows} thresholds"
-                     + ("" if changed else ", unchanged"))
+                     + ("" if written else ", unchanged"))
     return dg.MaterializeResult(metadata={"rules_version": config.version,
                                           "rows": table.num_rows})

@@ -126,10 +126,20 @@ class Warehouse(ABC):
         rows = self.rows(sql, params)
         return rows[0][0] if rows else None
 
+    def refresh_arrow(self, tables: dict[str, Any]) -> list[str]:
+        """Make each target (schema.table) hold its Arrow table, rewriting only the ones that
+        do not already (`holds`), in one transaction; returns the targets written. For small
+        derived tables: a run with nothing new writes nothing."""
+        written = [target for target, table in tables.items() if not self.holds(target, table)]
+        if written:
+            with self.transaction():
+                for target in written:
+                    self.replace_arrow(target, tables[target])
+        return written
+
     def holds(self, target: str, table: Any) -> bool:
         """Whether `target` (schema.table) holds exactly this Arrow table: the same columns
-        and the same rows, in any order. Small derived tables are rewritten only when not,
-        so a run with nothing new writes nothing."""
+        and the same rows, in any order."""
         schema, name = target.split(".")
         if not self.table_exists(schema, name) or self.columns(schema, name) != table.column_names:
             return False

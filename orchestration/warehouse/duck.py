@@ -78,10 +78,8 @@ class DuckDBWarehouse(Warehouse):
 
     def arrow(self, sql: str, schema: Any, params: Sequence[Any] | None = None) -> Any:
         """DuckDB hands out Arrow batches itself: no Python object per value."""
-        import pyarrow as pa
-
         reader = self.con.sql(sql, params=params).to_arrow_reader(STREAM_BATCH)
-        return pa.Table.from_batches(list(reader), reader.schema).cast(schema)
+        return reader.read_all().cast(schema)
 
     def insert_arrow(self, target: str, table: Any) -> None:
         self.con.register("_incoming", table)

@@ -80,6 +80,9 @@ def test_a_table_holds_an_arrow_table_only_with_the_same_columns_and_rows(target
         assert not wh.holds("raw.h", table.slice(0, 2))
         assert not wh.holds("raw.h", table.set_column(1, "v", pa.array([1.5, 2.0, 2.5])))
         assert not wh.holds("raw.h", table.rename_columns(["k", "w"]))
+        assert wh.refresh_arrow({"raw.h": table}) == []
+        assert wh.refresh_arrow({"raw.h": table.slice(0, 2)}) == ["raw.h"]
+        assert wh.holds("raw.h", table.slice(0, 2))
 
 
 def test_a_failed_transaction_leaves_nothing(target) -> None:
