@@ -8,6 +8,7 @@ midway keeps what it read, and the next run picks up the rest.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -23,7 +24,8 @@ from orchestration.scoring.runner import Budget, run_bounded
 from orchestration.scoring.store import (
     ensure_tables,
     find_current_notes,
-    pending_notes,
+    find_pending_notes,
+    pending_pages,
     publish_current,
     save_readings,
 )
@@ -126,15 +128,17 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     at = datetime.now().replace(microsecond=0)
     ensure_tables(wh)
     summary.notes_current = find_current_notes(wh)
-    pending = pending_notes(wh, rubric.version, reader.model)
-    summary.notes_pending = len(pending)
+    summary.notes_pending = find_pending_notes(wh, rubric.version, reader.model)
+    redactor = (Redactor(known_names(wh)) if reader.remote and summary.notes_pending
+                else None)
 
-    redactor, facts = None, {}
-    if reader.remote and pending:
-        facts = client_facts(wh, {(n.site, n.personal_id) for n in pending if n.personal_id})
-        redactor = Redactor(known_names(wh))
-    jobs = [NoteToRead(n.note_sha256, n.text, facts.get((n.site, n.personal_id or "")))
-            for n in pending]
+    def jobs() -> Iterator[NoteToRead]:
+        """Page by page, each with its clients' facts (for redaction), as the runner asks."""
+        for page in pending_pages(wh):
+            facts = client_facts(wh, {(n.site, n.personal_id) for n in page
+                                      if n.personal_id}) if redactor is not None else {}
+            yield from (NoteToRead(n.note_sha256, n.text,
+                                   facts.get((n.site, n.personal_id or ""))) for n in page)
 
     unsaved: list[Reading] = []
     saved_at = time.monotonic()
@@ -154,7 +158,7 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     concurrency = settings.llm_concurrency if reader.remote else 1
     budget = Budget(settings.llm_max_notes, settings.llm_max_tokens) if reader.remote else Budget()
     try:
-        stats = run_bounded(jobs, lambda job: read_note(reader, rubric, redactor, job), on_result,
+        stats = run_bounded(jobs(), lambda job: read_note(reader, rubric, redactor, job), on_result,
                             concurrency=concurrency, budget=budget,
                             estimate=lambda job: reader.estimate_tokens(job.text),
                             max_failures_in_a_row=max(5, 2 * concurrency))

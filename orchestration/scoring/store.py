@@ -11,6 +11,7 @@ with the same text share one reading.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ import pyarrow as pa
 from orchestration.scoring.reading import Reading
 from orchestration.warehouse import Warehouse
 
-_FETCH = 10_000
+PAGE_NOTES = 50_000
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,19 @@ def find_current_notes(wh: Warehouse) -> int:
     return wh.scalar(f"select count(*) from {CURRENT}")
 
 
-def pending_notes(wh: Warehouse, rubric_version: str, model: str) -> list[CurrentNote]:
-    """One current note (`find_current_notes` first) per text not yet read under this rubric
-    version and model: the first by site and note id, when several notes share a text."""
-    notes = []
-    for rows in wh.stream(f"""
-        select unread.site, unread.note_id, unread.personal_id, unread.note_sha256,
-               coalesce(raw_notes.text, '')
+PENDING = "_pending_notes"
+
+
+def find_pending_notes(wh: Warehouse, rubric_version: str, model: str) -> int:
+    """Write one current note (`find_current_notes` first) per text not yet read under this
+    rubric version and model (the first by site and note id, when several notes share a
+    text) to the temp table `_pending_notes`, numbered in that order, without its text.
+    Returns how many notes are pending."""
+    wh.execute(f"drop table if exists {PENDING}")
+    wh.execute(f"""
+        create temp table {PENDING} as
+        select row_number() over (order by site, note_id) as _seq, site, note_id,
+               personal_id, note_sha256, _load_id, _source_row
         from (
             select c.*, row_number() over (
                 partition by c.note_sha256 order by c.site, c.note_id) as _copy
@@ -92,13 +99,24 @@ def pending_notes(wh: Warehouse, rubric_version: str, model: str) -> list[Curren
             where c.note_sha256 not in (
                 select note_sha256 from scoring.note_reads
                 where rubric_version = ? and model = ?)) unread
-        join raw.case_notes raw_notes
-          on raw_notes._load_id = unread._load_id
-         and raw_notes._source_row = unread._source_row
-        where unread._copy = 1
-        order by unread.site, unread.note_id""", [rubric_version, model], batch_size=_FETCH):
-        notes += [CurrentNote(*row) for row in rows]
-    return notes
+        where _copy = 1""", [rubric_version, model])
+    return wh.scalar(f"select count(*) from {PENDING}")
+
+
+def pending_pages(wh: Warehouse, page: int = PAGE_NOTES) -> Iterator[list[CurrentNote]]:
+    """The pending notes (`find_pending_notes` first) with their texts, `page` at a time: a
+    first run over millions of notes holds one page of texts, not all of them. Each page is
+    fetched whole, so readings can be saved on the same connection between pages."""
+    total = wh.scalar(f"select count(*) from {PENDING}")
+    for first in range(1, total + 1, page):
+        yield [CurrentNote(*row) for row in wh.rows(f"""
+            select p.site, p.note_id, p.personal_id, p.note_sha256,
+                   coalesce(raw_notes.text, '')
+            from {PENDING} p
+            join raw.case_notes raw_notes
+              on raw_notes._load_id = p._load_id and raw_notes._source_row = p._source_row
+            where p._seq between ? and ?
+            order by p._seq""", [first, first + page - 1])]
 
 
 def save_readings(wh: Warehouse, readings: list[Reading], rubric_name: str,
@@ -159,4 +177,5 @@ def publish_current(wh: Warehouse, rubric_version: str, model: str) -> int:
             order by c.site, c.note_id, h.quote_start, h.category, h.label""",
                    [rubric_version, model])
     wh.execute(f"drop table {CURRENT}")
+    wh.execute(f"drop table if exists {PENDING}")
     return wh.scalar("select count(*) from scoring.note_findings")

@@ -10,9 +10,11 @@ import json
 import logging
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 import pytest
 
+from orchestration.scoring import pipeline, store
 from orchestration.scoring.offline import OFFLINE_MODEL
 from orchestration.scoring.openai_backend import EndpointError
 from orchestration.scoring.pipeline import Summary, score_notes
@@ -53,6 +55,24 @@ def test_one_call_per_new_note_zero_on_rerun_and_only_new_notes_later(
     assert (later.notes_pending, later.calls, llm.calls) == (1, 1, 101)
     assert llm.notes_sent()[-1] == routine_notes(1, start=101)[0][2]
     assert warehouse.scalar("select count(distinct note_id) from scoring.note_findings") == 41
+
+
+def test_notes_are_read_a_page_at_a_time_each_once_with_its_clients_facts(
+        warehouse: Warehouse, settings: Settings, llm: FakeLLM,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A first run holds one page of note texts, not all of them: every note is still read
+    once, and each page brings its own clients' identifiers for redaction."""
+    create_raw(warehouse, [CLIENT])
+    id_note = "Her ID card reads 07/09/1984. Her car broke down again."  # no label: facts only
+    add_notes(warehouse, [*routine_notes(9), ("PII", "P1", id_note)])
+    monkeypatch.setattr(pipeline, "pending_pages", partial(store.pending_pages, page=4))
+    summary = run(warehouse, settings)
+    assert (summary.notes_pending, summary.notes_read, llm.calls) == (10, 10, 10)
+    assert len(set(llm.notes_sent())) == 10
+    assert "07/09/1984" not in json.dumps(llm.bodies)
+    assert "Her ID card reads [DOB]. Her car broke down again." in llm.notes_sent()
+    assert ("PII", "stall_reason") in [(n, c) for n, c, *_ in published(warehouse)]
+    assert run(warehouse, settings).notes_pending == 0
 
 
 def test_an_edited_note_is_a_new_note_and_equal_texts_share_a_reading(
