@@ -198,6 +198,11 @@ def validate(table: str, header: list[str], records: list[tuple[int, list]],
     batch = _batch_definition(suite_name).get_batch(batch_parameters={"dataframe": frame})
     result = batch.validate(suite, result_format={
         "result_format": "COMPLETE", "unexpected_index_column_names": ["_source_row"]})
+    # GX's execution engine caches each batch and its data by batch id: each suite's data
+    # source would hold its last frame (raw rows, PII included) for the life of the process
+    batches = batch.data.execution_engine.batch_manager
+    batches.batch_data_cache.pop(batch.id, None)
+    batches.reset_batch_cache()
 
     position = {row: i for i, row in enumerate(frame["_source_row"])}
     seen_keys = {} if seen_keys is None else seen_keys

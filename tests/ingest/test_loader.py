@@ -120,3 +120,18 @@ def test_files_outside_the_contract_are_reported_not_silently_ignored(warehouse,
     assert [r.status for r in results if r.file.endswith("Funder.csv")] == ["not_ingested"]
     assert warehouse.scalar("select status from raw.ingest_ledger"
                             " where source_file like '%Funder.csv'") == "not_ingested"
+
+
+def test_no_file_rows_stay_in_memory_after_the_load(warehouse, tmp_path: Path) -> None:
+    """GX caches each batch's frame on its data source; the loader lets go of it, so a run
+    does not carry raw rows (PII included) after the files are in."""
+    import gc
+
+    import pandas as pd
+
+    drop_file(tmp_path, "screens/north/s.csv", SCREENS + "1,10,PHQ-9,2026-01-02,12\n")
+    [result] = load_all(warehouse, tmp_path, "screens")
+    assert result.status == "loaded"
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, pd.DataFrame)
+                and {"screen_id", "_source_row"} <= set(o.columns)]
