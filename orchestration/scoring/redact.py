@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 KINDS = ("EMAIL", "SSN", "PHONE", "DOB", "ADDRESS", "NAME")  # overlaps keep the earliest kind
 
@@ -66,15 +67,17 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def name_parts(name: str) -> set[str]:
-    """Folded words of a name and of its hyphenated pieces ('Smith-Jones' -> 3 parts)."""
+@lru_cache(maxsize=1 << 14)
+def name_parts(name: str) -> frozenset[str]:
+    """Folded words of a name and of its hyphenated pieces ('Smith-Jones' -> 3 parts).
+    Cached: redaction asks this of every word of every note, and words repeat."""
     parts: set[str] = set()
     for word in _WORD.findall(name or ""):
         for piece in (word, *re.split(r"['’-]", word)):
             folded = fold(piece)
             if len(folded) >= 2:
                 parts.add(folded)
-    return parts
+    return frozenset(parts)
 
 
 def dob_spellings(day: date) -> set[str]:
