@@ -11,6 +11,7 @@ good; a person_id merged into another becomes a page that sends the reader on.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -25,8 +26,12 @@ def edition_root(run: Run, edition: Edition) -> Path:
 
 
 def _write(path: Path, html: str) -> Path:
+    """Write whole or not at all: a reader of the served site, or a report publishing in
+    another process at the same time (each rewrites the index), never sees half a page."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(html, encoding="utf-8")
+    os.replace(partial, path)
     return path
 
 
