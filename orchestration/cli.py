@@ -34,7 +34,8 @@ def _use_local_dagster_home(settings: Settings) -> None:
 
 
 def run_pipeline(as_of: date | None = None) -> bool:
-    """Materialize every asset once, in process, recording the run in the Dagster instance."""
+    """Materialize every asset once, recording the run in the Dagster instance: in this
+    process on DuckDB, with steps in parallel processes on PostgreSQL (the job's executor)."""
     if as_of:
         os.environ["CASEINTEL_AS_OF"] = as_of.isoformat()
     settings = Settings.from_env()
@@ -44,20 +45,23 @@ def run_pipeline(as_of: date | None = None) -> bool:
     from orchestration.transform.project import prepare_manifest
 
     prepare_manifest(force=True)
-    from orchestration.definitions import PIPELINE_JOB, defs
+    from orchestration.definitions import PIPELINE_JOB, defs, pipeline_job_definition
 
     print(f"caseintel: landing folder {settings.landing_dir}")
-    print(f"caseintel: warehouse      {settings.db_path}")
+    print(f"caseintel: warehouse      {settings.warehouse_label}")
     print(f"caseintel: grading as of  {settings.as_of_date.isoformat()}")
     if not settings.llm_base_url:
         print("caseintel: case notes are read by the OFFLINE backend (deterministic phrase "
               "rules): no language-model endpoint is configured (CASEINTEL_LLM_BASE_URL).")
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     started = time.monotonic()
-    result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-        instance=dg.DagsterInstance.get(),
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-    )
+    if settings.warehouse == "postgres":  # the job's executor: steps in parallel processes
+        print(f"caseintel: steps run in up to {settings.max_processes} processes at once")
+        result = dg.execute_job(dg.reconstructable(pipeline_job_definition),
+                                instance=dg.DagsterInstance.get(), run_config=run_config)
+    else:
+        result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
+            instance=dg.DagsterInstance.get(), raise_on_error=False, run_config=run_config)
     elapsed = time.monotonic() - started
     for event in result.all_events:
         if event.is_step_failure:

@@ -11,6 +11,7 @@ from orchestration.reports.rules import report_rules
 from orchestration.reports.schedules import reports_job, reports_schedule
 from orchestration.resources import CaseintelResource
 from orchestration.scoring.assets import note_scores
+from orchestration.settings import Settings
 from orchestration.transform.assets import dbt_resource, warehouse_models
 
 pipeline_job = dg.define_asset_job(
@@ -19,6 +20,17 @@ pipeline_job = dg.define_asset_job(
     description="Ingest new files, link identities, read notes, build the marts, publish reports.",
 )
 
+
+def executor_for(settings: Settings) -> dg.ExecutorDefinition:
+    """How a run's steps execute. A DuckDB file takes one writer process at a time, so its
+    steps run one after another in one process; PostgreSQL takes many writers, so steps whose
+    inputs are ready (the ingest assets; identity beside note reading; the reports) run in
+    parallel processes, at most CASEINTEL_MAX_PROCESSES at once."""
+    if settings.warehouse == "postgres":
+        return dg.multiprocess_executor.configured({"max_concurrent": settings.max_processes})
+    return dg.in_process_executor
+
+
 defs = dg.Definitions(
     assets=[*ingest_assets, momentum_rubric, client_identity, note_scores, warehouse_models,
             report_rules, *report_assets],
@@ -26,6 +38,11 @@ defs = dg.Definitions(
     schedules=[daily_schedule, reports_schedule()],
     sensors=[landing_sensor],
     resources={"caseintel": CaseintelResource(), "dbt": dbt_resource},
-    # One DuckDB file takes one writer at a time: run steps one after another.
-    executor=dg.in_process_executor,
+    executor=executor_for(Settings.from_env()),
 )
+
+
+def pipeline_job_definition() -> dg.JobDefinition:
+    """The pipeline job, for runs whose steps execute in other processes (`dg.reconstructable`
+    needs a function at module level)."""
+    return defs.resolve_job_def(PIPELINE_JOB)

@@ -58,6 +58,7 @@ class Settings:
     warehouse: str = "duckdb"
     pg_dsn: str = field(default=DEFAULT_PG_DSN, repr=False)
     duckdb_memory_limit: str = "80%"
+    max_processes: int = 2
     chromium_path: Path = Path("/usr/bin/chromium")
 
     @classmethod
@@ -109,6 +110,7 @@ class Settings:
             warehouse=warehouse,
             pg_dsn=os.environ.get("CASEINTEL_PG_DSN") or DEFAULT_PG_DSN,
             duckdb_memory_limit=os.environ.get("CASEINTEL_DUCKDB_MEMORY_LIMIT", "80%"),
+            max_processes=int(os.environ.get("CASEINTEL_MAX_PROCESSES") or os.cpu_count() or 2),
             chromium_path=_path("CASEINTEL_CHROMIUM", Path("/usr/bin/chromium")),
         )
 
@@ -124,6 +126,16 @@ class Settings:
     def warehouse_target(self) -> Path | str:
         """What `Warehouse(...)` opens: the DuckDB file, or the PostgreSQL URL."""
         return self.pg_dsn if self.warehouse == "postgres" else self.db_path
+
+    @property
+    def warehouse_label(self) -> str:
+        """The warehouse as a log line may show it: the file, or the URL without password."""
+        if self.warehouse != "postgres":
+            return str(self.db_path)
+        url = urlsplit(self.pg_dsn)
+        host = url.hostname or "localhost"
+        return f"postgresql://{url.username + '@' if url.username else ''}{host}" + (
+            f":{url.port}" if url.port else "") + url.path
 
     def dbt_env(self) -> dict[str, str]:
         """Environment for a dbt subprocess so it writes the same warehouse (profiles.yml

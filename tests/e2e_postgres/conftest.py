@@ -1,5 +1,7 @@
 """The end-to-end run on PostgreSQL: the agency of tests/e2e, the same job, only the
-warehouse settings changed. The same agency also runs on DuckDB, to compare the two."""
+warehouse settings changed. The first run is `caseintel run`, as a user starts it, so its
+steps run in parallel processes (the job's executor on PostgreSQL); the second runs in this
+process. The same agency also runs on DuckDB, to compare the two."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory):
                   "CASEINTEL_AS_OF": AS_OF.isoformat()}
         postgres = run_pipeline(common | {"CASEINTEL_WAREHOUSE": "postgres",
                                           "CASEINTEL_PG_DSN": dsn,
-                                          "CASEINTEL_SITE": str(root / "site")}, runs=2)
+                                          "CASEINTEL_SITE": str(root / "site")},
+                                runs=2, command=True)
         duckdb = run_pipeline(common | {"CASEINTEL_WAREHOUSE": "duckdb",
                                         "CASEINTEL_DB": str(root / "var" / "duck.duckdb"),
                                         "CASEINTEL_SITE": str(root / "site_duckdb")}, runs=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from itertools import combinations
 from pathlib import Path
 
 import dagster as dg
@@ -29,6 +30,16 @@ def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
     assert checks and failed == []
     warned = {c.asset_key.to_user_string() for c in checks if not c.passed}
     assert warned == {"raw/hmis_project", "raw/hmis_enrollment"}
+
+
+def test_caseintel_run_ran_steps_in_parallel_processes(pipeline) -> None:
+    first = pipeline["postgres"]["first"]
+    assert "steps run in up to" in first.output
+    spans = pipeline["postgres"]["first"].step_spans()
+    assert {"raw_hmis", "client_identity", "warehouse_models", "reports__momentum"} <= set(spans)
+    assert len({pid for pid, _, _ in spans.values()}) > 1
+    assert any(a_start < b_end and b_start < a_end
+               for (_, a_start, a_end), (_, b_start, b_end) in combinations(spans.values(), 2))
 
 
 def test_everything_lands_in_postgres(pipeline) -> None:
