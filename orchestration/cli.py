@@ -45,7 +45,7 @@ def run_pipeline(as_of: date | None = None) -> bool:
     from orchestration.transform.project import prepare_manifest
 
     prepare_manifest(force=True)
-    from orchestration.definitions import PIPELINE_JOB, defs, pipeline_job_definition
+    from orchestration.definitions import pipeline_job_definition
 
     print(f"caseintel: landing folder {settings.landing_dir}")
     print(f"caseintel: warehouse      {settings.warehouse_label}")
@@ -55,13 +55,14 @@ def run_pipeline(as_of: date | None = None) -> bool:
               "rules): no language-model endpoint is configured (CASEINTEL_LLM_BASE_URL).")
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     started = time.monotonic()
-    if settings.warehouse == "postgres":  # the job's executor: steps in parallel processes
+    job = pipeline_job_definition()
+    if job.executor_def.name == dg.in_process_executor.name:
+        result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False,
+                                        run_config=run_config)
+    else:  # the executor starts steps in processes of their own, which rebuild the job
         print(f"caseintel: steps run in up to {settings.max_processes} processes at once")
         result = dg.execute_job(dg.reconstructable(pipeline_job_definition),
                                 instance=dg.DagsterInstance.get(), run_config=run_config)
-    else:
-        result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
-            instance=dg.DagsterInstance.get(), raise_on_error=False, run_config=run_config)
     elapsed = time.monotonic() - started
     for event in result.all_events:
         if event.is_step_failure:

@@ -35,7 +35,7 @@ def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
 def test_caseintel_run_ran_steps_in_parallel_processes(pipeline) -> None:
     first = pipeline["postgres"]["first"]
     assert "steps run in up to" in first.output
-    spans = pipeline["postgres"]["first"].step_spans()
+    spans = first.step_spans()
     assert {"raw_hmis", "client_identity", "warehouse_models", "reports__momentum"} <= set(spans)
     assert len({pid for pid, _, _ in spans.values()}) > 1
     assert any(a_start < b_end and b_start < a_end
