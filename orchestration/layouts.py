@@ -1,10 +1,14 @@
-"""The landing contract's column layouts: HUD HMIS CSV headers (FY2024 and FY2026) and the
-headers of the other sources. The demo generator writes these; ingest checks files against them.
+"""The landing contract's column layouts: HUD HMIS CSV headers (FY2022, FY2024, FY2026) and
+the headers of the other sources. The demo generator writes these; ingest checks files against
+them.
 
-Sources: shared/reference/hmis-csv.md for Export, Client, Enrollment (FY2026) and Project;
-HUD's FY2024 CSV specification (as mirrored in public HMIS warehouse code) for the rest.
-Exit, Services, CurrentLivingSituation and IncomeBenefits use the FY2024 lists in both
-years. The CurrentLivingSituation key is HUD's own spelling, `CurrentLivingSitID`.
+HUD's own specification PDFs are not reachable offline; the lists follow HUD Data Lab's
+machine-readable FY2024 column list (`HUD-Data-Lab/DataLab` SupplementalTables/CSV_Columns.csv),
+Abt's Eva column lists (FY2022) and Green River's hmis-warehouse FY2022->FY2024->FY2026
+transformers and FY2026 import triggers. FY2026 changes only Client (`Sex` replaces the
+gender columns; `HispanicLatinaeo` is spelt `HispanicLatinao`) and Enrollment (the sexual-
+orientation and language columns go; `MentalHealthConsultation` comes). Header names are
+compared in snake_case, and the spellings peers disagree on are aliases (`ALIASES`).
 """
 
 from __future__ import annotations
@@ -16,145 +20,317 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-_EXPORT_2024 = _split("""
-    ExportID SourceType SourceID SourceName SourceContactFirst SourceContactLast
-    SourceContactPhone SourceContactExtension SourceContactEmail ExportDate ExportStartDate
-    ExportEndDate SoftwareName SoftwareVersion CSVVersion ExportPeriodType ExportDirective
-    HashStatus
-""")
-ORGANIZATION = (
-    _split("OrganizationID OrganizationName VictimServiceProvider OrganizationCommonName") + AUDIT
-)
-PROJECT = (
-    _split("""
-    ProjectID OrganizationID ProjectName ProjectCommonName OperatingStartDate OperatingEndDate
-    ContinuumProject ProjectType HousingType RRHSubType ResidentialAffiliation TargetPopulation
-    HOPWAMedAssistedLivingFac PITCount
-""")
-    + AUDIT
-)
-
-_CLIENT_HEAD = _split("""
-    PersonalID FirstName MiddleName LastName NameSuffix NameDataQuality SSN SSNDataQuality
-    DOB DOBDataQuality
-""")
-_RACE = _split("""
-    AmIndAKNative Asian BlackAfAmerican HispanicLatinaeo MidEastNAfrican NativeHIPacific
-    White RaceNone AdditionalRaceEthnicity
-""")
+_FY2024: dict[str, tuple[str, ...]] = {
+    "Export.csv": _split("""
+        ExportID SourceType SourceID SourceName SourceContactFirst SourceContactLast
+        SourceContactPhone SourceContactExtension SourceContactEmail ExportDate ExportStartDate
+        ExportEndDate SoftwareName SoftwareVersion CSVVersion ExportPeriodType ExportDirective
+        HashStatus ImplementationID
+    """),
+    "Organization.csv": _split("""
+        OrganizationID OrganizationName VictimServiceProvider OrganizationCommonName
+    """) + AUDIT,
+    "User.csv": _split("""
+        UserID UserFirstName UserLastName UserPhone UserExtension UserEmail DateCreated DateUpdated
+        DateDeleted ExportID
+    """),
+    "Project.csv": _split("""
+        ProjectID OrganizationID ProjectName ProjectCommonName OperatingStartDate OperatingEndDate
+        ContinuumProject ProjectType HousingType RRHSubType ResidentialAffiliation TargetPopulation
+        HOPWAMedAssistedLivingFac PITCount
+    """) + AUDIT,
+    "Funder.csv": _split("""
+        FunderID ProjectID Funder OtherFunder GrantID StartDate EndDate
+    """) + AUDIT,
+    "ProjectCoC.csv": _split("""
+        ProjectCoCID ProjectID CoCCode Geocode Address1 Address2 City State ZIP GeographyType
+    """) + AUDIT,
+    "Inventory.csv": _split("""
+        InventoryID ProjectID CoCCode HouseholdType Availability UnitInventory BedInventory
+        CHVetBedInventory YouthVetBedInventory VetBedInventory CHYouthBedInventory YouthBedInventory
+        CHBedInventory OtherBedInventory ESBedType InventoryStartDate InventoryEndDate
+    """) + AUDIT,
+    "Affiliation.csv": _split("""
+        AffiliationID ProjectID ResProjectID
+    """) + AUDIT,
+    "HMISParticipation.csv": _split("""
+        HMISParticipationID ProjectID HMISParticipationType HMISParticipationStatusStartDate
+        HMISParticipationStatusEndDate
+    """) + AUDIT,
+    "CEParticipation.csv": _split("""
+        CEParticipationID ProjectID AccessPoint PreventionAssessment CrisisAssessment
+        HousingAssessment DirectServices ReceivesReferrals CEParticipationStatusStartDate
+        CEParticipationStatusEndDate
+    """) + AUDIT,
+    "Client.csv": _split("""
+        PersonalID FirstName MiddleName LastName NameSuffix NameDataQuality SSN SSNDataQuality DOB
+        DOBDataQuality AmIndAKNative Asian BlackAfAmerican HispanicLatinaeo MidEastNAfrican
+        NativeHIPacific White RaceNone AdditionalRaceEthnicity Woman Man NonBinary
+        CulturallySpecific Transgender Questioning DifferentIdentity GenderNone
+        DifferentIdentityText VeteranStatus YearEnteredService YearSeparated WorldWarII KoreanWar
+        VietnamWar DesertStorm AfghanistanOEF IraqOIF IraqOND OtherTheater MilitaryBranch
+        DischargeStatus
+    """) + AUDIT,
+    "Enrollment.csv": _split("""
+        EnrollmentID PersonalID ProjectID EntryDate HouseholdID RelationshipToHoH EnrollmentCoC
+        LivingSituation RentalSubsidyType LengthOfStay LOSUnderThreshold PreviousStreetESSH
+        DateToStreetESSH TimesHomelessPastThreeYears MonthsHomelessPastThreeYears DisablingCondition
+        DateOfEngagement MoveInDate DateOfPATHStatus ClientEnrolledInPATH ReasonNotEnrolled
+        PercentAMI ReferralSource CountOutreachReferralApproaches DateOfBCPStatus EligibleForRHY
+        ReasonNoServices RunawayYouth SexualOrientation SexualOrientationOther
+        FormerWardChildWelfare ChildWelfareYears ChildWelfareMonths FormerWardJuvenileJustice
+        JuvenileJusticeYears JuvenileJusticeMonths UnemploymentFam MentalHealthDisorderFam
+        PhysicalDisabilityFam AlcoholDrugUseDisorderFam InsufficientIncome IncarceratedParent
+        VAMCStation TargetScreenReqd TimeToHousingLoss AnnualPercentAMI LiteralHomelessHistory
+        ClientLeaseholder HOHLeaseholder SubsidyAtRisk EvictionHistory CriminalRecord
+        IncarceratedAdult PrisonDischarge SexOffender DisabledHoH CurrentPregnant SingleParent
+        DependentUnder6 HH5Plus CoCPrioritized HPScreeningScore ThresholdScore TranslationNeeded
+        PreferredLanguage PreferredLanguageDifferent
+    """) + AUDIT,
+    "Exit.csv": _split("""
+        ExitID EnrollmentID PersonalID ExitDate Destination DestinationSubsidyType OtherDestination
+        HousingAssessment SubsidyInformation ProjectCompletionStatus EarlyExitReason ExchangeForSex
+        ExchangeForSexPastThreeMonths CountOfExchangeForSex AskedOrForcedToExchangeForSex
+        AskedOrForcedToExchangeForSexPastThreeMonths WorkplaceViolenceThreats
+        WorkplacePromiseDifference CoercedToContinueWork LaborExploitPastThreeMonths
+        CounselingReceived IndividualCounseling FamilyCounseling GroupCounseling SessionCountAtExit
+        PostExitCounselingPlan SessionsInPlan DestinationSafeClient DestinationSafeWorker
+        PosAdultConnections PosPeerConnections PosCommunityConnections AftercareDate
+        AftercareProvided EmailSocialMedia Telephone InPersonIndividual InPersonGroup CMExitReason
+    """) + AUDIT,
+    "IncomeBenefits.csv": _split("""
+        IncomeBenefitsID EnrollmentID PersonalID InformationDate IncomeFromAnySource
+        TotalMonthlyIncome Earned EarnedAmount Unemployment UnemploymentAmount SSI SSIAmount SSDI
+        SSDIAmount VADisabilityService VADisabilityServiceAmount VADisabilityNonService
+        VADisabilityNonServiceAmount PrivateDisability PrivateDisabilityAmount WorkersComp
+        WorkersCompAmount TANF TANFAmount GA GAAmount SocSecRetirement SocSecRetirementAmount
+        Pension PensionAmount ChildSupport ChildSupportAmount Alimony AlimonyAmount
+        OtherIncomeSource OtherIncomeAmount OtherIncomeSourceIdentify BenefitsFromAnySource SNAP WIC
+        TANFChildCare TANFTransportation OtherTANF OtherBenefitsSource OtherBenefitsSourceIdentify
+        InsuranceFromAnySource Medicaid NoMedicaidReason Medicare NoMedicareReason SCHIP
+        NoSCHIPReason VHAServices NoVHAReason EmployerProvided NoEmployerProvidedReason COBRA
+        NoCOBRAReason PrivatePay NoPrivatePayReason StateHealthIns NoStateHealthInsReason
+        IndianHealthServices NoIndianHealthServicesReason OtherInsurance OtherInsuranceIdentify ADAP
+        NoADAPReason RyanWhiteMedDent NoRyanWhiteReason ConnectionWithSOAR DataCollectionStage
+    """) + AUDIT,
+    "HealthAndDV.csv": _split("""
+        HealthAndDVID EnrollmentID PersonalID InformationDate DomesticViolenceSurvivor WhenOccurred
+        CurrentlyFleeing GeneralHealthStatus DentalHealthStatus MentalHealthStatus PregnancyStatus
+        DueDate DataCollectionStage
+    """) + AUDIT,
+    "EmploymentEducation.csv": _split("""
+        EmploymentEducationID EnrollmentID PersonalID InformationDate LastGradeCompleted
+        SchoolStatus Employed EmploymentType NotEmployedReason DataCollectionStage
+    """) + AUDIT,
+    "Disabilities.csv": _split("""
+        DisabilitiesID EnrollmentID PersonalID InformationDate DisabilityType DisabilityResponse
+        IndefiniteAndImpairs TCellCountAvailable TCellCount TCellSource ViralLoadAvailable ViralLoad
+        ViralLoadSource AntiRetroviral DataCollectionStage
+    """) + AUDIT,
+    "Services.csv": _split("""
+        ServicesID EnrollmentID PersonalID DateProvided RecordType TypeProvided OtherTypeProvided
+        MovingOnOtherType SubTypeProvided FAAmount FAStartDate FAEndDate ReferralOutcome
+    """) + AUDIT,
+    "CurrentLivingSituation.csv": _split("""
+        CurrentLivingSitID EnrollmentID PersonalID InformationDate CurrentLivingSituation
+        CLSSubsidyType VerifiedBy LeaveSituation14Days SubsequentResidence ResourcesToObtain
+        LeaseOwn60Day MovedTwoOrMore LocationDetails
+    """) + AUDIT,
+    "Assessment.csv": _split("""
+        AssessmentID EnrollmentID PersonalID AssessmentDate AssessmentLocation AssessmentType
+        AssessmentLevel PrioritizationStatus
+    """) + AUDIT,
+    "AssessmentQuestions.csv": _split("""
+        AssessmentQuestionID AssessmentID EnrollmentID PersonalID AssessmentQuestionGroup
+        AssessmentQuestionOrder AssessmentQuestion AssessmentAnswer
+    """) + AUDIT,
+    "AssessmentResults.csv": _split("""
+        AssessmentResultID AssessmentID EnrollmentID PersonalID AssessmentResultType
+        AssessmentResult
+    """) + AUDIT,
+    "Event.csv": _split("""
+        EventID EnrollmentID PersonalID EventDate Event ProbSolDivRRResult ReferralCaseManageAfter
+        LocationCrisisOrPHHousing ReferralResult ResultDate
+    """) + AUDIT,
+    "YouthEducationStatus.csv": _split("""
+        YouthEducationStatusID EnrollmentID PersonalID InformationDate CurrentSchoolAttend
+        MostRecentEdStatus CurrentEdStatus DataCollectionStage
+    """) + AUDIT,
+}
 GENDER_2024 = _split("""
     Woman Man NonBinary CulturallySpecific Transgender Questioning DifferentIdentity
     GenderNone DifferentIdentityText
 """)
-_VETERAN = _split("""
-    VeteranStatus YearEnteredService YearSeparated WorldWarII KoreanWar VietnamWar DesertStorm
-    AfghanistanOEF IraqOIF IraqOND OtherTheater MilitaryBranch DischargeStatus
-""")
-
-_ENROLLMENT_HEAD = _split("""
-    EnrollmentID PersonalID ProjectID EntryDate HouseholdID RelationshipToHoH EnrollmentCoC
-    LivingSituation RentalSubsidyType LengthOfStay LOSUnderThreshold PreviousStreetESSH
-    DateToStreetESSH TimesHomelessPastThreeYears MonthsHomelessPastThreeYears
-    DisablingCondition DateOfEngagement MoveInDate DateOfPATHStatus ClientEnrolledInPATH
-    ReasonNotEnrolled PercentAMI ReferralSource CountOutreachReferralApproaches
-    DateOfBCPStatus EligibleForRHY ReasonNoServices RunawayYouth
-""")
-_ENROLLMENT_2024_RHY = _split("SexualOrientation SexualOrientationOther")
-_ENROLLMENT_MID = _split("""
-    FormerWardChildWelfare ChildWelfareYears ChildWelfareMonths FormerWardJuvenileJustice
-    JuvenileJusticeYears JuvenileJusticeMonths UnemploymentFam MentalHealthDisorderFam
-    PhysicalDisabilityFam AlcoholDrugUseDisorderFam InsufficientIncome IncarceratedParent
-    VAMCStation TargetScreenReqd TimeToHousingLoss AnnualPercentAMI LiteralHomelessHistory
-    ClientLeaseholder HOHLeaseholder SubsidyAtRisk EvictionHistory CriminalRecord
-    IncarceratedAdult PrisonDischarge SexOffender DisabledHoH CurrentPregnant SingleParent
-    DependentUnder6 HH5Plus CoCPrioritized HPScreeningScore ThresholdScore
-""")
-_ENROLLMENT_LANGUAGE = _split("TranslationNeeded PreferredLanguage PreferredLanguageDifferent")
-
-EXIT = (
-    _split("""
-    ExitID EnrollmentID PersonalID ExitDate Destination DestinationSubsidyType OtherDestination
-    HousingAssessment SubsidyInformation ProjectCompletionStatus EarlyExitReason ExchangeForSex
-    ExchangeForSexPastThreeMonths CountOfExchangeForSex AskedOrForcedToExchangeForSex
-    AskedOrForcedToExchangeForSexPastThreeMonths WorkPlaceViolenceThreats
-    WorkplacePromiseDifference CoercedToContinueWork LaborExploitPastThreeMonths
-    CounselingReceived IndividualCounseling FamilyCounseling GroupCounseling SessionCountAtExit
-    PostExitCounselingPlan SessionsInPlan DestinationSafeClient DestinationSafeWorker
-    PosAdultConnections PosPeerConnections PosCommunityConnections AftercareDate
-    AftercareProvided EmailSocialMedia Telephone InPersonIndividual InPersonGroup CMExitReason
-""")
-    + AUDIT
-)
-SERVICES = (
-    _split("""
-    ServicesID EnrollmentID PersonalID DateProvided RecordType TypeProvided OtherTypeProvided
-    MovingOnOtherType SubTypeProvided FAAmount FAStartDate FAEndDate ReferralOutcome
-""")
-    + AUDIT
-)
-CURRENT_LIVING_SITUATION = (
-    _split("""
-    CurrentLivingSitID EnrollmentID PersonalID InformationDate CurrentLivingSituation
-    CLSSubsidyType VerifiedBy LeaveSituation14Days SubsequentResidence ResourcesToObtain
-    LeaseOwn60Day MovedTwoOrMore LocationDetails
-""")
-    + AUDIT
-)
-INCOME_SOURCES = _split("""
-    Earned Unemployment SSI SSDI VADisabilityService VADisabilityNonService PrivateDisability
-    WorkersComp TANF GA SocSecRetirement Pension ChildSupport Alimony
-""")
-INCOME_BENEFITS = (
-    _split("""
-    IncomeBenefitsID EnrollmentID PersonalID InformationDate IncomeFromAnySource
-    TotalMonthlyIncome
-""")
-    + tuple(c for source in INCOME_SOURCES for c in (source, f"{source}Amount"))
-    + _split("""
-    OtherIncomeSource OtherIncomeAmount OtherIncomeSourceIdentify BenefitsFromAnySource SNAP
-    WIC TANFChildCare TANFTransportation OtherTANF OtherBenefitsSource
-    OtherBenefitsSourceIdentify InsuranceFromAnySource Medicaid NoMedicaidReason Medicare
-    NoMedicareReason SCHIP NoSCHIPReason VHAServices NoVHAReason EmployerProvided
-    NoEmployerProvidedReason COBRA NoCOBRAReason PrivatePay NoPrivatePayReason StateHealthIns
-    NoStateHealthInsReason IndianHealthServices NoIndianHealthServicesReason OtherInsurance
-    OtherInsuranceIdentify ADAP NoADAPReason RyanWhiteMedDent NoRyanWhiteReason
-    ConnectionWithSOAR DataCollectionStage
-""")
-    + AUDIT
-)
+_FY2026_CHANGED: dict[str, tuple[str, ...]] = {
+    "Client.csv": _split("""
+        PersonalID FirstName MiddleName LastName NameSuffix NameDataQuality SSN SSNDataQuality DOB
+        DOBDataQuality Sex AmIndAKNative Asian BlackAfAmerican HispanicLatinao MidEastNAfrican
+        NativeHIPacific White RaceNone AdditionalRaceEthnicity VeteranStatus YearEnteredService
+        YearSeparated WorldWarII KoreanWar VietnamWar DesertStorm AfghanistanOEF IraqOIF IraqOND
+        OtherTheater MilitaryBranch DischargeStatus
+    """) + AUDIT,
+    "Enrollment.csv": _split("""
+        EnrollmentID PersonalID ProjectID EntryDate HouseholdID RelationshipToHoH EnrollmentCoC
+        LivingSituation RentalSubsidyType LengthOfStay LOSUnderThreshold PreviousStreetESSH
+        DateToStreetESSH TimesHomelessPastThreeYears MonthsHomelessPastThreeYears DisablingCondition
+        DateOfEngagement MoveInDate DateOfPATHStatus ClientEnrolledInPATH ReasonNotEnrolled
+        PercentAMI ReferralSource CountOutreachReferralApproaches DateOfBCPStatus EligibleForRHY
+        ReasonNoServices RunawayYouth FormerWardChildWelfare ChildWelfareYears ChildWelfareMonths
+        FormerWardJuvenileJustice JuvenileJusticeYears JuvenileJusticeMonths UnemploymentFam
+        MentalHealthDisorderFam PhysicalDisabilityFam AlcoholDrugUseDisorderFam InsufficientIncome
+        IncarceratedParent VAMCStation TargetScreenReqd TimeToHousingLoss AnnualPercentAMI
+        LiteralHomelessHistory ClientLeaseholder HOHLeaseholder SubsidyAtRisk EvictionHistory
+        CriminalRecord IncarceratedAdult PrisonDischarge SexOffender DisabledHoH CurrentPregnant
+        SingleParent DependentUnder6 HH5Plus CoCPrioritized HPScreeningScore ThresholdScore
+        MentalHealthConsultation
+    """) + AUDIT,
+}
+_FY2022: dict[str, tuple[str, ...]] = {
+    "Export.csv": _split("""
+        ExportID SourceType SourceID SourceName SourceContactFirst SourceContactLast
+        SourceContactPhone SourceContactExtension SourceContactEmail ExportDate ExportStartDate
+        ExportEndDate SoftwareName SoftwareVersion CSVVersion ExportPeriodType ExportDirective
+        HashStatus
+    """),
+    "Organization.csv": _split("""
+        OrganizationID OrganizationName VictimServiceProvider OrganizationCommonName
+    """) + AUDIT,
+    "User.csv": _split("""
+        UserID UserFirstName UserLastName UserPhone UserExtension UserEmail DateCreated DateUpdated
+        DateDeleted ExportID
+    """),
+    "Project.csv": _split("""
+        ProjectID OrganizationID ProjectName ProjectCommonName OperatingStartDate OperatingEndDate
+        ContinuumProject ProjectType HousingType ResidentialAffiliation TrackingMethod
+        HMISParticipatingProject TargetPopulation HOPWAMedAssistedLivingFac PITCount
+    """) + AUDIT,
+    "Funder.csv": _split("""
+        FunderID ProjectID Funder OtherFunder GrantID StartDate EndDate
+    """) + AUDIT,
+    "ProjectCoC.csv": _split("""
+        ProjectCoCID ProjectID CoCCode Geocode Address1 Address2 City State ZIP GeographyType
+    """) + AUDIT,
+    "Inventory.csv": _split("""
+        InventoryID ProjectID CoCCode HouseholdType Availability UnitInventory BedInventory
+        CHVetBedInventory YouthVetBedInventory VetBedInventory CHYouthBedInventory YouthBedInventory
+        CHBedInventory OtherBedInventory ESBedType InventoryStartDate InventoryEndDate
+    """) + AUDIT,
+    "Affiliation.csv": _split("""
+        AffiliationID ProjectID ResProjectID
+    """) + AUDIT,
+    "Client.csv": _split("""
+        PersonalID FirstName MiddleName LastName NameSuffix NameDataQuality SSN SSNDataQuality DOB
+        DOBDataQuality AmIndAKNative Asian BlackAfAmerican NativeHIPacific White RaceNone Ethnicity
+        Female Male NoSingleGender Transgender Questioning GenderNone VeteranStatus
+        YearEnteredService YearSeparated WorldWarII KoreanWar VietnamWar DesertStorm AfghanistanOEF
+        IraqOIF IraqOND OtherTheater MilitaryBranch DischargeStatus
+    """) + AUDIT,
+    "Enrollment.csv": _split("""
+        EnrollmentID PersonalID ProjectID EntryDate HouseholdID RelationshipToHoH LivingSituation
+        LengthOfStay LOSUnderThreshold PreviousStreetESSH DateToStreetESSH
+        TimesHomelessPastThreeYears MonthsHomelessPastThreeYears DisablingCondition DateOfEngagement
+        MoveInDate DateOfPATHStatus ClientEnrolledInPATH ReasonNotEnrolled WorstHousingSituation
+        PercentAMI LastPermanentStreet LastPermanentCity LastPermanentState LastPermanentZIP
+        AddressDataQuality ReferralSource CountOutreachReferralApproaches DateOfBCPStatus
+        EligibleForRHY ReasonNoServices RunawayYouth SexualOrientation SexualOrientationOther
+        FormerWardChildWelfare ChildWelfareYears ChildWelfareMonths FormerWardJuvenileJustice
+        JuvenileJusticeYears JuvenileJusticeMonths UnemploymentFam MentalHealthDisorderFam
+        PhysicalDisabilityFam AlcoholDrugUseDisorderFam InsufficientIncome IncarceratedParent
+        VAMCStation TargetScreenReqd TimeToHousingLoss AnnualPercentAMI LiteralHomelessHistory
+        ClientLeaseholder HOHLeaseholder SubsidyAtRisk EvictionHistory CriminalRecord
+        IncarceratedAdult PrisonDischarge SexOffender DisabledHoH CurrentPregnant SingleParent
+        DependentUnder6 HH5Plus CoCPrioritized HPScreeningScore ThresholdScore
+    """) + AUDIT,
+    "EnrollmentCoC.csv": _split("""
+        EnrollmentCoCID EnrollmentID HouseholdID ProjectID PersonalID InformationDate CoCCode
+        DataCollectionStage
+    """) + AUDIT,
+    "Exit.csv": _split("""
+        ExitID EnrollmentID PersonalID ExitDate Destination OtherDestination HousingAssessment
+        SubsidyInformation ProjectCompletionStatus EarlyExitReason ExchangeForSex
+        ExchangeForSexPastThreeMonths CountOfExchangeForSex AskedOrForcedToExchangeForSex
+        AskedOrForcedToExchangeForSexPastThreeMonths WorkplaceViolenceThreats
+        WorkplacePromiseDifference CoercedToContinueWork LaborExploitPastThreeMonths
+        CounselingReceived IndividualCounseling FamilyCounseling GroupCounseling SessionCountAtExit
+        PostExitCounselingPlan SessionsInPlan DestinationSafeClient DestinationSafeWorker
+        PosAdultConnections PosPeerConnections PosCommunityConnections AftercareDate
+        AftercareProvided EmailSocialMedia Telephone InPersonIndividual InPersonGroup CMExitReason
+    """) + AUDIT,
+    "IncomeBenefits.csv": _split("""
+        IncomeBenefitsID EnrollmentID PersonalID InformationDate IncomeFromAnySource
+        TotalMonthlyIncome Earned EarnedAmount Unemployment UnemploymentAmount SSI SSIAmount SSDI
+        SSDIAmount VADisabilityService VADisabilityServiceAmount VADisabilityNonService
+        VADisabilityNonServiceAmount PrivateDisability PrivateDisabilityAmount WorkersComp
+        WorkersCompAmount TANF TANFAmount GA GAAmount SocSecRetirement SocSecRetirementAmount
+        Pension PensionAmount ChildSupport ChildSupportAmount Alimony AlimonyAmount
+        OtherIncomeSource OtherIncomeAmount OtherIncomeSourceIdentify BenefitsFromAnySource SNAP WIC
+        TANFChildCare TANFTransportation OtherTANF OtherBenefitsSource OtherBenefitsSourceIdentify
+        InsuranceFromAnySource Medicaid NoMedicaidReason Medicare NoMedicareReason SCHIP
+        NoSCHIPReason VAMedicalServices NoVAMedReason EmployerProvided NoEmployerProvidedReason
+        COBRA NoCOBRAReason PrivatePay NoPrivatePayReason StateHealthIns NoStateHealthInsReason
+        IndianHealthServices NoIndianHealthServicesReason OtherInsurance OtherInsuranceIdentify
+        HIVAIDSAssistance NoHIVAIDSAssistanceReason ADAP NoADAPReason RyanWhiteMedDent
+        NoRyanWhiteReason ConnectionWithSOAR DataCollectionStage
+    """) + AUDIT,
+    "HealthAndDV.csv": _split("""
+        HealthAndDVID EnrollmentID PersonalID InformationDate DomesticViolenceVictim WhenOccurred
+        CurrentlyFleeing GeneralHealthStatus DentalHealthStatus MentalHealthStatus PregnancyStatus
+        DueDate LifeValue SupportFromOthers BounceBack FeelingFrequency DataCollectionStage
+    """) + AUDIT,
+    "EmploymentEducation.csv": _split("""
+        EmploymentEducationID EnrollmentID PersonalID InformationDate LastGradeCompleted
+        SchoolStatus Employed EmploymentType NotEmployedReason DataCollectionStage
+    """) + AUDIT,
+    "Disabilities.csv": _split("""
+        DisabilitiesID EnrollmentID PersonalID InformationDate DisabilityType DisabilityResponse
+        IndefiniteAndImpairs TCellCountAvailable TCellCount TCellSource ViralLoadAvailable ViralLoad
+        ViralLoadSource AntiRetroviral DataCollectionStage
+    """) + AUDIT,
+    "Services.csv": _split("""
+        ServicesID EnrollmentID PersonalID DateProvided RecordType TypeProvided OtherTypeProvided
+        MovingOnOtherType SubTypeProvided FAAmount ReferralOutcome
+    """) + AUDIT,
+    "CurrentLivingSituation.csv": _split("""
+        CurrentLivingSitID EnrollmentID PersonalID InformationDate CurrentLivingSituation VerifiedBy
+        LeaveSituation14Days SubsequentResidence ResourcesToObtain LeaseOwn60Day MovedTwoOrMore
+        LocationDetails
+    """) + AUDIT,
+    "Assessment.csv": _split("""
+        AssessmentID EnrollmentID PersonalID AssessmentDate AssessmentLocation AssessmentType
+        AssessmentLevel PrioritizationStatus
+    """) + AUDIT,
+    "AssessmentQuestions.csv": _split("""
+        AssessmentQuestionID AssessmentID EnrollmentID PersonalID AssessmentQuestionGroup
+        AssessmentQuestionOrder AssessmentQuestion AssessmentAnswer
+    """) + AUDIT,
+    "AssessmentResults.csv": _split("""
+        AssessmentResultID AssessmentID EnrollmentID PersonalID AssessmentResultType
+        AssessmentResult
+    """) + AUDIT,
+    "Event.csv": _split("""
+        EventID EnrollmentID PersonalID EventDate Event ProbSolDivRRResult ReferralCaseManageAfter
+        LocationCrisisOrPHHousing ReferralResult ResultDate
+    """) + AUDIT,
+    "YouthEducationStatus.csv": _split("""
+        YouthEducationStatusID EnrollmentID PersonalID InformationDate CurrentSchoolAttend
+        MostRecentEdStatus CurrentEdStatus DataCollectionStage
+    """) + AUDIT,
+}
 
 HEADERS: dict[int, dict[str, tuple[str, ...]]] = {
-    2024: {
-        "Export.csv": _EXPORT_2024,
-        "Client.csv": _CLIENT_HEAD + _RACE + GENDER_2024 + _VETERAN + AUDIT,
-        "Enrollment.csv": _ENROLLMENT_HEAD
-        + _ENROLLMENT_2024_RHY
-        + _ENROLLMENT_MID
-        + _ENROLLMENT_LANGUAGE
-        + AUDIT,
-    },
-    2026: {
-        "Export.csv": _EXPORT_2024 + ("ImplementationID",),
-        "Client.csv": _CLIENT_HEAD + ("Sex",) + _RACE + _VETERAN + AUDIT,
-        "Enrollment.csv": _ENROLLMENT_HEAD
-        + _ENROLLMENT_MID
-        + ("MentalHealthConsultation",)
-        + _ENROLLMENT_LANGUAGE
-        + AUDIT,
-    },
+    2022: _FY2022,
+    2024: _FY2024,
+    2026: _FY2024 | _FY2026_CHANGED,
 }
-for _year in HEADERS:
-    HEADERS[_year].update(
-        {
-            "Organization.csv": ORGANIZATION,
-            "Project.csv": PROJECT,
-            "Exit.csv": EXIT,
-            "Services.csv": SERVICES,
-            "CurrentLivingSituation.csv": CURRENT_LIVING_SITUATION,
-            "IncomeBenefits.csv": INCOME_BENEFITS,
-        }
-    )
-CSV_VERSION = {2024: "2024 v1.0", 2026: "2026 v1.0"}
+CSV_VERSION = {2022: "2022 v1.3", 2024: "2024 v1.0", 2026: "2026 v1.0"}
+# Spellings of one HUD column that exports and peers disagree on (snake_case -> ours).
+ALIASES = {
+    "hispanic_latinao": "hispanic_latinaeo",  # FY2026's spelling of the same column
+    "work_place_violence_threats": "workplace_violence_threats",
+    "work_place_promise_difference": "workplace_promise_difference",
+    "tcell_count": "t_cell_count",
+    "tcell_source": "t_cell_source",
+}
 
 INTAKE = _split("""
     submission_id intake_client_id hmis_personal_id submitted_at first_name last_name dob

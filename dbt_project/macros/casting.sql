@@ -56,9 +56,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{# Trimmed text, empty string as null. Works on text and on already-typed columns. #}
+{# Trimmed text (spaces, tabs, line breaks), empty string as null. Works on text and on
+   already-typed columns. #}
 {% macro clean_text(column) -%}
-    nullif(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
+    nullif({{ caseintel.trim_whitespace('cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') }}, '')
 {%- endmacro %}
 
 {# Lower-cased clean text, for code-like values (`Met` -> `met`, `Attempted_Contact`). #}
@@ -66,21 +67,26 @@
     lower({{ clean_text(column) }})
 {%- endmacro %}
 
-{# `YYYY-MM-DD` (a timestamp's date part is accepted too). #}
-{% macro to_date(column) -%}
-    {{ caseintel.try_cast_as('substr(' ~ caseintel.clean_text(column) ~ ', 1, 10)', 'date') }}
+{#
+    A date or timestamp in any layout vendors write (macros/vendor_values.sql; a timestamp's
+    date part is a date). `pivot` decides two-digit years: HMIS staging passes the row's
+    export date (hmis_pivot), other sources the day of the build.
+#}
+{% macro to_date(column, pivot='current_date') -%}
+    {{ caseintel.vendor_date(caseintel.clean_text(column), pivot) }}
 {%- endmacro %}
 
-{% macro to_timestamp(column) -%}
-    {{ caseintel.try_cast_as(caseintel.clean_text(column), dbt.type_timestamp()) }}
+{% macro to_timestamp(column, pivot='current_date') -%}
+    {{ caseintel.vendor_timestamp(caseintel.clean_text(column), pivot) }}
 {%- endmacro %}
 
+{# A whole number; `1.0` is 1 (spreadsheets write codes so), `1.5` is not a whole number. #}
 {% macro to_int(column) -%}
-    {{ caseintel.try_cast_as(caseintel.clean_text(column), dbt.type_int()) }}
+    {{ caseintel.try_cast_as(caseintel.strip_decimal_zeros(caseintel.clean_text(column)), dbt.type_int()) }}
 {%- endmacro %}
 
 {% macro to_bigint(column) -%}
-    {{ caseintel.try_cast_as(caseintel.clean_text(column), dbt.type_bigint()) }}
+    {{ caseintel.try_cast_as(caseintel.strip_decimal_zeros(caseintel.clean_text(column)), dbt.type_bigint()) }}
 {%- endmacro %}
 
 {# Dollars: `$1,250.00`, `1250`, `1250.5` -> numeric; anything else -> null. #}

@@ -6,7 +6,7 @@
 
 {# HMIS rows: the source system's DateUpdated, then the most recent load. #}
 {% macro hmis_version_order() -%}
-    {{ caseintel.to_timestamp('date_updated') }} desc nulls last,
+    {{ caseintel.to_timestamp('date_updated', caseintel.hmis_pivot()) }} desc nulls last,
     {{ caseintel.load_order() }}
 {%- endmacro %}
 

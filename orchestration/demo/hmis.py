@@ -69,6 +69,9 @@ class HmisExport:
         self.project_ids = {t: f"{site.slug[0].upper()}{t:02d}" for t in PROGRAM_TYPES}
         self.bad_project_row = 0  # Project.csv row holding the invalid ProjectType, if any
         self._write_static(outputs, headers)
+        for name in sorted(headers.keys() - {"Export.csv", "Organization.csv", "Project.csv",
+                                             *STREAMED}):
+            outputs.table(self.path(name), headers[name])  # a full export: header only
         self.tables: dict[str, Table] = {
             name: outputs.table(f"{self.folder}/{name}", headers[name]) for name in STREAMED
         }
@@ -182,6 +185,7 @@ class HmisExport:
         for race in RACES:
             row[race] = 1 if race in ident.races else 0
         if self.site.fiscal_year >= 2026:
+            row["HispanicLatinao"] = row.pop("HispanicLatinaeo")  # FY2026 spells it so
             row["Sex"] = {"woman": 0, "man": 1}.get(ident.gender, 9)
         else:
             row.update(
@@ -228,9 +232,10 @@ class HmisExport:
             "DisablingCondition": rng.choice((0, 0, 1, 8)),
             "DateOfEngagement": entry.isoformat() if enrollment.project_type == 4 else "",
             "MoveInDate": enrollment.move_in.isoformat() if enrollment.move_in else "",
-            "TranslationNeeded": 0,
             **self._audit(rng, entry, worker, enrollment.deleted),
         }
+        if self.site.fiscal_year < 2026:  # FY2026 drops the language questions
+            row["TranslationNeeded"] = 0
         return self.tables["Enrollment.csv"].write(row)
 
     def exit(

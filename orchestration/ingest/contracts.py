@@ -79,8 +79,8 @@ def not_future(field: str, severity: str) -> Rule:
     return Rule("not_future", field, severity, f"{field} is after the file was exported")
 
 
-def references(field: str, target: str, what: str) -> Rule:
-    return Rule("references", field, REJECT,
+def references(field: str, target: str, what: str, severity: str = REJECT) -> Rule:
+    return Rule("references", field, severity,
                 f"{field} names no {what} in this export's {target.split('.')[0]}", other=target)
 
 
@@ -97,8 +97,9 @@ def regex(field: str, pattern: str, severity: str, reason: str) -> Rule:
     return Rule("regex", field, severity, reason, values=(pattern,))
 
 
+# Vendors re-stamp files with another ExportID than Export.csv's: a flag, never a rejection.
 AUDIT_RULES = [date("date_created", FLAG, TIMESTAMP), date("date_updated", FLAG, TIMESTAMP),
-               references("export_id", "Export.csv.export_id", "export")]
+               references("export_id", "Export.csv.export_id", "export", FLAG)]
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,101 @@ def _contract(table: str, columns: str, rules: list[Rule]) -> Contract:
 
 
 HMIS_AUDIT = "date_created date_updated user_id date_deleted export_id"
+DISABILITY_TYPES = ("5", "6", "7", "8", "9", "10")
+# types 5-9 answer yes/no; a substance use disorder (10) answers 1 alcohol, 2 drug, 3 both
+DISABILITY_RESPONSES = ("0", "1", "2", "3", "8", "9", "99")
+WHEN_OCCURRED = ("1", "2", "3", "4", "8", "9", "99")
+HOUSEHOLD_TYPES = ("1", "3", "4")
+EVENTS = tuple(str(i) for i in range(1, 19))
+
+
+def _enrollment_file(table: str, key_: str, date_field: str, what: str,
+                     rules: list[Rule] | tuple = ()) -> Contract:
+    """A file of records about one enrollment (its key, its enrollment, its date)."""
+    return _contract(table, f"{key_} enrollment_id personal_id {date_field} {HMIS_AUDIT}", [
+        *key(key_),
+        references("enrollment_id", "Enrollment.csv.enrollment_id", "enrollment"),
+        required(date_field, f"{what} needs its date"),
+        date(date_field, REJECT), not_future(date_field, REJECT),
+        *rules, *AUDIT_RULES,
+    ])
+
+
+def _project_file(table: str, key_: str, rules: list[Rule] | tuple = ()) -> Contract:
+    """A file of records about one project."""
+    return _contract(table, f"{key_} project_id {HMIS_AUDIT}", [
+        *key(key_), references("project_id", "Project.csv.project_id", "project"),
+        *rules, *AUDIT_RULES,
+    ])
+
+
+def _hud_files() -> list[Contract]:
+    """The HUD files beyond the core ones: keys, references, dates and the code lists the
+    marts read (Disabilities and HealthAndDV for chronic and DV status, Inventory for beds)."""
+    stage = codes("data_collection_stage", COLLECTION_STAGES, what="data-collection-stage")
+    return [
+        _contract("hmis_user", "user_id", [*key("user_id")]),
+        _project_file("hmis_funder", "funder_id", [
+            number("funder", 1, 99), date("start_date", FLAG), date("end_date", FLAG),
+            order("end_date", "start_date", FLAG, "end_date is before start_date")]),
+        _project_file("hmis_project_coc", "project_co_cid", [
+            regex("co_c_code", r"^[A-Za-z]{2}-[0-9]{3}$", FLAG, "co_c_code is not like XX-500")]),
+        _project_file("hmis_inventory", "inventory_id", [
+            codes("household_type", HOUSEHOLD_TYPES, what="household type"),
+            codes("availability", ("1", "2", "3"), what="availability"),
+            codes("es_bed_type", ("1", "2", "3"), what="emergency-shelter bed type"),
+            number("unit_inventory", 0, 100_000), number("bed_inventory", 0, 100_000),
+            date("inventory_start_date", FLAG), date("inventory_end_date", FLAG),
+            order("inventory_end_date", "inventory_start_date", FLAG,
+                  "inventory_end_date is before inventory_start_date")]),
+        _contract("hmis_affiliation", f"affiliation_id project_id res_project_id {HMIS_AUDIT}", [
+            *key("affiliation_id"),
+            references("project_id", "Project.csv.project_id", "project"),
+            references("res_project_id", "Project.csv.project_id", "residential project"),
+            *AUDIT_RULES]),
+        _project_file("hmis_participation", "hmis_participation_id", [
+            codes("hmis_participation_type", ("0", "1", "2"), what="participation type")]),
+        _project_file("hmis_ce_participation", "ce_participation_id", [
+            codes("access_point", ("0", "1"), what="yes/no"),
+            codes("receives_referrals", ("0", "1"), what="yes/no")]),
+        _contract("hmis_enrollment_coc", f"enrollment_co_cid enrollment_id co_c_code "
+                  f"{HMIS_AUDIT}", [
+            *key("enrollment_co_cid"),
+            references("enrollment_id", "Enrollment.csv.enrollment_id", "enrollment"),
+            *AUDIT_RULES]),
+        _enrollment_file("hmis_health_and_dv", "health_and_dvid", "information_date",
+                         "a health and DV record", [
+            codes("domestic_violence_survivor", YES_NO, what="yes/no"),
+            codes("currently_fleeing", YES_NO, what="yes/no"),
+            codes("when_occurred", WHEN_OCCURRED, what="when-occurred"), stage]),
+        _enrollment_file("hmis_employment_education", "employment_education_id",
+                         "information_date", "an employment record", [stage]),
+        _enrollment_file("hmis_disabilities", "disabilities_id", "information_date",
+                         "a disability record", [
+            codes("disability_type", DISABILITY_TYPES, what="disability type"),
+            codes("disability_response", DISABILITY_RESPONSES, what="disability response"),
+            codes("indefinite_and_impairs", YES_NO, what="yes/no"), stage]),
+        _enrollment_file("hmis_assessment", "assessment_id", "assessment_date",
+                         "an assessment", [
+            codes("assessment_type", ("1", "2", "3"), what="assessment type"),
+            codes("assessment_level", ("1", "2"), what="assessment level"),
+            codes("prioritization_status", ("1", "2"), what="prioritization status")]),
+        _contract("hmis_assessment_questions", f"assessment_question_id assessment_id "
+                  f"enrollment_id {HMIS_AUDIT}", [
+            *key("assessment_question_id"),
+            references("assessment_id", "Assessment.csv.assessment_id", "assessment"),
+            *AUDIT_RULES]),
+        _contract("hmis_assessment_results", f"assessment_result_id assessment_id "
+                  f"enrollment_id {HMIS_AUDIT}", [
+            *key("assessment_result_id"),
+            references("assessment_id", "Assessment.csv.assessment_id", "assessment"),
+            *AUDIT_RULES]),
+        _enrollment_file("hmis_event", "event_id", "event_date", "an event", [
+            codes("event", EVENTS, what="coordinated-entry event")]),
+        _enrollment_file("hmis_youth_education_status", "youth_education_status_id",
+                         "information_date", "a youth education record", [stage]),
+    ]
+
 
 CONTRACTS: dict[str, Contract] = {c.table: c for c in [
     _contract("hmis_export", "export_id export_date export_start_date export_end_date "
@@ -204,6 +300,7 @@ CONTRACTS: dict[str, Contract] = {c.table: c for c in [
         codes("data_collection_stage", COLLECTION_STAGES, what="data-collection-stage"),
         *AUDIT_RULES,
     ]),
+    *_hud_files(),
     _contract("intake_submissions",
               "submission_id intake_client_id submitted_at first_name last_name", [
         *key("submission_id"),

@@ -17,28 +17,35 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
-from orchestration.ingest.contracts import CONTRACTS
 from orchestration.ingest.hmis import HmisVersionError, export_facts, fiscal_year
 from orchestration.ingest.reading import (
     ParsedFile,
     StructuralError,
+    advice,
     landing_encoding,
     parsed_slices,
     sha256_bytes,
 )
-from orchestration.ingest.sources import Drop, DropFile
+from orchestration.ingest.sources import CUSTOM_TABLE, Drop, DropFile, missing_files
 from orchestration.ingest.validation import References, Verdict, validate
+from orchestration.ingest.vendor import canonical_date, canonical_text
 from orchestration.warehouse import Warehouse
 
 LEDGER = "raw.ingest_ledger"
 FLAGS = "quarantine.flags"
+RUNS = "raw.ingest_runs"
+LEDGER_COLUMNS = ("load_id", "drop_id", "source", "site", "source_table", "source_file",
+                  "file_sha256", "csv_version", "encoding", "rows_read", "rows_loaded",
+                  "rows_quarantined", "rows_flagged", "by_rule", "status", "message",
+                  "loaded_at", "remedy")
 LINEAGE_COLUMNS = ("_load_id", "_site", "_source_file", "_source_row", "_file_sha256", "_loaded_at")
-HMIS_LINEAGE = ("_export_dir", "_csv_version")
+# The export date is lineage too: staging reads a two-digit year as one not after it.
+HMIS_LINEAGE = ("_export_dir", "_csv_version", "_export_date")
 QUARANTINE_COLUMNS = ("_rule", "_field", "_value", "_reason", "_raw_record")
 
 # Which file of an export each cross-file rule reads.
 REFERENCED_FILES = ("Export.csv", "Organization.csv", "Project.csv", "Client.csv",
-                    "Enrollment.csv")
+                    "Enrollment.csv", "Assessment.csv")
 # Rows parsed, checked and inserted at a time, so memory stays flat however large a file is.
 SLICE_ROWS = 200_000
 
@@ -64,10 +71,20 @@ def ensure_tables(wh: Warehouse) -> None:
         source_file varchar, file_sha256 varchar, csv_version varchar, encoding varchar,
         rows_read bigint, rows_loaded bigint, rows_quarantined bigint, rows_flagged bigint,
         by_rule varchar, status varchar, message varchar, loaded_at timestamp)""")
+    # added after the first release: a warehouse made before it gains the column
+    wh.execute(f"alter table {LEDGER} add column if not exists remedy varchar")
+    wh.execute(f"create table if not exists {RUNS} (source varchar, started_at timestamp)")
     wh.execute(f"""create table if not exists {FLAGS} (
         _load_id varchar, _site varchar, _source_file varchar, _source_row bigint,
         source_table varchar, rule varchar, field varchar, value varchar, reason varchar,
         _loaded_at timestamp)""")
+
+
+def record_run(wh: Warehouse, source: str, started_at: datetime) -> None:
+    """Say that an ingest of `source` ran: a failure is current while the latest run of its
+    source recorded it (a drop fixed or taken away stops being reported)."""
+    with wh.transaction():
+        wh.execute(f"insert into {RUNS} values (?, ?)", [source, started_at])
 
 
 def _already_loaded(wh: Warehouse, sha256: str, site: str, table: str) -> bool:
@@ -131,16 +148,18 @@ def _ledger_row(drop: Drop, f: _File | DropFile, load_id: str, status: str, mess
     return [load_id, drop.relative, drop.kind.name, drop.site, source.table, source.relative,
             sha, csv_version, encoding, counts.read, counts.read - counts.quarantined,
             counts.quarantined, counts.flagged, json.dumps(dict(sorted(counts.by_rule.items()))),
-            status, message, loaded_at]
+            status, message, loaded_at, advice(message) if status == "failed" else None]
 
 
 def _record(wh: Warehouse, rows: list[list]) -> None:
     if rows:
-        wh.executemany(f"insert into {LEDGER} values ({', '.join('?' * 17)})", rows)
+        wh.executemany(f"insert into {LEDGER} ({', '.join(LEDGER_COLUMNS)})"
+                       f" values ({', '.join('?' * len(LEDGER_COLUMNS))})", rows)
 
 
-def _references(files: dict[str, _File], drop: Drop, loaded_at: datetime,
-                export: ParsedFile | None) -> References:
+def _references(files: dict[str, _File], as_of: date, absent: frozenset[str]) -> References:
+    """Every key of the files others point into, and each enrollment's entry date, read in
+    their canonical form (a key padded with a tab is the same key)."""
     keys: dict[str, set[str]] = {}
     entry_dates: dict[str, str] = {}
     for name in REFERENCED_FILES:
@@ -153,25 +172,34 @@ def _references(files: dict[str, _File], drop: Drop, loaded_at: datetime,
                 if column.endswith("_id"):
                     at = header.index(column)
                     keys.setdefault(f"{name}.{column}", set()).update(
-                        v[at] for _, v in parsed.records if v[at])
+                        key for _, v in parsed.records if (key := canonical_text(v[at])))
             if name == "Enrollment.csv" and {"enrollment_id", "entry_date"} <= set(header):
                 e, d = header.index("enrollment_id"), header.index("entry_date")
-                entry_dates.update((v[e], v[d]) for _, v in parsed.records if v[e] and v[d])
-    as_of: date = loaded_at.date()
-    if drop.kind.name == "hmis" and export is not None:
-        as_of = export_facts(export, drop.relative).export_date or as_of
-    return References(keys, entry_dates, as_of)
+                entry_dates.update((canonical_text(v[e]), canonical_date(v[d], as_of))
+                                   for _, v in parsed.records if v[e] and v[d])
+    return References(keys, entry_dates, as_of, absent)
 
 
-def _check_references(files: dict[str, _File], heads: dict[str, ParsedFile]) -> None:
-    """A file that points into another file of its export needs that file in the drop."""
-    for name, f in files.items():
-        for rule in CONTRACTS[f.table].rules:
-            if rule.kind == "references":
-                target = rule.other.split(".csv")[0] + ".csv"
-                if target not in files and rule.field in heads[name].header:
-                    raise StructuralError(f.source.relative, f"refers to {target} through "
-                                          f"'{rule.field}', but the export has no {target}")
+@dataclass(frozen=True)
+class _Layout:
+    """What a drop's layout says: its FY label, the date nothing in it may pass (the export
+    date, else the load date), the HUD files and columns of that year it lacks."""
+
+    csv_version: str | None
+    as_of: date
+    absent: frozenset[str] = frozenset()
+    gaps: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _hud_layout(drop: Drop, files: dict[str, _File], loaded_at: datetime) -> _Layout:
+    if drop.kind.name != "hmis":
+        return _Layout(None, loaded_at.date())
+    # the whole Export.csv (one row); of the other files the header is enough here
+    heads = {n: next(f.slices(None if n == "Export.csv" else 1)) for n, f in files.items()}
+    csv_version, gaps = fiscal_year(drop, heads)
+    export_date = export_facts(heads.get("Export.csv"), drop.relative).export_date
+    return _Layout(csv_version, export_date or loaded_at.date(),
+                   missing_files(csv_version, files), gaps)
 
 
 def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult]:
@@ -182,15 +210,19 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
         with wh.transaction():
             _record(wh, [[f"{drop_id}/failed", drop.relative, drop.kind.name, drop.site, None,
                           drop.relative, None, None, None, 0, 0, 0, 0, "{}", "failed",
-                          drop.error, loaded_at]])
+                          drop.error, loaded_at, advice(drop.error)]])
         return [LoadResult(drop.relative, None, "failed", message=drop.error)]
 
     unknown = [f for f in drop.files if f.table is None]
     files = {source.name: _File(source, source.read())
-             for source in drop.files if source.table is not None}
+             for source in drop.files if source.table not in {None, CUSTOM_TABLE}}
+    custom = [_File(source, source.read()) for source in drop.files
+              if source.table == CUSTOM_TABLE]
     new = {n: f for n, f in files.items() if not _already_loaded(wh, f.sha, drop.site, f.table)}
-    if not new:
-        return [LoadResult(f.source.relative, f.table, "skipped") for f in files.values()]
+    new_custom = [f for f in custom if not _already_loaded(wh, f.sha, drop.site, f.table)]
+    if not new and not new_custom:
+        return [LoadResult(f.source.relative, f.table, "skipped")
+                for f in (*files.values(), *custom)]
 
     csv_version = None
     results: list[LoadResult] = []
@@ -198,14 +230,9 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
     try:
         for f in files.values():
             f.check_encoding()
-        heads: dict[str, ParsedFile] = {}
-        if drop.kind.name == "hmis":
-            # The whole Export.csv (one row); of the other files the header is enough here.
-            heads = {n: next(f.slices(None if n == "Export.csv" else 1))
-                     for n, f in files.items()}
-            csv_version = fiscal_year(drop, heads)
-            _check_references(files, heads)
-        refs = _references(files, drop, loaded_at, heads.get("Export.csv"))
+        layout = _hud_layout(drop, files, loaded_at)
+        csv_version, as_of, absent = layout.csv_version, layout.as_of, layout.absent
+        refs = _references(files, as_of, absent)
         with wh.transaction():
             for f in new.values():
                 load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
@@ -214,16 +241,35 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
                                               "_file_sha256": f.sha, "_loaded_at": loaded_at}
                 extra: tuple[str, ...] = LINEAGE_COLUMNS
                 if drop.kind.name == "hmis":
-                    lineage |= {"_export_dir": drop.name, "_csv_version": csv_version}
+                    lineage |= {"_export_dir": drop.name, "_csv_version": csv_version,
+                                "_export_date": as_of.isoformat()}
                     extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
                 counts = _load_file(wh, f, refs, lineage, extra)
-                row = _ledger_row(drop, f, load_id, "loaded", "", loaded_at, csv_version,
+                gaps = layout.gaps.get(f.source.name)
+                note = (f"columns of the {csv_version} layout missing from the file: "
+                        f"{', '.join(gaps)}" if gaps else "")
+                row = _ledger_row(drop, f, load_id, "loaded", note, loaded_at, csv_version,
                                   counts)
                 ledger.append(row)
                 results.append(LoadResult(f.source.relative, f.table, "loaded", row[9],
-                                          row[10], row[11], row[12], "", json.loads(row[13])))
+                                          row[10], row[11], row[12], note,
+                                          json.loads(row[13])))
+            for f in new_custom:
+                row, result = _load_custom(wh, drop, f, drop_id, loaded_at, csv_version)
+                ledger.append(row)
+                results.append(result)
+            if new:  # said once per export, with its first load
+                for name in sorted(absent):
+                    message = (f"{name} is missing from the export: the {csv_version} HUD "
+                               "specification has it (references into it are flagged)")
+                    ledger.append(_ledger_row(drop, DropFile(name, f"{drop.relative}/{name}",
+                                                             None, lambda: b""), f"{drop_id}/{name}",
+                                              "missing", message, loaded_at, csv_version))
+                    results.append(LoadResult(f"{drop.relative}/{name}", None, "missing",
+                                              message=message))
             for source in unknown:
-                message = f"{source.name} is not part of the caseintel contract; not ingested"
+                message = (f"{source.name} is not a CSV file of the HUD specification; kept in "
+                           "the landing folder, not ingested")
                 ledger.append(_ledger_row(drop, source, f"{drop_id}/{source.name}",
                                           "not_ingested", message, loaded_at, csv_version))
                 results.append(LoadResult(source.relative, None, "not_ingested",
@@ -233,14 +279,49 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
         message = str(exc)
         rows = [_ledger_row(drop, f, f"{drop_id}/{f.table}/{f.sha[:16]}", "failed",
                             message if message.startswith(f.source.relative)
-                            else f"not loaded: {message}", loaded_at) for f in new.values()]
+                            else f"not loaded: {message}", loaded_at)
+                for f in (*new.values(), *new_custom)]
         with wh.transaction():
             _record(wh, rows)
         return [LoadResult(f.source.relative, f.table, "failed", message=message)
-                for f in new.values()]
+                for f in (*new.values(), *new_custom)]
+    loaded = {id(f) for f in (*new.values(), *new_custom)}
     results += [LoadResult(f.source.relative, f.table, "skipped")
-                for n, f in files.items() if n not in new]
+                for f in (*files.values(), *custom) if id(f) not in loaded]
     return results
+
+
+def _load_custom(wh: Warehouse, drop: Drop, f: _File, drop_id: str, loaded_at: datetime,
+                 csv_version: str | None) -> tuple[list, LoadResult]:
+    """A vendor's own file beside the HUD files: every row kept whole in raw as JSON, never
+    checked against a contract; a custom file that cannot be read is recorded, not fatal."""
+    load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
+    try:
+        f.check_encoding()
+        slices = list(f.slices(SLICE_ROWS))
+    except StructuralError as exc:
+        message = f"not in the HUD spec and not readable, so not ingested: {exc}"
+        return (_ledger_row(drop, f, load_id, "not_ingested", message, loaded_at, csv_version),
+                LoadResult(f.source.relative, f.table, "not_ingested", message=message))
+    counts = _Counts()
+    lineage = {"_load_id": load_id, "_site": drop.site, "_source_file": f.source.relative,
+               "_file_sha256": f.sha, "_loaded_at": loaded_at, "_export_dir": drop.name}
+    _ensure_table(wh, "raw", CUSTOM_TABLE, ["file_name", "record"], (*LINEAGE_COLUMNS,
+                                                                      "_export_dir"))
+    for parsed in slices:
+        records = [(row, [f.source.name, json.dumps(dict(zip(parsed.header, values,
+                                                             strict=True)), ensure_ascii=False)])
+                   for row, values in parsed.records]
+        records += [(b.row, [f.source.name, json.dumps({"_unparsed": b.raw},
+                                                       ensure_ascii=False)]) for b in parsed.bad]
+        if records:
+            wh.insert_arrow(f"raw.{CUSTOM_TABLE}", _table(["file_name", "record"], records,
+                                                           lineage))
+        counts.read += len(records)
+    message = "not in the HUD spec: kept whole in raw.hmis_custom_rows"
+    row = _ledger_row(drop, f, load_id, "loaded", message, loaded_at, csv_version, counts)
+    return row, LoadResult(f.source.relative, f.table, "loaded", counts.read, counts.read,
+                           message=message)
 
 
 def _load_file(wh: Warehouse, f: _File, refs: References, lineage: dict[str, object],

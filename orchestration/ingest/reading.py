@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from orchestration.layouts import ALIASES
+
 ENCODINGS = ("utf-8-sig", "cp1252")
 CHUNK_BYTES = 16 * 2**20
 
@@ -29,6 +31,37 @@ class StructuralError(ValueError):
         where += f", field '{field}'" if field else ""
         super().__init__(f"{where}: {message}")
         self.file, self.line, self.field = file, line, field
+
+
+# What a person does about a file that could not be read, by what was wrong with it.
+_ADVICE = (
+    (("damaged zip",), "The zip is damaged (often an interrupted upload): ask the site to "
+     "upload the export again."),
+    (("not a CSV", "binary", "UTF-16 text is damaged", "neither UTF-8"),
+     "Export the file again from the source system as comma-separated text (CSV)."),
+    (("wrong delimiter",), "Save the file comma-separated (not semicolons, tabs or pipes), or "
+     "export it again from the source system."),
+    (("is not a layout caseintel reads",), "Export again in the HUD FY2024 or FY2026 CSV layout "
+     "(FY2022 exports are read too)."),
+    (("no Export.csv", "Export.csv has"), "Every HMIS export needs its Export.csv with exactly "
+     "one row: export the whole set again."),
+    (("layout that Export.csv announces",), "The files of this export mix fiscal-year layouts: "
+     "export the whole set again from one system."),
+    (("missing required column",), "Add the missing column (see docs/contracts.md) or export "
+     "the file again with every column."),
+    (("not valid CSV",), "A quoted value is not closed: open the file at the line named, close "
+     "the quote, and drop the file again."),
+    (("file is empty",), "The file has no header row: export it again."),
+)
+
+
+def advice(message: str) -> str:
+    """The next step for a person whose drop could not be read."""
+    for phrases, text in _ADVICE:
+        if any(p in message for p in phrases):
+            return text
+    return ("Fix the file at the line and field named, then drop it again; nothing of it "
+            "was loaded.")
 
 
 @dataclass
@@ -63,6 +96,12 @@ def snake_case(name: str) -> str:
     """`PersonalID` -> `personal_id`, `SSNDataQuality` -> `ssn_data_quality`."""
     name = _CAMEL_2.sub(r"\1_\2", _CAMEL_1.sub(r"\1_\2", name.strip()))
     return _NON_WORD.sub("_", name).strip("_").lower()
+
+
+def column_name(header: str) -> str:
+    """A header's raw column: snake_case, one name for the spellings of one HUD column."""
+    name = snake_case(header)
+    return ALIASES.get(name, name)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -149,7 +188,8 @@ def csv_slices(text: io.TextIOBase, file: str, size: int | None = None) -> Itera
     The header is checked before the first slice; a CSV error later in the file raises
     when its slice is reached, naming the line.
     """
-    reader = csv.reader(text, strict=True)
+    lines = _Lines(text)
+    reader = csv.reader(lines, strict=True)
     try:
         raw_header = next(reader)
     except StopIteration:
@@ -157,26 +197,59 @@ def csv_slices(text: io.TextIOBase, file: str, size: int | None = None) -> Itera
     except csv.Error as exc:
         raise StructuralError(file, f"header is not valid CSV: {exc}", line=1) from None
     _check_delimiter(raw_header, file)
-    header = [snake_case(h) for h in raw_header]
+    header = [column_name(h) for h in raw_header]
     _check_header(header, file)
 
     def rows() -> Iterator[tuple[int, list | None, tuple | None]]:
         row = 0
-        try:
-            for fields in reader:
-                if not fields or fields == [""]:
-                    continue
+        while True:
+            lines.taken.clear()
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if lines.ended:  # a quote left open runs to the end: no record can be trusted
+                    raise StructuralError(file, f"not valid CSV: {exc}",
+                                          line=reader.line_num) from None
+                # the reader starts again on the next line: only this record is lost
                 row += 1
-                if len(fields) != len(header):
-                    yield row, None, ("field_count",
-                                      f"row has {len(fields)} fields, header has {len(header)}",
-                                      json.dumps(fields, ensure_ascii=False))
-                    continue
-                yield row, [_blank_to_none(v) for v in fields], None
-        except csv.Error as exc:
-            raise StructuralError(file, f"not valid CSV: {exc}", line=reader.line_num) from None
+                yield row, None, ("csv_syntax", f"line {reader.line_num} is not valid CSV: "
+                                  f"{exc}", "".join(lines.taken))
+                continue
+            if not fields or fields == [""]:
+                continue
+            row += 1
+            if len(fields) != len(header):
+                yield row, None, ("field_count",
+                                  f"row has {len(fields)} fields, header has {len(header)}",
+                                  json.dumps(fields, ensure_ascii=False))
+                continue
+            yield row, [_blank_to_none(v) for v in fields], None
 
     return _slices(header, rows(), size)
+
+
+class _Lines:
+    """The text's lines as the CSV reader takes them, keeping those of the record being read
+    (a record the reader rejects is quarantined as it was written)."""
+
+    def __init__(self, text: io.TextIOBase) -> None:
+        self._lines = iter(text)
+        self.taken: list[str] = []
+        self.ended = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        try:
+            line = next(self._lines)
+        except StopIteration:
+            self.ended = True
+            raise
+        self.taken.append(line)
+        return line
 
 
 def _json_lines(text: io.TextIOBase) -> Iterator[tuple[int, dict | None, str]]:

@@ -8,23 +8,53 @@ docs/contracts.md is the same contract in prose.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# HMIS CSV file name -> raw table, in load order (Export.csv first, referenced files early).
+from orchestration.layouts import HEADERS
+
+# HMIS CSV file name -> raw table, in load order: Export.csv first, then the files others
+# point into. Every file of the FY2022, FY2024 and FY2026 HUD specifications.
 HMIS_FILES: dict[str, str] = {
     "Export.csv": "hmis_export",
     "Organization.csv": "hmis_organization",
+    "User.csv": "hmis_user",
     "Project.csv": "hmis_project",
+    "Funder.csv": "hmis_funder",
+    "ProjectCoC.csv": "hmis_project_coc",
+    "Inventory.csv": "hmis_inventory",
+    "Affiliation.csv": "hmis_affiliation",
+    "HMISParticipation.csv": "hmis_participation",
+    "CEParticipation.csv": "hmis_ce_participation",
     "Client.csv": "hmis_client",
     "Enrollment.csv": "hmis_enrollment",
+    "EnrollmentCoC.csv": "hmis_enrollment_coc",
     "Exit.csv": "hmis_exit",
+    "IncomeBenefits.csv": "hmis_income_benefits",
+    "HealthAndDV.csv": "hmis_health_and_dv",
+    "EmploymentEducation.csv": "hmis_employment_education",
+    "Disabilities.csv": "hmis_disabilities",
     "Services.csv": "hmis_services",
     "CurrentLivingSituation.csv": "hmis_current_living_situation",
-    "IncomeBenefits.csv": "hmis_income_benefits",
+    "Assessment.csv": "hmis_assessment",
+    "AssessmentQuestions.csv": "hmis_assessment_questions",
+    "AssessmentResults.csv": "hmis_assessment_results",
+    "Event.csv": "hmis_event",
+    "YouthEducationStatus.csv": "hmis_youth_education_status",
 }
 HMIS_ORDER = {name: i for i, name in enumerate(HMIS_FILES)}
+# A vendor's own CSV beside the HUD files: kept whole, row by row, never checked.
+CUSTOM_TABLE = "hmis_custom_rows"
+
+
+def missing_files(csv_version: str, files: Iterable[str]) -> frozenset[str]:
+    """The files of an export's HUD layout that it does not have."""
+    return frozenset(HEADERS[int(csv_version.removeprefix("FY"))]) - set(files)
+
+
+def _hmis_table(name: str) -> str | None:
+    return HMIS_FILES.get(name) or (CUSTOM_TABLE if name.lower().endswith(".csv") else None)
 
 
 @dataclass(frozen=True)
@@ -38,7 +68,7 @@ class SourceKind:
 
     @property
     def tables(self) -> tuple[str, ...]:
-        return (self.table,) if self.table else tuple(HMIS_FILES.values())
+        return (self.table,) if self.table else (*HMIS_FILES.values(), CUSTOM_TABLE)
 
 
 SOURCE_KINDS: tuple[SourceKind, ...] = (
@@ -58,7 +88,7 @@ class DropFile:
 
     name: str
     relative: str
-    table: str | None  # None: a file the contract does not know (reported, not loaded)
+    table: str | None  # None: not a CSV file (reported, not loaded)
     read: Callable[[], bytes] = field(compare=False, repr=False)
 
 
@@ -101,7 +131,7 @@ def _zip_drop(kind: SourceKind, site: str, path: Path, landing: Path) -> Drop:
                 return archive.read(name)
         return read
 
-    files = [DropFile(Path(n).name, f"{relative}!{n}", HMIS_FILES.get(Path(n).name), member(n))
+    files = [DropFile(Path(n).name, f"{relative}!{n}", _hmis_table(Path(n).name), member(n))
              for n in names]
     return Drop(kind, site, path.stem, relative, _hmis_files(files))
 
@@ -118,7 +148,7 @@ def discover(landing_dir: Path, kind: SourceKind) -> list[Drop]:
             for entry in sorted(site_dir.iterdir()):
                 if entry.is_dir():
                     files = [DropFile(p.name, p.relative_to(landing_dir).as_posix(),
-                                      HMIS_FILES.get(p.name), _reader(p))
+                                      _hmis_table(p.name), _reader(p))
                              for p in entry.iterdir() if p.is_file()]
                     drops.append(Drop(kind, site, entry.name,
                                       entry.relative_to(landing_dir).as_posix(),

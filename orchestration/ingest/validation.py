@@ -4,6 +4,11 @@ Each rule becomes one GX expectation (tagged with the rule's position in `meta`)
 pandas frame of the file's rows with `_source_row` as the index column, so every failure
 names its row. Date, number and cross-file rules run on derived helper columns (parsed dates,
 numbers, the enrollment's entry date) that exist only for validation and are never loaded.
+
+The rules read each checked field in its canonical form (`vendor.py`: a date written
+`08-MAY-67`, a code written `1.0`, a key padded with a tab), so a vendor's layout is never a
+rejection; each value that needed reading is flagged `layout:<field>` instead. Quarantine
+and flags always show the value as it was written.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-from orchestration.ingest.contracts import CONTRACTS, DATE, REJECT, Contract, Rule
+from orchestration.ingest import vendor
+from orchestration.ingest.contracts import CONTRACTS, DATE, FLAG, REJECT, Contract, Rule
 
 MISSING = float("-inf")  # stands for "present but not a number" in numeric helper columns
 
@@ -48,6 +54,7 @@ class References:
     keys: dict[str, set[str]]  # "<File.csv>.<field>" -> values
     entry_dates: dict[str, str]  # enrollment_id -> entry_date
     as_of: date  # nothing may happen after this date (the export date, or the load date)
+    absent: frozenset[str] = frozenset()  # files the export should have but does not
 
 
 @cache
@@ -72,6 +79,46 @@ def _batch_definition(name: str) -> Any:
         "whole")
 
 
+@cache
+def field_kinds(table: str) -> dict[str, str]:
+    """How each checked field of a table is read: date, timestamp, code or text (keys)."""
+    kinds: dict[str, str] = {}
+    for rule in CONTRACTS[table].rules:
+        if rule.kind == "date":
+            kinds[rule.field] = "date" if rule.fmt == DATE else "timestamp"
+        elif rule.kind in {"in_set", "number"}:
+            kinds.setdefault(rule.field, "code")
+        elif rule.kind in {"unique", "not_blank", "references", "regex"}:
+            kinds.setdefault(rule.field, "text")
+    return kinds
+
+
+def _canonical(series: pd.Series, kind: str, pivot: date) -> pd.Series:
+    """The series in canonical form, each distinct value read once."""
+    read = {"date": lambda v: vendor.canonical_date(v, pivot),
+            "timestamp": lambda v: vendor.canonical_timestamp(v, pivot),
+            "code": vendor.canonical_code, "text": vendor.canonical_text}[kind]
+    distinct = series.dropna().unique()
+    return series.map({v: read(v) for v in distinct}, na_action="ignore")
+
+
+def _layout_flags(raw: pd.DataFrame, frame: pd.DataFrame, kinds: dict[str, str],
+                  pivot: date) -> list[Issue]:
+    """A flag for every value that had to be read from a vendor layout."""
+    issues = []
+    for column, kind in kinds.items():
+        if column not in raw.columns:
+            continue
+        changed = raw[column].notna() & (raw[column] != frame[column])
+        for row, value, read in zip(raw["_source_row"][changed], raw[column][changed],
+                                    frame[column][changed], strict=True):
+            issues.append(Issue(int(row), f"layout:{column}", column, value,
+                                f"{column} is written with {vendor.layout_of(value, kind, pivot)}"
+                                + (f"; read as '{read}'" if read is not None else
+                                   "; read as blank")))
+    return issues
+
+
 def _helper(kind: str, name: str) -> str:
     return f"_{kind}__{name}"
 
@@ -85,10 +132,11 @@ def _numbers(series: pd.Series) -> pd.Series:
     return numeric.where(series.isna() | numeric.notna(), MISSING)
 
 
-def _frame(contract: Contract, header: list[str], records: list[tuple[int, list]],
-           refs: References) -> pd.DataFrame:
-    frame = pd.DataFrame([values for _, values in records], columns=header, dtype=object)
-    frame["_source_row"] = [row for row, _ in records]
+def _frame(contract: Contract, raw: pd.DataFrame, refs: References) -> pd.DataFrame:
+    frame = raw.copy()
+    for column, kind in field_kinds(contract.table).items():
+        if column in frame.columns:
+            frame[column] = _canonical(frame[column], kind, refs.as_of)
     for rule in contract.rules:
         if rule.field not in frame.columns:
             continue
@@ -176,6 +224,14 @@ def _repeats(column: pd.Series, rows: list[int], position: dict[int, int],
     return sorted(repeated)
 
 
+def _severity(rule: Rule, refs: References) -> tuple[str, str]:
+    """A reference into a file the export lacks cannot be checked: the row loads, flagged."""
+    target = rule.other.split(".csv")[0] + ".csv" if rule.kind == "references" else ""
+    if target in refs.absent:
+        return FLAG, f"{rule.field} cannot be checked: the export has no {target}"
+    return rule.severity, rule.reason
+
+
 def validate(table: str, header: list[str], records: list[tuple[int, list]],
              refs: References, suite_name: str,
              seen_keys: dict[str, set] | None = None) -> Verdict:
@@ -187,7 +243,14 @@ def validate(table: str, header: list[str], records: list[tuple[int, list]],
 
     contract = CONTRACTS[table]
     verdict = Verdict()
-    frame = _frame(contract, header, records, refs)
+    if not records:  # a header alone (HMIS exports carry every file): only its columns count
+        verdict.table_errors = [f"missing required column '{column}'"
+                                for column in contract.required_columns if column not in header]
+        return verdict
+    raw = pd.DataFrame([values for _, values in records], columns=header, dtype=object)
+    raw["_source_row"] = [row for row, _ in records]
+    frame = _frame(contract, raw, refs)
+    verdict.flags += _layout_flags(raw, frame, field_kinds(table), refs.as_of)
     # one expectation for all required columns: GX builds a metric graph per expectation,
     # and a check per column made up nearly half of a file's validation time
     expectations = [gxe.ExpectTableColumnsToMatchSet(
@@ -227,13 +290,14 @@ def validate(table: str, header: list[str], records: list[tuple[int, list]],
                             seen_keys.setdefault(rule.field, set()))
             if not rows:
                 continue
-        values = {row: frame[rule.field].iat[position[row]] for row in rows}
+        values = {row: raw[rule.field].iat[position[row]] for row in rows}
         verdict.results[rule.name] = len(rows)
+        severity, reason = _severity(rule, refs)
         for row in rows:
             value = values[row]
             issue = Issue(row, rule.name, rule.field,
-                          None if value is None or value != value else str(value), rule.reason)
-            if rule.severity == REJECT:
+                          None if value is None or value != value else str(value), reason)
+            if severity == REJECT:
                 verdict.rejected[row].append(issue)
             else:
                 verdict.flags.append(issue)

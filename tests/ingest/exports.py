@@ -61,8 +61,10 @@ def render(year: int, name: str, rows: list[dict[str, str]],
 
 def write_export(folder: Path, year: int = 2024, rows: dict | None = None,
                  as_zip: bool = False) -> Path:
-    """Write an export as `folder/` (or `folder.zip`); returns what was written."""
-    files = {name: render(year, name, data) for name, data in (rows or export_rows(year)).items()}
+    """Write an export as `folder/` (or `folder.zip`), every HUD file of its year (those
+    without rows as a header alone, as HMIS systems do); returns what was written."""
+    rows = rows or export_rows(year)
+    files = {name: render(year, name, rows.get(name, [])) for name in HEADERS[year]}
     folder.parent.mkdir(parents=True, exist_ok=True)
     if as_zip:
         target = folder.with_suffix(".zip")

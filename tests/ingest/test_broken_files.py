@@ -74,9 +74,9 @@ def no_export_csv(landing: Path) -> str:
     return "hmis"
 
 
-def missing_referenced_file(landing: Path) -> str:
+def member_not_csv(landing: Path) -> str:
     folder = write_export(landing / "hmis" / "north" / "BAD")
-    (folder / "Client.csv").unlink()
+    (folder / "Client.csv").write_bytes(b"%PDF-1.7\n...")
     return "hmis"
 
 
@@ -119,8 +119,8 @@ CORPUS: dict[str, tuple[Callable[[Path], str], str]] = {
     "missing required column": (intake(b"intake_client_id,first_name\nc1,Ana\n"),
                                 "missing required column 'submission_id'"),
     "no Export.csv": (no_export_csv, "the export has no Export.csv"),
-    "older fiscal year": (hmis(lambda r: r["Export.csv"][0].update(CSVVersion="2022 v1.3")),
-                          "CSVVersion '2022 v1.3' is not a layout caseintel reads"),
+    "older fiscal year": (hmis(lambda r: r["Export.csv"][0].update(CSVVersion="2020 v1.0")),
+                          "CSVVersion '2020 v1.0' is not a layout caseintel reads"),
     "layout of another year": (fy2026_client_in_fy2024_export,
                                "not the FY2024 layout that Export.csv announces (the header is "
                                "the FY2026 layout)"),
@@ -129,7 +129,7 @@ CORPUS: dict[str, tuple[Callable[[Path], str], str]] = {
     "two Export.csv rows": (hmis(lambda r: r["Export.csv"].append(dict(r["Export.csv"][0]))),
                             "Export.csv has 2 rows; it must have one"),
     "Export.csv without data": (hmis(lambda r: r["Export.csv"].clear()), "no data row"),
-    "referenced file missing": (missing_referenced_file, "but the export has no Client.csv"),
+    "export member is a PDF": (member_not_csv, "Client.csv: not a CSV: this is a PDF"),
     "truncated zip": (truncated_zip, "BAD.zip: damaged zip"),
     "zip member fails CRC": (corrupt_zip_member, "BAD.zip: damaged zip"),
     "Export.csv not CSV": (hmis_file("Export.csv", "ExportID;CSVVersion\nE1;2024 v1.0\n"),

@@ -99,6 +99,8 @@ def test_fy2024_and_fy2026_exports_both_load_and_say_which(warehouse, tmp_path) 
     assert warehouse.rows("select distinct _site, _csv_version, woman is null, sex is null"
                           " from raw.hmis_client order by 1") == [
         ("east", "FY2026", True, True), ("north", "FY2024", True, True)]
+    assert warehouse.scalar("select count(*) from raw.ingest_ledger where status = 'loaded'"
+                            " and source_table = 'hmis_disabilities'") == 2
     assert warehouse.scalar("select count(*) from raw.hmis_client"
                             " where _source_file like 'hmis/east/E1.zip!%'") == 2
 
@@ -113,13 +115,36 @@ def test_same_export_dropped_twice_under_another_name_changes_nothing(warehouse,
     assert warehouse.scalar("select count(*) from raw.hmis_enrollment") == before
 
 
-def test_files_outside_the_contract_are_reported_not_silently_ignored(warehouse, tmp_path) -> None:
+def test_custom_files_are_kept_whole_and_never_fail_the_export(warehouse, tmp_path) -> None:
     folder = write_export(tmp_path / "hmis" / "north" / "E1")
-    (folder / "Funder.csv").write_text("FunderID,ProjectID\nF1,P1\n")
+    (folder / "ClientAlias.csv").write_text('PersonalID,Alias\n1,"Ana ""Annie"" D"\n2,Bo\n')
+    (folder / "Broken.csv").write_bytes(b"%PDF-1.7 not a csv")
+    (folder / "readme.txt").write_text("exported by OpenCase")
+    results = {r.file.rsplit("/", 1)[1]: r for r in load_all(warehouse, tmp_path, "hmis")}
+    assert results["ClientAlias.csv"].status == "loaded"
+    assert results["Broken.csv"].status == "not_ingested"
+    assert "not a CSV: this is a PDF" in results["Broken.csv"].message
+    assert results["readme.txt"].status == "not_ingested"
+    assert results["Client.csv"].status == "loaded"
+    assert warehouse.rows("select file_name, record, _source_row from raw.hmis_custom_rows"
+                          " order by _source_row") == [
+        ("ClientAlias.csv", '{"personal_id": "1", "alias": "Ana \\"Annie\\" D"}', 1),
+        ("ClientAlias.csv", '{"personal_id": "2", "alias": "Bo"}', 2)]
+
+
+def test_a_partial_export_loads_and_flags_what_it_cannot_check(warehouse, tmp_path) -> None:
+    folder = write_export(tmp_path / "hmis" / "north" / "E1")
+    (folder / "Organization.csv").unlink()
     results = load_all(warehouse, tmp_path, "hmis")
-    assert [r.status for r in results if r.file.endswith("Funder.csv")] == ["not_ingested"]
+    assert {r.status for r in results} == {"loaded", "missing"}
+    [missing] = [r for r in results if r.status == "missing"]
+    assert missing.file == "hmis/north/E1/Organization.csv"
+    assert warehouse.scalar("select count(*) from raw.hmis_project") == 1
+    assert warehouse.rows("select rule, reason from quarantine.flags") == [
+        ("references:organization_id",
+         "organization_id cannot be checked: the export has no Organization.csv")]
     assert warehouse.scalar("select status from raw.ingest_ledger"
-                            " where source_file like '%Funder.csv'") == "not_ingested"
+                            " where source_file like '%Organization.csv'") == "missing"
 
 
 def test_no_file_rows_stay_in_memory_after_the_load(warehouse, tmp_path: Path) -> None:

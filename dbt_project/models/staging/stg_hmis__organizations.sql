@@ -20,8 +20,8 @@ renamed as (
         {{ clean_text('organization_id') }} as organization_id,
         {{ clean_text('organization_name') }} as organization_name,
         {{ to_int('victim_service_provider') }} as victim_service_provider,
-        {{ to_timestamp('date_created') }} as date_created,
-        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
+        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
         {{ clean_text('export_id') }} as export_id,
         {{ lineage_columns() }}
     from versioned

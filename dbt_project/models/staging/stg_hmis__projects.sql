@@ -24,10 +24,10 @@ renamed as (
         {{ project_type_name(to_int('project_type')) }} as project_type_name,
         {{ to_int('continuum_project') }} as continuum_project,
         {{ to_int('housing_type') }} as housing_type,
-        {{ to_date('operating_start_date') }} as operating_start_date,
-        {{ to_date('operating_end_date') }} as operating_end_date,
-        {{ to_timestamp('date_created') }} as date_created,
-        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ to_date('operating_start_date', hmis_pivot()) }} as operating_start_date,
+        {{ to_date('operating_end_date', hmis_pivot()) }} as operating_end_date,
+        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
+        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
         {{ clean_text('export_id') }} as export_id,
         {{ lineage_columns() }}
     from versioned

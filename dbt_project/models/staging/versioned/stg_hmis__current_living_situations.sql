@@ -12,11 +12,11 @@ renamed as (
         {{ clean_text('current_living_sit_id') }} as current_living_situation_id,
         {{ clean_text('enrollment_id') }} as enrollment_id,
         {{ clean_text('personal_id') }} as personal_id,
-        {{ to_date('information_date') }} as information_date,
+        {{ to_date('information_date', hmis_pivot()) }} as information_date,
         {{ to_int('current_living_situation') }} as current_living_situation,
         {{ living_situation_group(to_int('current_living_situation')) }} as living_situation_group,
-        {{ to_timestamp('date_created') }} as date_created,
-        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
+        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
         {{ clean_text('export_id') }} as export_id,
         {{ lineage_columns() }}
     from versioned

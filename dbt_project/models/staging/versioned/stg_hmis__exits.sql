@@ -12,11 +12,11 @@ renamed as (
         {{ clean_text('exit_id') }} as exit_id,
         {{ clean_text('enrollment_id') }} as enrollment_id,
         {{ clean_text('personal_id') }} as personal_id,
-        {{ to_date('exit_date') }} as exit_date,
+        {{ to_date('exit_date', hmis_pivot()) }} as exit_date,
         {{ to_int('destination') }} as destination,
         {{ living_situation_group(to_int('destination')) }} as destination_group,
-        {{ to_timestamp('date_created') }} as date_created,
-        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
+        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
         {{ clean_text('export_id') }} as export_id,
         {{ lineage_columns() }}
     from versioned

@@ -12,12 +12,12 @@ renamed as (
         {{ clean_text('income_benefits_id') }} as income_benefits_id,
         {{ clean_text('enrollment_id') }} as enrollment_id,
         {{ clean_text('personal_id') }} as personal_id,
-        {{ to_date('information_date') }} as information_date,
+        {{ to_date('information_date', hmis_pivot()) }} as information_date,
         {{ to_int('income_from_any_source') }} as income_from_any_source,
         {{ to_money('total_monthly_income') }} as total_monthly_income,
         {{ to_int('data_collection_stage') }} as data_collection_stage,
-        {{ to_timestamp('date_created') }} as date_created,
-        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
+        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
         {{ clean_text('export_id') }} as export_id,
         {{ lineage_columns() }}
     from versioned

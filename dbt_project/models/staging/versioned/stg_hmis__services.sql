@@ -12,11 +12,11 @@ renamed as (
         {{ clean_text('services_id') }} as services_id,
         {{ clean_text('enrollment_id') }} as enrollment_id,
         {{ clean_text('personal_id') }} as personal_id,
-        {{ to_date('date_provided') }} as date_provided,
+        {{ to_date('date_provided', hmis_pivot()) }} as date_provided,
         {{ to_int('record_type') }} as record_type,
         {{ to_int('type_provided') }} as type_provided,
-        {{ to_timestamp('date_created') }} as date_created,
-        {{ to_timestamp('date_updated') }} as date_updated,
+        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
+        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
         {{ clean_text('export_id') }} as export_id,
         {{ lineage_columns() }}
     from versioned
