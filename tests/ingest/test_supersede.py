@@ -47,7 +47,9 @@ def test_newer_export_supersedes_and_deletes(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with Warehouse(db) as wh:
         for drop in discover(landing, SOURCES_BY_NAME["hmis"]):
-            assert {r.status for r in load_drop(wh, drop, datetime(2026, 11, 1))} == {"loaded"}
+            # the header-only files of both exports are the same bytes: loaded once
+            statuses = {r.status for r in load_drop(wh, drop, datetime(2026, 11, 1))}
+            assert "loaded" in statuses and statuses <= {"loaded", "skipped"}
         assert wh.scalar("select count(*) from raw.hmis_client") == 4  # both exports kept
     build_staging(db)
     with Warehouse(db, read_only=True) as wh:
