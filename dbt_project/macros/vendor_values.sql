@@ -125,3 +125,9 @@
 {% macro hmis_pivot() -%}
     coalesce({{ caseintel.try_cast_as('_export_date', 'date') }}, cast(_loaded_at as date))
 {%- endmacro %}
+
+{# The export an HMIS row came in (Export.csv's ExportID, lineage), whatever ExportID a
+   vendor stamped on the row itself (raw keeps that; ingest flags the difference). #}
+{% macro hmis_export_id() -%}
+    coalesce({{ caseintel.clean_text('_export_id') }}, {{ caseintel.clean_text('export_id') }})
+{%- endmacro %}

@@ -39,8 +39,10 @@ LEDGER_COLUMNS = ("load_id", "drop_id", "source", "site", "source_table", "sourc
                   "rows_quarantined", "rows_flagged", "by_rule", "status", "message",
                   "loaded_at", "remedy")
 LINEAGE_COLUMNS = ("_load_id", "_site", "_source_file", "_source_row", "_file_sha256", "_loaded_at")
-# The export date is lineage too: staging reads a two-digit year as one not after it.
-HMIS_LINEAGE = ("_export_dir", "_csv_version", "_export_date")
+# Export.csv's date and ID are lineage too: staging reads a two-digit year as one not after
+# the export date, and a row's export is the one it came in, whatever ExportID a vendor
+# stamped on it.
+HMIS_LINEAGE = ("_export_dir", "_csv_version", "_export_date", "_export_id")
 QUARANTINE_COLUMNS = ("_rule", "_field", "_value", "_reason", "_raw_record")
 
 # Which file of an export each cross-file rule reads.
@@ -187,6 +189,7 @@ class _Layout:
 
     csv_version: str | None
     as_of: date
+    export_id: str | None = None
     absent: frozenset[str] = frozenset()
     gaps: dict[str, list[str]] = field(default_factory=dict)
 
@@ -197,8 +200,8 @@ def _hud_layout(drop: Drop, files: dict[str, _File], loaded_at: datetime) -> _La
     # the whole Export.csv (one row); of the other files the header is enough here
     heads = {n: next(f.slices(None if n == "Export.csv" else 1)) for n, f in files.items()}
     csv_version, gaps = fiscal_year(drop, heads)
-    export_date = export_facts(heads.get("Export.csv"), drop.relative).export_date
-    return _Layout(csv_version, export_date or loaded_at.date(),
+    facts = export_facts(heads.get("Export.csv"), drop.relative)
+    return _Layout(csv_version, facts.export_date or loaded_at.date(), facts.export_id,
                    missing_files(csv_version, files), gaps)
 
 
@@ -242,7 +245,8 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
                 extra: tuple[str, ...] = LINEAGE_COLUMNS
                 if drop.kind.name == "hmis":
                     lineage |= {"_export_dir": drop.name, "_csv_version": csv_version,
-                                "_export_date": as_of.isoformat()}
+                                "_export_date": as_of.isoformat(),
+                                "_export_id": layout.export_id}
                     extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
                 counts = _load_file(wh, f, refs, lineage, extra)
                 gaps = layout.gaps.get(f.source.name)

@@ -79,13 +79,22 @@ def _batch_definition(name: str) -> Any:
         "whole")
 
 
+TIMESTAMPS = ("date_created", "date_updated", "date_deleted")
+
+
 @cache
-def field_kinds(table: str) -> dict[str, str]:
-    """How each checked field of a table is read: date, timestamp, code or text (keys)."""
-    kinds: dict[str, str] = {}
+def field_kinds(table: str, header: tuple[str, ...] = ()) -> dict[str, str]:
+    """How each checked field of a table is read: date, timestamp, code or text (keys).
+    HUD date columns without a rule of their own (`date_to_street_essh`, `fa_start_date`)
+    are read, and flagged, as dates by their names."""
+    kinds: dict[str, str] = {
+        column: "timestamp" if column in TIMESTAMPS else "date" for column in header
+        if column == "dob" or column.startswith("date_") or column.endswith("_date")}
     for rule in CONTRACTS[table].rules:
         if rule.kind == "date":
             kinds[rule.field] = "date" if rule.fmt == DATE else "timestamp"
+        elif rule.field in kinds:
+            continue
         elif rule.kind in {"in_set", "number"}:
             kinds.setdefault(rule.field, "code")
         elif rule.kind in {"unique", "not_blank", "references", "regex"}:
@@ -134,7 +143,7 @@ def _numbers(series: pd.Series) -> pd.Series:
 
 def _frame(contract: Contract, raw: pd.DataFrame, refs: References) -> pd.DataFrame:
     frame = raw.copy()
-    for column, kind in field_kinds(contract.table).items():
+    for column, kind in field_kinds(contract.table, tuple(raw.columns)).items():
         if column in frame.columns:
             frame[column] = _canonical(frame[column], kind, refs.as_of)
     for rule in contract.rules:
@@ -250,7 +259,8 @@ def validate(table: str, header: list[str], records: list[tuple[int, list]],
     raw = pd.DataFrame([values for _, values in records], columns=header, dtype=object)
     raw["_source_row"] = [row for row, _ in records]
     frame = _frame(contract, raw, refs)
-    verdict.flags += _layout_flags(raw, frame, field_kinds(table), refs.as_of)
+    verdict.flags += _layout_flags(raw, frame, field_kinds(table, tuple(raw.columns)),
+                                   refs.as_of)
     # one expectation for all required columns: GX builds a metric graph per expectation,
     # and a check per column made up nearly half of a file's validation time
     expectations = [gxe.ExpectTableColumnsToMatchSet(

@@ -32,7 +32,7 @@ renamed as (
         {{ no_yes_reasons_name(to_int('veteran_status')) }} as veteran_status_name,
         {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
         {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ clean_text('export_id') }} as export_id,
+        {{ hmis_export_id() }} as export_id,
         _csv_version as csv_layout,
         {{ lineage_columns() }}
     from versioned

@@ -17,7 +17,7 @@ renamed as (
     select
         {{ site_key('_site', 'export_id') }} as export_key,
         _site as site,
-        {{ clean_text('export_id') }} as export_id,
+        {{ hmis_export_id() }} as export_id,
         {{ clean_text('source_id') }} as source_id,
         {{ clean_text('source_name') }} as source_name,
         {{ to_date('export_date', hmis_pivot()) }} as export_date,

@@ -28,7 +28,7 @@ renamed as (
         {{ to_date('operating_end_date', hmis_pivot()) }} as operating_end_date,
         {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
         {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ clean_text('export_id') }} as export_id,
+        {{ hmis_export_id() }} as export_id,
         {{ lineage_columns() }}
     from versioned
     where version_rank = 1

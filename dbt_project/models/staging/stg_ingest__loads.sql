@@ -19,7 +19,8 @@ renamed as (
         {{ to_bigint('rows_flagged') }} as rows_flagged,
         {{ clean_code('status') }} as status,
         {{ clean_text('message') }} as message,
-        {{ to_timestamp('loaded_at') }} as loaded_at
+        {{ to_timestamp('loaded_at') }} as loaded_at,
+        {{ clean_text('remedy') }} as remedy
     from source
 )
 

@@ -17,7 +17,7 @@ renamed as (
         {{ living_situation_group(to_int('current_living_situation')) }} as living_situation_group,
         {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
         {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ clean_text('export_id') }} as export_id,
+        {{ hmis_export_id() }} as export_id,
         {{ lineage_columns() }}
     from versioned
     where version_rank = 1

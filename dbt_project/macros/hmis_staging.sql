@@ -1,0 +1,63 @@
+{#
+    The staging model of an HMIS file whose records are typed and nothing more: the newest
+    version of each record per site (a later export supersedes, DateUpdated first), deleted
+    rows removed, text trimmed, dates in any vendor layout (two-digit years against the
+    export date), codes as integers (`1.0` is 1). The keys other models join on come along:
+    record_id (`<site>:<key>`), enrollment_key, record_key (the client), project_key.
+    `renamed` maps a column to its name in an older layout, read when the newer is blank.
+#}
+{% macro stage_hmis_file(table_name, key_column, text=[], dates=[], integers=[], renamed={}) %}
+with source as (
+    {{ caseintel.select_source('raw', table_name) }}
+),
+
+versioned as (
+    select
+        source.*,
+        row_number() over (
+            partition by _site, {{ caseintel.clean_text(key_column) }}
+            order by {{ caseintel.hmis_version_order() }}
+        ) as version_rank
+    from source
+),
+
+renamed as (
+    select
+        {{ caseintel.site_key('_site', key_column) }} as record_id,
+        _site as site,
+        {{ caseintel.clean_text(key_column) }} as {{ key_column }},
+        {%- if 'enrollment_id' in text %}
+        {{ caseintel.site_key('_site', 'enrollment_id') }} as enrollment_key,
+        {%- endif %}
+        {%- if 'personal_id' in text %}
+        {{ caseintel.record_key('hmis', '_site', 'personal_id') }} as record_key,
+        {%- endif %}
+        {%- if 'project_id' in text %}
+        {{ caseintel.site_key('_site', 'project_id') }} as project_key,
+        {%- endif %}
+        {%- for column in text %}
+        {{ caseintel.clean_text(column) }} as {{ column }},
+        {%- endfor %}
+        {%- for column in dates %}
+        {{ caseintel.to_date(column, caseintel.hmis_pivot()) }} as {{ column }},
+        {%- endfor %}
+        {%- for column in integers %}
+        {%- if column in renamed %}
+        coalesce({{ caseintel.to_int(column) }}, {{ caseintel.to_int(renamed[column]) }}) as {{ column }},
+        {%- else %}
+        {{ caseintel.to_int(column) }} as {{ column }},
+        {%- endif %}
+        {%- endfor %}
+        {{ caseintel.to_timestamp('date_created', caseintel.hmis_pivot()) }} as date_created,
+        {{ caseintel.to_timestamp('date_updated', caseintel.hmis_pivot()) }} as date_updated,
+        {{ caseintel.hmis_export_id() }} as export_id,
+        _csv_version as csv_layout,
+        {{ caseintel.lineage_columns() }}
+    from versioned
+    where version_rank = 1
+        and {{ caseintel.clean_text('date_deleted') }} is null
+        and {{ caseintel.clean_text(key_column) }} is not null
+)
+
+select * from renamed
+{% endmacro %}

@@ -1,0 +1,28 @@
+-- What each site's newest HMIS export lacks from its HUD layout: a whole file, or columns
+-- of a file (a vendor that never collects a question leaves its column out). Data-quality
+-- findings: the export loaded, and references into a missing file were flagged, not rejected.
+with loads as (
+    select * from {{ ref('stg_ingest__loads') }}
+    where source = 'hmis'
+),
+
+newest as (
+    select site, max(loaded_at) as loaded_at
+    from loads
+    where status = 'loaded'
+    group by site
+)
+
+select
+    loads.site,
+    loads.drop_id,
+    loads.source_file,
+    loads.csv_version,
+    case when loads.status = 'missing' then 'missing file' else 'missing columns' end as gap,
+    loads.message
+from loads
+inner join newest
+    on loads.site = newest.site
+    and loads.loaded_at = newest.loaded_at
+where loads.status = 'missing'
+    or (loads.status = 'loaded' and loads.message like 'columns of the%')
