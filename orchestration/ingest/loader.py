@@ -266,8 +266,8 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
                 for name in sorted(absent):
                     message = (f"{name} is missing from the export: the {csv_version} HUD "
                                "specification has it (references into it are flagged)")
-                    ledger.append(_ledger_row(drop, DropFile(name, f"{drop.relative}/{name}",
-                                                             None, lambda: b""), f"{drop_id}/{name}",
+                    absent_file = DropFile(name, f"{drop.relative}/{name}", None, bytes)
+                    ledger.append(_ledger_row(drop, absent_file, f"{drop_id}/{name}",
                                               "missing", message, loaded_at, csv_version))
                     results.append(LoadResult(f"{drop.relative}/{name}", None, "missing",
                                               message=message))
