@@ -33,9 +33,11 @@ def _use_local_dagster_home(settings: Settings) -> None:
         config.write_text("telemetry:\n  enabled: false\n")
 
 
-def run_pipeline(as_of: date | None = None) -> bool:
+def run_pipeline(as_of: date | None = None) -> int:
     """Materialize every asset once, recording the run in the Dagster instance: in this
-    process on DuckDB, with steps in parallel processes on PostgreSQL (the job's executor)."""
+    process on DuckDB, with steps in parallel processes on PostgreSQL (the job's executor).
+    The exit code: 0 when everything loaded and built, 1 when the run failed, 2 when it
+    succeeded without some drop that could not be read (so a scheduler notices)."""
     if as_of:
         os.environ["CASEINTEL_AS_OF"] = as_of.isoformat()
     settings = Settings.from_env()
@@ -70,7 +72,8 @@ def run_pipeline(as_of: date | None = None) -> bool:
                   f"{event.event_specific_data.error.message.strip()}", file=sys.stderr)
     print(f"caseintel: run {'succeeded' if result.success else 'FAILED'} in {elapsed:.0f}s")
     _print_summary(settings)
-    return result.success
+    failures = _print_failed_drops(settings)
+    return 1 if not result.success else 2 if failures else 0
 
 
 def _print_summary(settings: Settings) -> None:
@@ -78,6 +81,20 @@ def _print_summary(settings: Settings) -> None:
 
     for line in summary_lines(settings):
         print(f"caseintel: {line}")
+
+
+def _print_failed_drops(settings: Settings) -> int:
+    """Name every drop the run could not read, then say it in one line; how many."""
+    from orchestration.reports.publish import failed_drop_lines
+
+    lines = failed_drop_lines(settings)
+    for line in lines:
+        print(f"caseintel: {line}", file=sys.stderr)
+    if lines:
+        print(f"caseintel: NOT LOADED: {len(lines)} drop{'s' if len(lines) > 1 else ''} could "
+              "not be read; everything else was loaded and published (see the data-quality "
+              "page)", file=sys.stderr)
+    return len(lines)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -94,7 +111,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"caseintel: using the demo agency already in {demo_dir}")
     meta = json.loads(meta_path.read_text())
     os.environ.setdefault("CASEINTEL_LANDING", str(landing))
-    return 0 if run_pipeline(date.fromisoformat(meta["as_of"])) else 1
+    return run_pipeline(date.fromisoformat(meta["as_of"]))
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -109,7 +126,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     if args.retrain_identity:
         os.environ["CASEINTEL_IDENTITY_RETRAIN"] = "1"
-    return 0 if run_pipeline(date.fromisoformat(args.as_of) if args.as_of else None) else 1
+    return run_pipeline(date.fromisoformat(args.as_of) if args.as_of else None)
 
 
 def cmd_reports(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
+from orchestration.ingest.vendor import canonical_code, canonical_date
+
 # Names that say "we do not know who this is": never evidence that two records are one person.
 PLACEHOLDER_NAMES = frozenset({
     "anonymous", "anon", "unknown", "unk", "client", "na", "none", "refused", "test",
@@ -47,12 +49,18 @@ def identifying_names(first: str | None, last: str | None) -> tuple[str | None, 
             None if last in PLACEHOLDER_NAMES else last)
 
 
-def dob(value: str | None, quality: str | None = None) -> date | None:
-    """A usable date of birth: parseable, not in the future, and not flagged as unknown."""
-    if not value or (quality and quality.strip() in UNKNOWN_QUALITY):
+def _code(quality: str | None) -> str | None:
+    """A HUD data-quality code as plain digits (`8.0` and ` 8` are 8)."""
+    return canonical_code(quality)
+
+
+def dob(value: str | None, quality: str | None = None, pivot: date | None = None) -> date | None:
+    """A usable date of birth: in any vendor layout (`08-MAY-67`, a two-digit year read as
+    one not after `pivot`, the export date), not in the future, not flagged as unknown."""
+    if not value or _code(quality) in UNKNOWN_QUALITY:
         return None
     try:
-        parsed = date.fromisoformat(value.strip()[:10])
+        parsed = date.fromisoformat(canonical_date(value, pivot or date.today()) or "")
     except ValueError:
         return None
     if parsed > date.today() or parsed.year < 1900:
@@ -74,7 +82,7 @@ def phone(value: str | None) -> str | None:
 
 def dob_is_approximate(quality: str | None) -> bool:
     """HUD DOBDataQuality 2: the date is a guess and may only agree weakly."""
-    return bool(quality) and quality.strip() == APPROXIMATE_QUALITY
+    return _code(quality) == APPROXIMATE_QUALITY
 
 
 def email(value: str | None) -> str | None:
@@ -86,7 +94,7 @@ def email(value: str | None) -> str | None:
 
 def ssn_last4(value: str | None, quality: str | None = None) -> str | None:
     """Last four SSN digits; quality 8/9/99 means missing, not a value."""
-    if not value or (quality and quality.strip() in UNKNOWN_QUALITY):
+    if not value or _code(quality) in UNKNOWN_QUALITY:
         return None
     digits = re.sub(r"\D", "", value)
     if len(digits) < 4 or len(set(digits)) == 1 or digits[-4:] == "0000":
@@ -96,7 +104,7 @@ def ssn_last4(value: str | None, quality: str | None = None) -> str | None:
 
 def ssn(value: str | None, quality: str | None = None) -> str | None:
     """All nine SSN digits when they can be a real SSN; partial, unknown or fake is nothing."""
-    if not value or (quality and quality.strip() != "1"):
+    if not value or (quality and _code(quality) != "1"):
         return None
     digits = re.sub(r"\D", "", value)
     if (len(digits) != 9 or len(set(digits)) == 1 or digits in _FAKE_SSNS

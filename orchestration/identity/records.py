@@ -141,17 +141,18 @@ def changes_in(wh: Warehouse, records: list[PersonRecord]) -> Changes:
 
 # Latest version of each source record: a record re-sent in a newer file replaces the older.
 # Per source: its raw table, the where clause of a current row, and the raw fields
-# `_normalised` reads (site and id first; None where the source has no such field).
+# `_normalised` reads (site and id first; None where the source has no such field, or its
+# file did not have the column). The last is the date two-digit years are read against.
 _SOURCES = {
     "hmis": ("hmis_client", "personal_id is not null and date_deleted is null",
              ("_site", "personal_id", "first_name", "last_name", "dob", "dob_data_quality", "ssn",
-              "ssn_data_quality", None, None, None, None)),
+              "ssn_data_quality", None, None, None, None, "_export_date")),
     "intake": ("intake_submissions", "submission_id is not null",
                ("_site", "submission_id", "first_name", "last_name", "dob", None, "ssn_last4",
-                None, "phone", "email", "intake_client_id", "hmis_personal_id")),
+                None, "phone", "email", "intake_client_id", "hmis_personal_id", None)),
     "survey": ("survey_responses", "response_id is not null",
                ("_site", "response_id", "first_name", "last_name", None, None, None, None,
-                "phone", "email", None, None)),
+                "phone", "email", None, None, None)),
 }
 _LATEST = """
     select {columns}
@@ -169,7 +170,7 @@ _SCREEN_RESPONDENTS = """
 _WITHOUT_CLIENT = """ and not exists (
         select 1 from raw.hmis_client c
         where c._site = s._site and c.personal_id = s.personal_id and c.date_deleted is null)"""
-_SCREEN_FIELDS = ("s._site", "s.personal_id", *(None,) * 10)
+_SCREEN_FIELDS = ("s._site", "s.personal_id", *(None,) * 11)
 
 
 def _record_key(source: str, raw: tuple[str | None, ...]) -> str:
@@ -188,14 +189,21 @@ def _columns(wh: Warehouse, source: str, table: str, raw: tuple[str | None, ...]
                       f"{raw_hash} as raw_hash", *(c or "null" for c in raw)])
 
 
+def _present(wh: Warehouse, table: str, raw: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """The fields a raw table has; a column no file of it carried (an intake form without
+    `dob`) reads as null."""
+    columns = set(wh.columns("raw", table))
+    return tuple(c if c in columns else None for c in raw)
+
+
 def _latest_queries(wh: Warehouse, keys_only: bool = False) -> list[str]:
     """One query per raw table holding person rows, each row one current person record; with
     `keys_only`, just the record keys (which need no ranking of versions: every version of a
     current record has its key)."""
     queries = [(f"select distinct {_record_key(source, raw)} from raw.{table} where {where}"
                 if keys_only else
-                _LATEST.format(columns=_columns(wh, source, table, raw), rid=raw[1],
-                               table=table, where=where))
+                _LATEST.format(columns=_columns(wh, source, table, _present(wh, table, raw)),
+                               rid=raw[1], table=table, where=where))
                for source, (table, where, raw) in _SOURCES.items()
                if wh.table_exists("raw", table)]
     if wh.table_exists("raw", "screens"):
@@ -208,7 +216,7 @@ def _latest_queries(wh: Warehouse, keys_only: bool = False) -> list[str]:
 
 def _normalised(key: str, table: str, raw: list) -> PersonRecord:
     """A person record from the raw fields of a row of `_columns`."""
-    site, rid, first, last, dob, dob_q, ssn, ssn_q, phone, email, intake_id, hmis_id = raw
+    site, rid, first, last, dob, dob_q, ssn, ssn_q, phone, email, intake_id, hmis_id, pivot = raw
     first_norm, last_norm = normalize.identifying_names(first, last)
     return PersonRecord(
         record_key=key,
@@ -217,7 +225,7 @@ def _normalised(key: str, table: str, raw: list) -> PersonRecord:
         source_record_id=rid,
         first=first_norm,
         last=last_norm,
-        dob=normalize.dob(dob, dob_q),
+        dob=normalize.dob(dob, dob_q, date.fromisoformat(pivot) if pivot else None),
         ssn_last4=normalize.ssn_last4(ssn, ssn_q),
         phone=normalize.phone(phone),
         email=normalize.email(email),

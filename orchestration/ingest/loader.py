@@ -143,6 +143,10 @@ class _Counts:
 def _ledger_row(drop: Drop, f: _File | DropFile, load_id: str, status: str, message: str,
                 loaded_at: datetime, csv_version: str | None = None,
                 counts: _Counts | None = None) -> list:
+    """One ledger row. A load's id names its bytes; any other attempt (failed, missing, not
+    ingested) happens again at every run until the drop changes, so its id names the run."""
+    if status != "loaded":
+        load_id = f"{load_id}@{loaded_at:%Y%m%dT%H%M%S}"
     source = f.source if isinstance(f, _File) else f
     sha = f.sha if isinstance(f, _File) else None
     encoding = f.encoding if isinstance(f, _File) and counts is not None else None
@@ -211,9 +215,10 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
     drop_id = f"{drop.kind.name}/{drop.site}/{drop.name}"
     if drop.error:
         with wh.transaction():
-            _record(wh, [[f"{drop_id}/failed", drop.relative, drop.kind.name, drop.site, None,
-                          drop.relative, None, None, None, 0, 0, 0, 0, "{}", "failed",
-                          drop.error, loaded_at, advice(drop.error)]])
+            _record(wh, [[f"{drop_id}/failed@{loaded_at:%Y%m%dT%H%M%S}", drop.relative,
+                          drop.kind.name, drop.site, None, drop.relative, None, None, None,
+                          0, 0, 0, 0, "{}", "failed", drop.error, loaded_at,
+                          advice(drop.error)]])
         return [LoadResult(drop.relative, None, "failed", message=drop.error)]
 
     unknown = [f for f in drop.files if f.table is None]

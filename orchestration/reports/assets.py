@@ -17,8 +17,10 @@ REPORT_INPUTS = {
                       "report_anomalies", "client_momentum_history", "clients"),
     "aggregate": ("cohort_momentum", "cohort_flows", "report_stall_reason_trends",
                   "stall_reasons", "report_caseloads", "followup_outcomes"),
-    "data_quality": ("hmis_data_quality", "hmis_dq_timeliness"),
+    "data_quality": ("hmis_data_quality", "hmis_dq_timeliness", "hmis_export_gaps"),
 }
+# Every report rewrites its editions' index, which lists the drops that could not be read.
+INDEX_INPUTS = ("ingest_failures",)
 DESCRIPTIONS = {
     "momentum": "The momentum report: grade counts, why clients stalled, the stalled and "
                 "amber lists, and the grade mix month by month.",
@@ -42,7 +44,7 @@ def report_asset(report: str) -> dg.AssetsDefinition:
         name=report,
         key_prefix=["reports"],
         group_name="reports",
-        deps=[["marts", mart] for mart in REPORT_INPUTS[report]],
+        deps=[["marts", mart] for mart in (*REPORT_INPUTS[report], *INDEX_INPUTS)],
         description=DESCRIPTIONS[report],
     )
     def _publish(context: AssetExecutionContext, caseintel: CaseintelResource):

@@ -54,6 +54,14 @@ def freshness(wh: Warehouse) -> Freshness:
     )
 
 
+def failed_drops(wh: Warehouse) -> list[Row]:
+    """Drops the latest ingest could not read (marts.ingest_failures): every page that lists
+    them puts them first, and `caseintel run` names them and exits non-zero."""
+    if not wh.table_exists("marts", "ingest_failures"):
+        return []
+    return dicts(wh, "select * from marts.ingest_failures order by site, drop_id")
+
+
 def client_scope(wh: Warehouse) -> dict[str, tuple[str | None, str | None]]:
     """(site, program) of every graded person: what an edition's scope is checked against."""
     return {pid: (site, program) for pid, site, program in wh.rows(

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import ModuleType
 
 from orchestration.reports import aggregate, client_pages, missing, momentum, quality, unusual
+from orchestration.reports.data import failed_drops
 from orchestration.reports.rendering import GRADES, open_run
 from orchestration.reports.site import write_index, write_report
 from orchestration.settings import Settings
@@ -38,6 +39,15 @@ def publish_report(settings: Settings, report: str) -> list[Path]:
         for edition in run.config.editions:
             write_index(run, edition)
     return written
+
+
+def failed_drop_lines(settings: Settings) -> list[str]:
+    """One line per drop the latest ingest could not read: site, file, reason, what to do."""
+    if settings.warehouse == "duckdb" and not settings.db_path.exists():
+        return []
+    with Warehouse.from_settings(settings, read_only=True) as wh:
+        return [f"not loaded ({f['site']}): {f['reason']}. What to do: {f['remedy']}"
+                for f in failed_drops(wh)]
 
 
 def summary_lines(settings: Settings) -> list[str]:

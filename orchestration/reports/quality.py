@@ -20,6 +20,7 @@ WORST_SHOWN = 40
 class Prepared:
     elements: list[Row]
     timeliness: list[Row]
+    gaps: list[Row]
 
 
 def prepare(run: Run) -> Prepared | None:
@@ -28,9 +29,12 @@ def prepare(run: Run) -> Prepared | None:
         return None
     timeliness = (dicts(run.wh, "select * from marts.hmis_dq_timeliness order by lateness_rank")
                   if run.wh.table_exists("marts", "hmis_dq_timeliness") else [])
+    gaps = (dicts(run.wh, "select * from marts.hmis_export_gaps order by site, source_file")
+            if run.wh.table_exists("marts", "hmis_export_gaps") else [])
     return Prepared(
         elements=dicts(run.wh, "select * from marts.hmis_data_quality order by error_rank"),
         timeliness=timeliness,
+        gaps=gaps,
     )
 
 
@@ -62,5 +66,6 @@ def render(run: Run, edition: Edition, prepared: Prepared) -> str:
         projects=_projects(in_scope),
         worst=[r for r in in_scope if r["errors"]][:WORST_SHOWN],
         timeliness=timeliness,
+        gaps=[g for g in prepared.gaps if not edition.sites or g["site"] in edition.sites],
         aggregates_only=edition.level == "aggregates",
     )

@@ -17,7 +17,14 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from orchestration.reports.config import Edition, ReportsConfig, load_reports_config
-from orchestration.reports.data import Freshness, client_names, client_scope, freshness
+from orchestration.reports.data import (
+    Freshness,
+    Row,
+    client_names,
+    client_scope,
+    failed_drops,
+    freshness,
+)
 from orchestration.reports.sources import anchor
 from orchestration.rubrics import load_yaml
 from orchestration.settings import REPO_ROOT, Settings
@@ -97,6 +104,7 @@ class Run:
     generated_at: str
     briefs: dict[str, Any]
     scope: dict[str, tuple[str | None, str | None]]
+    failures: list[Row] = field(default_factory=list)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -111,9 +119,11 @@ class Run:
         return Links(edition, "../" * depth, self.scope, self._names.get(edition.name, {}))
 
     def render(self, template: str, edition: Edition, links: Links, **context: Any) -> str:
-        """Render a page with what every page carries: as-of date, freshness, edition."""
+        """Render a page with what every page carries: as-of date, freshness, edition, and
+        the drops of the edition's sites that could not be read."""
+        failures = [f for f in self.failures if not edition.sites or f["site"] in edition.sites]
         return self.env.get_template(template).render(
-            as_of=self.as_of, fresh=self.fresh, edition=edition, links=links,
+            as_of=self.as_of, fresh=self.fresh, edition=edition, links=links, failures=failures,
             generated_at=self.generated_at, suppression=self.config.suppression_threshold,
             **context)
 
@@ -132,4 +142,5 @@ def open_run(settings: Settings) -> Iterator[Run]:
             generated_at=datetime.now().replace(microsecond=0).isoformat(sep=" "),
             briefs=load_yaml(settings.rubrics_dir / "decision_brief.yaml"),
             scope=client_scope(wh),
+            failures=failed_drops(wh),
         )

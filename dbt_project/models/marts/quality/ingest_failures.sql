@@ -22,7 +22,12 @@ failed as (
         loads.remedy,
         loads.loaded_at as attempted_at,
         row_number() over (
-            partition by loads.drop_id order by loads.source_file
+            partition by loads.drop_id
+            order by
+                -- the file the reason is about first; the drop's other files say "not loaded"
+                case when loads.message like {{ dbt.concat(['loads.source_file', "'%'"]) }}
+                    then 0 else 1 end,
+                loads.source_file
         ) as file_rank
     from loads
     inner join latest_runs
@@ -31,7 +36,7 @@ failed as (
     where loads.status = 'failed'
 )
 
--- a failed drop says its reason once per file of the drop; the first file names it
+-- a failed drop says its reason once per file of the drop: keep the file it is about
 select site, source, drop_id, source_file, reason, remedy, attempted_at
 from failed
 where file_rank = 1
