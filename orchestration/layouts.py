@@ -323,6 +323,22 @@ HEADERS: dict[int, dict[str, tuple[str, ...]]] = {
     2026: _FY2024 | _FY2026_CHANGED,
 }
 CSV_VERSION = {2022: "2022 v1.3", 2024: "2024 v1.0", 2026: "2026 v1.0"}
+# FY2022 living-situation and destination codes in FY2024's numbering: each by its group
+# (1xx homeless, 2xx institutional, 3xx temporary, 4xx permanent), every subsidised rental
+# 435 (FY2024 moved the subsidy to its own column); 8, 9, 17, 24, 30, 37 and 99 stay.
+# dbt_project/macros/hud_fy2022.sql is the same rule in SQL.
+_FY2022_GROUPS = {100: (1, 16, 18), 200: (4, 5, 6, 7, 15, 25),
+                  300: (2, 12, 13, 14, 27, 29, 32, 35, 36), 400: (10, 11, 21, 22, 23, 26)}
+FY2022_LIVING_SITUATIONS = {str(code): str(group + code)
+                            for group, codes in _FY2022_GROUPS.items() for code in codes}
+FY2022_LIVING_SITUATIONS |= {str(code): "435" for code in (3, 19, 20, 28, 31, 33, 34)}
+LIVING_SITUATION_COLUMNS = ("living_situation", "destination", "current_living_situation")
+# FY2022 columns staging reads into their FY2024 counterparts; the rest of an FY2022 file's
+# columns without one stay in raw, and the ledger names them.
+FY2022_MAPPED = {"Client.csv": {"female", "male", "no_single_gender", "ethnicity"},
+                 "HealthAndDV.csv": {"domestic_violence_victim"},
+                 "Project.csv": {"tracking_method"}}
+
 # Spellings of one HUD column that exports and peers disagree on (snake_case -> ours).
 ALIASES = {
     "hispanic_latinao": "hispanic_latinaeo",  # FY2026's spelling of the same column

@@ -4,9 +4,11 @@
     rows removed, text trimmed, dates in any vendor layout (two-digit years against the
     export date), codes as integers (`1.0` is 1). The keys other models join on come along:
     record_id (`<site>:<key>`), enrollment_key, record_key (the client), project_key.
-    `renamed` maps a column to its name in an older layout, read when the newer is blank.
+    `renamed` maps a column to its name in an older layout, read when the newer is blank;
+    `fy2022_living_situations` are read in FY2024's numbering when the export is FY2022.
 #}
-{% macro stage_hmis_file(table_name, key_column, text=[], dates=[], integers=[], renamed={}) %}
+{% macro stage_hmis_file(table_name, key_column, text=[], dates=[], integers=[], renamed={},
+                         fy2022_living_situations=[]) %}
 with source as (
     {{ caseintel.select_source('raw', table_name) }}
 ),
@@ -42,7 +44,9 @@ renamed as (
         {{ caseintel.to_date(column, caseintel.hmis_pivot()) }} as {{ column }},
         {%- endfor %}
         {%- for column in integers %}
-        {%- if column in renamed %}
+        {%- if column in fy2022_living_situations %}
+        {{ caseintel.fy2024_living_situation(caseintel.to_int(column), '_csv_version') }} as {{ column }},
+        {%- elif column in renamed %}
         coalesce({{ caseintel.to_int(column) }}, {{ caseintel.to_int(renamed[column]) }}) as {{ column }},
         {%- else %}
         {{ caseintel.to_int(column) }} as {{ column }},

@@ -185,7 +185,7 @@ versioned as (
     select
         candidates.*,
         row_number() over (
-            partition by _site, trim({{ id_column }})
+            partition by _site, {{ caseintel.clean_text(id_column) }}
             order by {{ order }}
         ) as version_rank
     from candidates

@@ -22,6 +22,7 @@ from orchestration.ingest.reading import (
     ParsedFile,
     StructuralError,
     advice,
+    column_name,
     landing_encoding,
     parsed_slices,
     sha256_bytes,
@@ -29,6 +30,7 @@ from orchestration.ingest.reading import (
 from orchestration.ingest.sources import CUSTOM_TABLE, Drop, DropFile, missing_files
 from orchestration.ingest.validation import References, Verdict, validate
 from orchestration.ingest.vendor import canonical_date, canonical_text
+from orchestration.layouts import FY2022_MAPPED, HEADERS
 from orchestration.warehouse import Warehouse
 
 LEDGER = "raw.ingest_ledger"
@@ -163,7 +165,8 @@ def _record(wh: Warehouse, rows: list[list]) -> None:
                        f" values ({', '.join('?' * len(LEDGER_COLUMNS))})", rows)
 
 
-def _references(files: dict[str, _File], as_of: date, absent: frozenset[str]) -> References:
+def _references(files: dict[str, _File], as_of: date, absent: frozenset[str],
+                csv_version: str | None) -> References:
     """Every key of the files others point into, and each enrollment's entry date, read in
     their canonical form (a key padded with a tab is the same key)."""
     keys: dict[str, set[str]] = {}
@@ -183,7 +186,7 @@ def _references(files: dict[str, _File], as_of: date, absent: frozenset[str]) ->
                 e, d = header.index("enrollment_id"), header.index("entry_date")
                 entry_dates.update((canonical_text(v[e]), canonical_date(v[d], as_of))
                                    for _, v in parsed.records if v[e] and v[d])
-    return References(keys, entry_dates, as_of, absent)
+    return References(keys, entry_dates, as_of, absent, csv_version)
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,22 @@ class _Layout:
     export_id: str | None = None
     absent: frozenset[str] = frozenset()
     gaps: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _layout_note(name: str, header: list[str], layout: _Layout) -> str:
+    """What the ledger says of a loaded HMIS file's columns: those of its layout it lacks, and
+    for FY2022 those kept in raw that no FY2024 column takes."""
+    notes = []
+    if gaps := layout.gaps.get(name):
+        notes.append(f"columns of the {layout.csv_version} layout missing from the file: "
+                     f"{', '.join(gaps)}")
+    if layout.csv_version == "FY2022":
+        fy2024 = {column_name(c) for c in HEADERS[2024].get(name, ())}
+        kept = [c for c in header if c not in fy2024 and c not in FY2022_MAPPED.get(name, ())]
+        if kept:
+            notes.append(f"FY2022 columns with no FY2024 counterpart, kept in raw only: "
+                         f"{', '.join(kept)}")
+    return "; ".join(notes)
 
 
 def _hud_layout(drop: Drop, files: dict[str, _File], loaded_at: datetime) -> _Layout:
@@ -240,7 +259,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
             f.check_encoding()
         layout = _hud_layout(drop, files, loaded_at)
         csv_version, as_of, absent = layout.csv_version, layout.as_of, layout.absent
-        refs = _references(files, as_of, absent)
+        refs = _references(files, as_of, absent, csv_version)
         with wh.transaction():
             for f in new.values():
                 load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
@@ -254,9 +273,8 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
                                 "_export_id": layout.export_id}
                     extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
                 counts = _load_file(wh, f, refs, lineage, extra)
-                gaps = layout.gaps.get(f.source.name)
-                note = (f"columns of the {csv_version} layout missing from the file: "
-                        f"{', '.join(gaps)}" if gaps else "")
+                note = (_layout_note(f.source.name, next(f.slices(1)).header, layout)
+                        if drop.kind.name == "hmis" else "")
                 row = _ledger_row(drop, f, load_id, "loaded", note, loaded_at, csv_version,
                                   counts)
                 ledger.append(row)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from orchestration.ingest import vendor
 from orchestration.ingest.contracts import CONTRACTS, DATE, FLAG, REJECT, Contract, Rule
+from orchestration.layouts import FY2022_LIVING_SITUATIONS, LIVING_SITUATION_COLUMNS
 
 MISSING = float("-inf")  # stands for "present but not a number" in numeric helper columns
 
@@ -55,6 +56,7 @@ class References:
     entry_dates: dict[str, str]  # enrollment_id -> entry_date
     as_of: date  # nothing may happen after this date (the export date, or the load date)
     absent: frozenset[str] = frozenset()  # files the export should have but does not
+    csv_version: str | None = None  # FY2022 codes are checked in their FY2024 numbering
 
 
 @cache
@@ -95,9 +97,9 @@ def field_kinds(table: str, header: tuple[str, ...] = ()) -> dict[str, str]:
             kinds[rule.field] = "date" if rule.fmt == DATE else "timestamp"
         elif rule.field in kinds:
             continue
-        elif rule.kind in {"in_set", "number"}:
+        elif rule.kind == "in_set":
             kinds.setdefault(rule.field, "code")
-        elif rule.kind in {"unique", "not_blank", "references", "regex"}:
+        elif rule.kind in {"unique", "not_blank", "references", "regex", "number"}:
             kinds.setdefault(rule.field, "text")
     return kinds
 
@@ -146,6 +148,11 @@ def _frame(contract: Contract, raw: pd.DataFrame, refs: References) -> pd.DataFr
     for column, kind in field_kinds(contract.table, tuple(raw.columns)).items():
         if column in frame.columns:
             frame[column] = _canonical(frame[column], kind, refs.as_of)
+    if refs.csv_version == "FY2022":
+        for column in LIVING_SITUATION_COLUMNS:
+            if column in frame.columns:
+                frame[column] = frame[column].map(
+                    lambda code: FY2022_LIVING_SITUATIONS.get(code, code), na_action="ignore")
     for rule in contract.rules:
         if rule.field not in frame.columns:
             continue

@@ -100,6 +100,9 @@ class Prepared:
     stalled: list[Row]
     caseloads: list[Row]
     outcomes: list[Row]
+    chronic: list[Row]
+    chronic_outcomes: list[Row]
+    inventory: list[Row]
     dates: list[str]
     threshold: int
 
@@ -119,10 +122,66 @@ def prepare(run: Run) -> Prepared:
         caseloads=dicts(wh, f"select {dated}, worker_id, worker_site, open_clients"
                             " from marts.report_caseloads"),
         outcomes=_outcomes(run),
+        chronic=_rows(run, "chronic_momentum", f"select {dated}, site, chronic_status, clients,"
+                      " green_clients, amber_clients, red_clients, closed_clients"),
+        chronic_outcomes=_rows(run, "chronic_outcomes", "select survey_type, chronic_status,"
+                               " due, responded, stably_housed"),
+        inventory=_rows(run, "inventory_utilization", "select site, project_key, project_name,"
+                        " project_type_name, beds, units, chronic_beds, people_enrolled"),
         dates=[str(d) for (d,) in wh.rows(
             "select distinct as_of_date from marts.cohort_momentum order by as_of_date")],
         threshold=run.config.suppression_threshold,
     )
+
+
+def _rows(run: Run, mart: str, select: str) -> list[Row]:
+    """A mart's rows, or none while it is not built."""
+    if not run.wh.table_exists("marts", mart):
+        return []
+    return dicts(run.wh, f"{select} from marts.{mart}")
+
+
+CHRONIC_LABELS = {"yes": "Chronically homeless", "no": "Not chronically homeless",
+                  "dk_r": "Doesn't know / prefers not to answer", "missing": "Not collected",
+                  "not_hmis": "No HMIS enrollment"}
+
+
+def _chronic(prepared: Prepared, edition: Edition, latest: str | None) -> dict[str, Any]:
+    """Grades and follow-up outcomes by chronic homelessness at program start (HUD)."""
+    momentum = Tally("chronic_momentum", prepared.chronic, _scope(edition, program=None))
+    now = {"as_of_date": latest}
+    statuses = [s for s in CHRONIC_LABELS if any(r["chronic_status"] == s for r in momentum.rows)]
+    outcomes = Tally("chronic_outcomes", prepared.chronic_outcomes, {})
+    return {
+        "momentum": [{"label": CHRONIC_LABELS[s],
+                      "clients": momentum.sum("clients", **now, chronic_status=s),
+                      "grades": [momentum.sum(f"{g}_clients", **now, chronic_status=s)
+                                 for g, _ in GRADES]} for s in statuses],
+        # outcomes are agency-wide: a site split of a split would leave only small cells
+        "outcomes": [] if edition.sites or edition.programs else [
+            {"survey_type": survey, "label": CHRONIC_LABELS[s],
+             "due": outcomes.sum("due", survey_type=survey, chronic_status=s),
+             "responded": outcomes.sum("responded", survey_type=survey, chronic_status=s),
+             "housed": outcomes.sum("stably_housed", survey_type=survey, chronic_status=s)}
+            for survey in sorted({r["survey_type"] for r in outcomes.rows})
+            for s in CHRONIC_LABELS if any(r["chronic_status"] == s and
+                                           r["survey_type"] == survey for r in outcomes.rows)],
+    }
+
+
+def _inventory(prepared: Prepared, edition: Edition) -> list[dict[str, Any]]:
+    """Beds, units and people enrolled per project on the grading date (HMIS Inventory)."""
+    inventory = Tally("inventory_utilization", prepared.inventory, _scope(edition, program=None))
+    rows = []
+    for row in sorted(inventory.rows, key=lambda r: (r["site"], r["project_key"])):
+        key = {"project_key": row["project_key"]}
+        beds, people = inventory.sum("beds", **key), inventory.sum("people_enrolled", **key)
+        rows.append({"site": row["site"], "project": row["project_name"] or row["project_key"],
+                     "type": row["project_type_name"], "beds": beds,
+                     "units": inventory.sum("units", **key), "people": people,
+                     "utilization": round(100 * people.value / beds.value)
+                     if beds.value and people.value >= prepared.threshold else None})
+    return rows
 
 
 def _outcomes(run: Run) -> list[Row]:
@@ -249,6 +308,8 @@ def render(run: Run, edition: Edition, prepared: Prepared) -> str:
         grades=GRADES, moves=list(MOVES), momentum=momentum, reasons=reasons,
         caseloads=caseloads, outcomes=_outcome_table(prepared, edition),
         outcomes_built=bool(prepared.outcomes), labels=labels,
+        chronic=_chronic(prepared, edition, momentum["latest"]),
+        inventory=_inventory(prepared, edition),
         charts={
             "mix": charts.stacked_bars(
                 "Clients by grade at each month-end",

@@ -16,7 +16,8 @@ REPORT_INPUTS = {
     "comprehensive": ("report_client_events", "report_screen_scores", "report_missing_elements",
                       "report_anomalies", "client_momentum_history", "clients"),
     "aggregate": ("cohort_momentum", "cohort_flows", "report_stall_reason_trends",
-                  "stall_reasons", "report_caseloads", "followup_outcomes"),
+                  "stall_reasons", "report_caseloads", "followup_outcomes", "chronic_momentum",
+                  "chronic_outcomes", "inventory_utilization"),
     "data_quality": ("hmis_data_quality", "hmis_dq_timeliness", "hmis_export_gaps"),
 }
 # Every report rewrites its editions' index, which lists the drops that could not be read.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from orchestration.demo.__main__ import main
 from orchestration.demo.generator import generate_agency
-from orchestration.layouts import AUDIT, GENDER_2024
+from orchestration.layouts import AUDIT, GENDER_2024, HEADERS
 
 from .conftest import AS_OF, PEOPLE
 from .landing import read_rows, truth
@@ -75,9 +75,12 @@ def test_hmis_headers_follow_each_sites_fiscal_year(agency):
         assert (
             set(GENDER_2024) <= set(client) if year == 2024 else not set(GENDER_2024) & set(client)
         )
-        assert ("ImplementationID" in export) == (year == 2026)
+        assert "ImplementationID" in export  # added in FY2024
+        assert ("HispanicLatinao" in client) == (year == 2026)  # FY2026's spelling
         for name in HMIS_FILES[1:]:
             assert tuple(_header(export_dir / name)[-5:]) == AUDIT, name
+        # a full export: every file of the year's HUD layout, those not modelled header-only
+        assert {p.name for p in export_dir.iterdir()} == set(HEADERS[year])
         income = _header(export_dir / "IncomeBenefits.csv")
         assert income[:6] == [
             "IncomeBenefitsID",

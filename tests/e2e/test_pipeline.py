@@ -27,8 +27,9 @@ def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
               if not c.passed and c.severity == dg.AssetCheckSeverity.ERROR]
     assert failed == []
     warned = {c.asset_key.to_user_string() for c in checks if not c.passed}
-    # The generator plants bad HUD codes in projects and enrollments: the contract warns there.
-    assert warned == {"raw/hmis_project", "raw/hmis_enrollment"}
+    # The generator plants bad HUD codes in projects and enrollments, and pads emails on
+    # intake forms with spaces (a data issue read, and flagged): the contract warns there.
+    assert warned == {"raw/hmis_project", "raw/hmis_enrollment", "raw/intake_submissions"}
     materialized = {m.asset_key.to_user_string() for m in result.get_asset_materialization_events()
                     for m in [m.event_specific_data.materialization]}
     for key in ("raw/hmis_client", "identity/crosswalk", "scoring/note_findings",

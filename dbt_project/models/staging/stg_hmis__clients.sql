@@ -8,7 +8,7 @@ versioned as (
     select
         source.*,
         row_number() over (
-            partition by _site, trim(personal_id)
+            partition by _site, {{ caseintel.clean_text('personal_id') }}
             order by {{ hmis_version_order() }}
         ) as version_rank
     from source
@@ -30,6 +30,30 @@ renamed as (
         {{ to_int('dob_data_quality') }} as dob_data_quality,
         {{ to_int('veteran_status') }} as veteran_status,
         {{ no_yes_reasons_name(to_int('veteran_status')) }} as veteran_status_name,
+        {{ to_int('sex') }} as sex,
+        -- FY2022 gender and ethnicity in FY2024's columns, as HUD's transition maps them:
+        -- Female -> Woman, Male -> Man, NoSingleGender -> NonBinary; Ethnicity 1 -> HispanicLatinaeo
+        coalesce({{ to_int('woman') }}, {{ to_int('female') }}) as woman,
+        coalesce({{ to_int('man') }}, {{ to_int('male') }}) as man,
+        coalesce({{ to_int('non_binary') }}, {{ to_int('no_single_gender') }}) as non_binary,
+        {{ to_int('culturally_specific') }} as culturally_specific,
+        {{ to_int('transgender') }} as transgender,
+        {{ to_int('questioning') }} as questioning,
+        {{ to_int('different_identity') }} as different_identity,
+        {{ to_int('gender_none') }} as gender_none,
+        {{ to_int('am_ind_ak_native') }} as am_ind_ak_native,
+        {{ to_int('asian') }} as asian,
+        {{ to_int('black_af_american') }} as black_af_american,
+        coalesce(
+            {{ to_int('hispanic_latinaeo') }},
+            case when _csv_version = 'FY2022' and {{ to_int('ethnicity') }} is not null
+                then case when {{ to_int('ethnicity') }} = 1 then 1 else 0 end
+            end
+        ) as hispanic_latinaeo,
+        {{ to_int('mid_east_n_african') }} as mid_east_n_african,
+        {{ to_int('native_hi_pacific') }} as native_hi_pacific,
+        {{ to_int('white') }} as white,
+        {{ to_int('race_none') }} as race_none,
         {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
         {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
         {{ hmis_export_id() }} as export_id,

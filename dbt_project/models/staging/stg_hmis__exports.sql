@@ -7,7 +7,7 @@ versioned as (
     select
         source.*,
         row_number() over (
-            partition by _site, trim(export_id)
+            partition by _site, {{ caseintel.clean_text('export_id') }}
             order by {{ load_order() }}
         ) as version_rank
     from source

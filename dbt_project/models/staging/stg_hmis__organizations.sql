@@ -7,7 +7,7 @@ versioned as (
     select
         source.*,
         row_number() over (
-            partition by _site, trim(organization_id)
+            partition by _site, {{ caseintel.clean_text('organization_id') }}
             order by {{ hmis_version_order() }}
         ) as version_rank
     from source

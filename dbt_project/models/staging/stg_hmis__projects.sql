@@ -7,7 +7,7 @@ versioned as (
     select
         source.*,
         row_number() over (
-            partition by _site, trim(project_id)
+            partition by _site, {{ caseintel.clean_text('project_id') }}
             order by {{ hmis_version_order() }}
         ) as version_rank
     from source
@@ -20,8 +20,8 @@ renamed as (
         {{ clean_text('project_id') }} as project_id,
         {{ clean_text('organization_id') }} as organization_id,
         {{ clean_text('project_name') }} as project_name,
-        {{ to_int('project_type') }} as project_type,
-        {{ project_type_name(to_int('project_type')) }} as project_type_name,
+        {{ fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version') }} as project_type,
+        {{ project_type_name(fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version')) }} as project_type_name,
         {{ to_int('continuum_project') }} as continuum_project,
         {{ to_int('housing_type') }} as housing_type,
         {{ to_date('operating_start_date', hmis_pivot()) }} as operating_start_date,
