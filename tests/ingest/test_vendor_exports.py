@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,7 @@ STAGED = {"Client.csv": ("stg_hmis__clients", "personal_id"),
           "Organization.csv": ("stg_hmis__organizations", "organization_id"),
           "Export.csv": ("stg_hmis__exports", "export_id")}
 STAGED_NAMES = {"relationship_to_ho_h": "relationship_to_hoh"}
+STAGED_KEYS = dict(STAGED.values())
 READ_KINDS = ("date_", "timestamp_", "integer_as_decimal", "whitespace_padded")
 
 
@@ -99,15 +101,24 @@ def test_every_row_of_every_file_is_accounted_for(corpus, case: str) -> None:
         assert by_file[name].status == "missing"
 
 
+@cache
+def _staged_rows(wh: Warehouse, model: str, case: str) -> dict[str, dict]:
+    """A staging model's rows of one case, by record key."""
+    cursor = wh.execute(f"select * from staging.{model} where site = ?", [case])
+    names = [d[0] for d in cursor.description]
+    key = STAGED_KEYS[model]
+    return {row[key]: row for row in (dict(zip(names, r, strict=True)) for r in cursor.fetchall())}
+
+
 def _staged(wh: Warehouse, file: str, column: str, key: dict, case: str):
     model, key_column = STAGED[file]
-    column = STAGED_NAMES.get(column, column)
-    if column not in wh.columns("staging", model):
-        return None, False
+    rows = _staged_rows(wh, model, case)
     [key_value] = key.values()
-    rows = wh.rows(f'select "{column}" from staging.{model} where site = ? and {key_column} = ?',
-                   [case, key_value])
-    return (rows[0][0] if rows else None), bool(rows)
+    row = rows.get(key_value)
+    column = STAGED_NAMES.get(column, column)
+    if row is None or column not in row:
+        return None, False
+    return row[column], True
 
 
 def _as_text(value, expected_text: str) -> str | None:
