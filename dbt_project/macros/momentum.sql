@@ -13,6 +13,16 @@
     end
 {%- endmacro %}
 
+{# Clients counted by grade: all, open (not closed), and one count per grade. #}
+{% macro grade_counts(grade) -%}
+    count(*) as clients,
+    count(case when {{ grade }} <> 'closed' then 1 end) as open_clients,
+    count(case when {{ grade }} = 'green' then 1 end) as green_clients,
+    count(case when {{ grade }} = 'amber' then 1 end) as amber_clients,
+    count(case when {{ grade }} = 'red' then 1 end) as red_clients,
+    count(case when {{ grade }} = 'closed' then 1 end) as closed_clients
+{%- endmacro %}
+
 {# The cluster for a stall reason that matches no rubric cluster, or for no reason at all. #}
 {% macro other_stall_cluster_key() -%}'other'{%- endmacro %}
 {% macro other_stall_cluster_label() -%}'Other'{%- endmacro %}

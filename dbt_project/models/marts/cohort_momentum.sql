@@ -13,12 +13,7 @@ counted as (
         grades.site,
         grades.program,
         grades.project_type,
-        count(*) as clients,
-        count(case when grades.grade <> 'closed' then 1 end) as open_clients,
-        count(case when grades.grade = 'green' then 1 end) as green_clients,
-        count(case when grades.grade = 'amber' then 1 end) as amber_clients,
-        count(case when grades.grade = 'red' then 1 end) as red_clients,
-        count(case when grades.grade = 'closed' then 1 end) as closed_clients
+        {{ grade_counts('grades.grade') }}
     from grades
     inner join as_of_dates
         on as_of_dates.as_of_date = grades.as_of_date
