@@ -53,6 +53,14 @@ def missing_files(csv_version: str, files: Iterable[str]) -> frozenset[str]:
     return frozenset(HEADERS[int(csv_version.removeprefix("FY"))]) - set(files)
 
 
+_HUD_NAMES = {name.lower(): name for name in HMIS_FILES}
+
+
+def hud_name(name: str) -> str:
+    """A file's HUD name whatever its case (`client.csv`, `CLIENT.CSV` -> `Client.csv`)."""
+    return _HUD_NAMES.get(name.lower(), name)
+
+
 def _hmis_table(name: str) -> str | None:
     return HMIS_FILES.get(name) or (CUSTOM_TABLE if name.lower().endswith(".csv") else None)
 
@@ -131,7 +139,8 @@ def _zip_drop(kind: SourceKind, site: str, path: Path, landing: Path) -> Drop:
                 return archive.read(name)
         return read
 
-    files = [DropFile(Path(n).name, f"{relative}!{n}", _hmis_table(Path(n).name), member(n))
+    files = [DropFile(hud_name(Path(n).name), f"{relative}!{n}",
+                      _hmis_table(hud_name(Path(n).name)), member(n))
              for n in names]
     return Drop(kind, site, path.stem, relative, _hmis_files(files))
 
@@ -147,8 +156,8 @@ def discover(landing_dir: Path, kind: SourceKind) -> list[Drop]:
         if kind.name == "hmis":
             for entry in sorted(site_dir.iterdir()):
                 if entry.is_dir():
-                    files = [DropFile(p.name, p.relative_to(landing_dir).as_posix(),
-                                      _hmis_table(p.name), _reader(p))
+                    files = [DropFile(hud_name(p.name), p.relative_to(landing_dir).as_posix(),
+                                      _hmis_table(hud_name(p.name)), _reader(p))
                              for p in entry.iterdir() if p.is_file()]
                     drops.append(Drop(kind, site, entry.name,
                                       entry.relative_to(landing_dir).as_posix(),

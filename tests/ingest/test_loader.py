@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -103,6 +104,20 @@ def test_fy2024_and_fy2026_exports_both_load_and_say_which(warehouse, tmp_path) 
                             " and source_table = 'hmis_disabilities'") == 2
     assert warehouse.scalar("select count(*) from raw.hmis_client"
                             " where _source_file like 'hmis/east/E1.zip!%'") == 2
+
+
+def test_file_names_are_matched_whatever_their_case(warehouse, tmp_path) -> None:
+    target = write_export(tmp_path / "hmis" / "north" / "E1", as_zip=True)
+    renamed = tmp_path / "hmis" / "north" / "E2.zip"
+    with zipfile.ZipFile(target) as source, zipfile.ZipFile(renamed, "w") as archive:
+        for name in source.namelist():  # a vendor zips lower-case names in a folder
+            archive.writestr(f"hmis_export/{name.lower()}", source.read(name))
+    target.unlink()
+    results = load_all(warehouse, tmp_path, "hmis")
+    assert {r.status for r in results} == {"loaded"}, [(r.file, r.message) for r in results]
+    assert warehouse.scalar("select count(*) from raw.hmis_client") == 2
+    assert warehouse.scalar("select count(*) from raw.ingest_ledger"
+                            " where source_file like '%client.csv'") == 1
 
 
 def test_same_export_dropped_twice_under_another_name_changes_nothing(warehouse, tmp_path) -> None:
