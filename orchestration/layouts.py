@@ -185,38 +185,25 @@ _FY2026_CHANGED: dict[str, tuple[str, ...]] = {
         MentalHealthConsultation
     """) + AUDIT,
 }
-_FY2022: dict[str, tuple[str, ...]] = {
+_FY2022_FILES = _split("""
+    Export.csv Organization.csv User.csv Project.csv Funder.csv ProjectCoC.csv
+    Inventory.csv Affiliation.csv Client.csv Enrollment.csv EnrollmentCoC.csv Exit.csv
+    IncomeBenefits.csv HealthAndDV.csv EmploymentEducation.csv Disabilities.csv Services.csv
+    CurrentLivingSituation.csv
+    Assessment.csv AssessmentQuestions.csv AssessmentResults.csv Event.csv YouthEducationStatus.csv
+""")
+# FY2022 files whose header differs from FY2024's; the others are the same as FY2024's.
+_FY2022_CHANGED: dict[str, tuple[str, ...]] = {
     "Export.csv": _split("""
         ExportID SourceType SourceID SourceName SourceContactFirst SourceContactLast
         SourceContactPhone SourceContactExtension SourceContactEmail ExportDate ExportStartDate
         ExportEndDate SoftwareName SoftwareVersion CSVVersion ExportPeriodType ExportDirective
         HashStatus
     """),
-    "Organization.csv": _split("""
-        OrganizationID OrganizationName VictimServiceProvider OrganizationCommonName
-    """) + AUDIT,
-    "User.csv": _split("""
-        UserID UserFirstName UserLastName UserPhone UserExtension UserEmail DateCreated DateUpdated
-        DateDeleted ExportID
-    """),
     "Project.csv": _split("""
         ProjectID OrganizationID ProjectName ProjectCommonName OperatingStartDate OperatingEndDate
         ContinuumProject ProjectType HousingType ResidentialAffiliation TrackingMethod
         HMISParticipatingProject TargetPopulation HOPWAMedAssistedLivingFac PITCount
-    """) + AUDIT,
-    "Funder.csv": _split("""
-        FunderID ProjectID Funder OtherFunder GrantID StartDate EndDate
-    """) + AUDIT,
-    "ProjectCoC.csv": _split("""
-        ProjectCoCID ProjectID CoCCode Geocode Address1 Address2 City State ZIP GeographyType
-    """) + AUDIT,
-    "Inventory.csv": _split("""
-        InventoryID ProjectID CoCCode HouseholdType Availability UnitInventory BedInventory
-        CHVetBedInventory YouthVetBedInventory VetBedInventory CHYouthBedInventory YouthBedInventory
-        CHBedInventory OtherBedInventory ESBedType InventoryStartDate InventoryEndDate
-    """) + AUDIT,
-    "Affiliation.csv": _split("""
-        AffiliationID ProjectID ResProjectID
     """) + AUDIT,
     "Client.csv": _split("""
         PersonalID FirstName MiddleName LastName NameSuffix NameDataQuality SSN SSNDataQuality DOB
@@ -277,15 +264,6 @@ _FY2022: dict[str, tuple[str, ...]] = {
         CurrentlyFleeing GeneralHealthStatus DentalHealthStatus MentalHealthStatus PregnancyStatus
         DueDate LifeValue SupportFromOthers BounceBack FeelingFrequency DataCollectionStage
     """) + AUDIT,
-    "EmploymentEducation.csv": _split("""
-        EmploymentEducationID EnrollmentID PersonalID InformationDate LastGradeCompleted
-        SchoolStatus Employed EmploymentType NotEmployedReason DataCollectionStage
-    """) + AUDIT,
-    "Disabilities.csv": _split("""
-        DisabilitiesID EnrollmentID PersonalID InformationDate DisabilityType DisabilityResponse
-        IndefiniteAndImpairs TCellCountAvailable TCellCount TCellSource ViralLoadAvailable ViralLoad
-        ViralLoadSource AntiRetroviral DataCollectionStage
-    """) + AUDIT,
     "Services.csv": _split("""
         ServicesID EnrollmentID PersonalID DateProvided RecordType TypeProvided OtherTypeProvided
         MovingOnOtherType SubTypeProvided FAAmount ReferralOutcome
@@ -295,30 +273,10 @@ _FY2022: dict[str, tuple[str, ...]] = {
         LeaveSituation14Days SubsequentResidence ResourcesToObtain LeaseOwn60Day MovedTwoOrMore
         LocationDetails
     """) + AUDIT,
-    "Assessment.csv": _split("""
-        AssessmentID EnrollmentID PersonalID AssessmentDate AssessmentLocation AssessmentType
-        AssessmentLevel PrioritizationStatus
-    """) + AUDIT,
-    "AssessmentQuestions.csv": _split("""
-        AssessmentQuestionID AssessmentID EnrollmentID PersonalID AssessmentQuestionGroup
-        AssessmentQuestionOrder AssessmentQuestion AssessmentAnswer
-    """) + AUDIT,
-    "AssessmentResults.csv": _split("""
-        AssessmentResultID AssessmentID EnrollmentID PersonalID AssessmentResultType
-        AssessmentResult
-    """) + AUDIT,
-    "Event.csv": _split("""
-        EventID EnrollmentID PersonalID EventDate Event ProbSolDivRRResult ReferralCaseManageAfter
-        LocationCrisisOrPHHousing ReferralResult ResultDate
-    """) + AUDIT,
-    "YouthEducationStatus.csv": _split("""
-        YouthEducationStatusID EnrollmentID PersonalID InformationDate CurrentSchoolAttend
-        MostRecentEdStatus CurrentEdStatus DataCollectionStage
-    """) + AUDIT,
 }
 
 HEADERS: dict[int, dict[str, tuple[str, ...]]] = {
-    2022: _FY2022,
+    2022: {name: _FY2022_CHANGED.get(name) or _FY2024[name] for name in _FY2022_FILES},
     2024: _FY2024,
     2026: _FY2024 | _FY2026_CHANGED,
 }
