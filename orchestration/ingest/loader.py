@@ -142,13 +142,18 @@ class _Counts:
         self.flagged += len(verdict.flags)
 
 
+def _attempt_id(load_id: str, loaded_at: datetime) -> str:
+    """A load's id names its bytes; any other attempt (failed, missing, not ingested) happens
+    again at every run until the drop changes, so its id names the run too."""
+    return f"{load_id}@{loaded_at:%Y%m%dT%H%M%S}"
+
+
 def _ledger_row(drop: Drop, f: _File | DropFile, load_id: str, status: str, message: str,
                 loaded_at: datetime, csv_version: str | None = None,
                 counts: _Counts | None = None) -> list:
-    """One ledger row. A load's id names its bytes; any other attempt (failed, missing, not
-    ingested) happens again at every run until the drop changes, so its id names the run."""
+    """One ledger row; any status but loaded gets the id of an attempt."""
     if status != "loaded":
-        load_id = f"{load_id}@{loaded_at:%Y%m%dT%H%M%S}"
+        load_id = _attempt_id(load_id, loaded_at)
     source = f.source if isinstance(f, _File) else f
     sha = f.sha if isinstance(f, _File) else None
     encoding = f.encoding if isinstance(f, _File) and counts is not None else None
@@ -192,16 +197,18 @@ def _references(files: dict[str, _File], as_of: date, absent: frozenset[str],
 @dataclass(frozen=True)
 class _Layout:
     """What a drop's layout says: its FY label, the date nothing in it may pass (the export
-    date, else the load date), the HUD files and columns of that year it lacks."""
+    date, else the load date), the HUD files and columns of that year it lacks, and each
+    file's header (read once, here)."""
 
     csv_version: str | None
     as_of: date
     export_id: str | None = None
     absent: frozenset[str] = frozenset()
     gaps: dict[str, list[str]] = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)
 
 
-def _layout_note(name: str, header: list[str], layout: _Layout) -> str:
+def _layout_note(name: str, layout: _Layout) -> str:
     """What the ledger says of a loaded HMIS file's columns: those of its layout it lacks, and
     for FY2022 those kept in raw that no FY2024 column takes."""
     notes = []
@@ -210,7 +217,8 @@ def _layout_note(name: str, header: list[str], layout: _Layout) -> str:
                      f"{', '.join(gaps)}")
     if layout.csv_version == "FY2022":
         fy2024 = {column_name(c) for c in HEADERS[2024].get(name, ())}
-        kept = [c for c in header if c not in fy2024 and c not in FY2022_MAPPED.get(name, ())]
+        kept = [c for c in layout.headers[name]
+                if c not in fy2024 and c not in FY2022_MAPPED.get(name, ())]
         if kept:
             notes.append(f"FY2022 columns with no FY2024 counterpart, kept in raw only: "
                          f"{', '.join(kept)}")
@@ -225,7 +233,8 @@ def _hud_layout(drop: Drop, files: dict[str, _File], loaded_at: datetime) -> _La
     csv_version, gaps = fiscal_year(drop, heads)
     facts = export_facts(heads.get("Export.csv"), drop.relative)
     return _Layout(csv_version, facts.export_date or loaded_at.date(), facts.export_id,
-                   missing_files(csv_version, files), gaps)
+                   missing_files(csv_version, files), gaps,
+                   {n: parsed.header for n, parsed in heads.items()})
 
 
 def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult]:
@@ -234,7 +243,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
     drop_id = f"{drop.kind.name}/{drop.site}/{drop.name}"
     if drop.error:
         with wh.transaction():
-            _record(wh, [[f"{drop_id}/failed@{loaded_at:%Y%m%dT%H%M%S}", drop.relative,
+            _record(wh, [[_attempt_id(f"{drop_id}/failed", loaded_at), drop.relative,
                           drop.kind.name, drop.site, None, drop.relative, None, None, None,
                           0, 0, 0, 0, "{}", "failed", drop.error, loaded_at,
                           advice(drop.error)]])
@@ -273,8 +282,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
                                 "_export_id": layout.export_id}
                     extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
                 counts = _load_file(wh, f, refs, lineage, extra)
-                note = (_layout_note(f.source.name, next(f.slices(1)).header, layout)
-                        if drop.kind.name == "hmis" else "")
+                note = _layout_note(f.source.name, layout) if layout.csv_version else ""
                 row = _ledger_row(drop, f, load_id, "loaded", note, loaded_at, csv_version,
                                   counts)
                 ledger.append(row)
