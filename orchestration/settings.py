@@ -47,14 +47,16 @@ class Settings:
     llm_max_tokens: int | None = None
     llm_usd_per_1m_input: float | None = None
     llm_usd_per_1m_output: float | None = None
-    identity_link_threshold: float = 0.99
+    identity_link_threshold: float | None = None  # None: chosen from the model's evidence
+    identity_target_precision: float = 0.999
     identity_review_threshold: float = 0.2
+    identity_review_per_1000: float = 5.0
     identity_retrain: bool = False
     identity_seed: int = 42
     identity_min_training_records: int = 500
     identity_max_block_size: int = 50
-    identity_u_max_pairs: float = 1e7
-    identity_em_max_pairs: float = 2e6
+    identity_u_max_pairs: float = 5e6
+    identity_em_max_pairs: float = 1e6
     warehouse: str = "duckdb"
     pg_dsn: str = field(default=DEFAULT_PG_DSN, repr=False)
     duckdb_memory_limit: str = "80%"
@@ -95,18 +97,22 @@ class Settings:
             if (v := os.environ.get("CASEINTEL_LLM_USD_PER_1M_INPUT")) else None,
             llm_usd_per_1m_output=float(v)
             if (v := os.environ.get("CASEINTEL_LLM_USD_PER_1M_OUTPUT")) else None,
-            identity_link_threshold=float(
-                os.environ.get("CASEINTEL_IDENTITY_LINK_THRESHOLD", "0.99")),
+            identity_link_threshold=float(v)
+            if (v := os.environ.get("CASEINTEL_IDENTITY_LINK_THRESHOLD")) else None,
+            identity_target_precision=float(
+                os.environ.get("CASEINTEL_IDENTITY_TARGET_PRECISION", "0.999")),
             identity_review_threshold=float(
                 os.environ.get("CASEINTEL_IDENTITY_REVIEW_THRESHOLD", "0.2")),
+            identity_review_per_1000=float(
+                os.environ.get("CASEINTEL_IDENTITY_REVIEW_PER_1000", "5")),
             identity_retrain=os.environ.get("CASEINTEL_IDENTITY_RETRAIN", "").lower()
             in {"1", "true", "yes"},
             identity_seed=int(os.environ.get("CASEINTEL_IDENTITY_SEED", "42")),
             identity_min_training_records=int(
                 os.environ.get("CASEINTEL_IDENTITY_MIN_TRAINING_RECORDS", "500")),
             identity_max_block_size=int(os.environ.get("CASEINTEL_IDENTITY_MAX_BLOCK_SIZE", "50")),
-            identity_u_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_U_MAX_PAIRS", "1e7")),
-            identity_em_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_EM_MAX_PAIRS", "2e6")),
+            identity_u_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_U_MAX_PAIRS", "5e6")),
+            identity_em_max_pairs=float(os.environ.get("CASEINTEL_IDENTITY_EM_MAX_PAIRS", "1e6")),
             warehouse=warehouse,
             pg_dsn=os.environ.get("CASEINTEL_PG_DSN") or DEFAULT_PG_DSN,
             duckdb_memory_limit=os.environ.get("CASEINTEL_DUCKDB_MEMORY_LIMIT", "80%"),

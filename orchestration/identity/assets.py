@@ -25,7 +25,9 @@ def identity_options(settings: Settings, retrain: bool = False) -> IdentityOptio
         overrides_path=settings.rubrics_dir / OVERRIDES_FILE,
         temp_dir=settings.var_dir / "identity_tmp",
         link_threshold=settings.identity_link_threshold,
+        target_precision=settings.identity_target_precision,
         review_threshold=settings.identity_review_threshold,
+        review_per_1000=settings.identity_review_per_1000,
         retrain=retrain or settings.identity_retrain,
         seed=settings.identity_seed,
         min_training_records=settings.identity_min_training_records,
@@ -47,7 +49,15 @@ def _metadata(summary: IdentitySummary) -> dict[str, object]:
         "pairs_scored": summary.pairs_scored,
         "links_accepted": summary.links_accepted,
         "links_refused_by_overrides": summary.links_refused,
+        "link_threshold": round(summary.link_threshold, 6),
+        "link_threshold_from": summary.threshold_source,
+        "expected_precision": round(summary.expected_precision, 6),
+        "expected_recall": round(summary.expected_recall, 6),
+        "review_band_pairs": summary.review_band,
         "review_queue": summary.review_queue,
+        "review_queue_per_1000_records": round(
+            1000 * summary.review_queue / max(summary.records, 1), 2),
+        "parameters_from_priors": "; ".join(summary.from_priors) or "none",
         "model_version": summary.model_version,
         "model_kind": summary.model_kind,
         "model_trained_because": summary.trained or "not trained this run",
@@ -80,6 +90,8 @@ def client_identity(context: AssetExecutionContext, config: IdentityConfig,
         f"{summary.records} person records ({summary.new_records} new) ->"
         f" {summary.active_persons} people; {summary.persons_issued} IDs issued,"
         f" {summary.merges} merges, {summary.review_queue} pairs for review;"
+        f" link threshold {summary.link_threshold:.4f} (expected precision"
+        f" {summary.expected_precision:.4f}, recall {summary.expected_recall:.4f});"
         f" model {summary.model_kind} {summary.model_version}"
         + (f" (trained: {summary.trained})" if summary.trained else ""))
     metadata = _metadata(summary)

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from orchestration.identity.comparisons import splink_settings
+from orchestration.identity.threshold import Calibration
 from orchestration.warehouse import Warehouse
 
 _VOLATILE = ("linker_uid",)
@@ -45,12 +46,15 @@ class LinkageModel:
     version: str
     spec: str  # spec_version() of the code that built it
     reason: str = ""
+    from_priors: tuple[str, ...] = ()  # "comparison: level" whose m or u training never saw
+    calibration: Calibration | None = None  # its link threshold, chosen from its own scores
 
     @classmethod
-    def of(cls, settings: dict[str, Any], kind: str, reason: str = "") -> LinkageModel:
+    def of(cls, settings: dict[str, Any], kind: str, reason: str = "",
+           from_priors: tuple[str, ...] = ()) -> LinkageModel:
         """A model built now, by this code (so of the current spec)."""
         clean = {k: v for k, v in copy.deepcopy(settings).items() if k not in _VOLATILE}
-        return cls(clean, kind, _digest(clean), spec_version(), reason)
+        return cls(clean, kind, _digest(clean), spec_version(), reason, from_priors)
 
 
 def prior_model() -> LinkageModel:
@@ -61,7 +65,15 @@ def prior_model() -> LinkageModel:
         for level in comparison["comparison_levels"]:
             level.pop("tf_adjustment_column", None)
             level.pop("tf_adjustment_weight", None)
-    return LinkageModel.of(settings, "prior", "not enough records to train yet")
+    return LinkageModel.of(settings, "prior", "not enough records to train yet", ("all",))
+
+
+# Columns added after the table first shipped, added to older warehouses in place.
+_LATER_COLUMNS = {"from_priors": "varchar", "link_threshold": "double precision",
+                  "expected_precision": "double precision",
+                  "expected_recall": "double precision"}
+_COLUMNS = ("model_version", "kind", "spec_version", "created_at", "trained_on_records",
+            "seed", "reason", "is_active", "model_json", *_LATER_COLUMNS)
 
 
 def ensure_table(wh: Warehouse) -> None:
@@ -69,16 +81,22 @@ def ensure_table(wh: Warehouse) -> None:
         model_version varchar, kind varchar, spec_version varchar, created_at timestamp,
         trained_on_records bigint, seed integer, reason varchar, is_active boolean,
         model_json varchar)""")
+    for column, kind in _LATER_COLUMNS.items():
+        wh.execute(f"alter table identity.model_versions add column if not exists {column} {kind}")
 
 
 def active_trained_model(wh: Warehouse) -> LinkageModel | None:
     ensure_table(wh)
-    rows = wh.rows("select model_json, model_version, spec_version"
+    rows = wh.rows("select model_json, model_version, spec_version, from_priors,"
+                   " link_threshold, expected_precision, expected_recall"
                    " from identity.model_versions where is_active and kind = 'trained'")
     if not rows:
         return None
-    model_json, version, spec = rows[0]
-    return LinkageModel(json.loads(model_json), "trained", version, spec)
+    model_json, version, spec, priors, threshold, precision, recall = rows[0]
+    calibration = None if threshold is None else Calibration(threshold, precision, recall, 0)
+    return LinkageModel(json.loads(model_json), "trained", version, spec,
+                        from_priors=tuple(priors.split("; ")) if priors else (),
+                        calibration=calibration)
 
 
 def record_model(wh: Warehouse, model: LinkageModel, now: datetime, records: int,
@@ -93,6 +111,12 @@ def record_model(wh: Warehouse, model: LinkageModel, now: datetime, records: int
         wh.execute("update identity.model_versions set is_active = ? where model_version = ?",
                    [model.kind == "trained", model.version])
         return
-    wh.execute("insert into identity.model_versions values (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    calibration = model.calibration
+    wh.execute(f"insert into identity.model_versions ({', '.join(_COLUMNS)})"
+               f" values ({', '.join('?' * len(_COLUMNS))})", [
         model.version, model.kind, model.spec, now, records, seed,
-        model.reason, model.kind == "trained", json.dumps(model.settings, sort_keys=True)])
+        model.reason, model.kind == "trained", json.dumps(model.settings, sort_keys=True),
+        "; ".join(model.from_priors),
+        calibration.threshold if calibration else None,
+        calibration.expected_precision if calibration else None,
+        calibration.expected_recall if calibration else None])

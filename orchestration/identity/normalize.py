@@ -102,6 +102,62 @@ def ssn_last4(value: str | None, quality: str | None = None) -> str | None:
     return digits[-4:]
 
 
+# USPS Publication 28 suffixes and directionals, so `12 Oak Street` is `12 Oak St`.
+_STREET_WORDS = {
+    "street": "st", "str": "st", "avenue": "ave", "av": "ave", "road": "rd", "drive": "dr",
+    "place": "pl", "court": "ct", "lane": "ln", "boulevard": "blvd", "circle": "cir",
+    "crescent": "cres", "highway": "hwy", "terrace": "ter", "parkway": "pkwy", "square": "sq",
+    "trail": "trl", "way": "way", "close": "cl", "circuit": "cct", "north": "n",
+    "south": "s", "east": "e", "west": "w", "northeast": "ne", "northwest": "nw",
+    "southeast": "se", "southwest": "sw", "mount": "mt", "saint": "st", "apartment": "apt",
+}
+_UNIT_WORDS = frozenset({"apt", "unit", "ste", "suite", "rm", "room", "fl", "floor", "lot",
+                         "trlr", "bldg", "spc", "space", "flat"})
+_ADDRESS_TOKENS = re.compile(r"#|[a-z0-9]+")
+
+
+def address(value: str | None) -> tuple[str | None, str | None, str | None]:
+    """(house number, street, unit) of a street address, e.g. `12B Oak Street, Apt. 4` ->
+    (`12b`, `oak st`, `4`); a PO box is street `po box` with the box as its number."""
+    if not value:
+        return None, None, None
+    folded = unicodedata.normalize("NFKD", value)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    street_line, *rest = folded.split(",")
+    tokens = [_STREET_WORDS.get(t, t) for t in _ADDRESS_TOKENS.findall(street_line)]
+    unit = None
+    for part in rest:  # a later line counts only as a unit (`Apt 4`), not a locality
+        found = [_STREET_WORDS.get(t, t) for t in _ADDRESS_TOKENS.findall(part)]
+        if found and (found[0] in _UNIT_WORDS or found[0] == "#") and len(found) > 1:
+            unit = found[-1]
+    for index, token in enumerate(tokens):
+        if (token in _UNIT_WORDS or token == "#") and index + 1 < len(tokens):
+            unit = tokens[index + 1]  # `#3 44 Main St` puts it first, `44 Main St #3` last
+            tokens = tokens[index + 2:] if index == 0 else tokens[:index]
+            break
+    if tokens[:2] in (["po", "box"], ["p", "o"]) or tokens[:1] == ["pobox"]:
+        numbers = [t for t in tokens if t.isdigit()]
+        return (numbers[0] if numbers else None), "po box", unit
+    number = tokens[0] if tokens and tokens[0][:1].isdigit() else None
+    street = " ".join(tokens[1:] if number else tokens) or None
+    return number, street, unit
+
+
+def place(value: str | None) -> str | None:
+    """A city as a name: `St. Louis` and `st louis` compare equal."""
+    return name(value)
+
+
+def zip_code(value: str | None) -> str | None:
+    """The five-digit ZIP of a ZIP or ZIP+4 (other countries' 3-6 digit codes as written)."""
+    digits = re.sub(r"\D", "", value or "")
+    if len(digits) == 9:
+        digits = digits[:5]
+    if not 3 <= len(digits) <= 6 or len(set(digits)) == 1:
+        return None
+    return digits
+
+
 def ssn(value: str | None, quality: str | None = None) -> str | None:
     """All nine SSN digits when they can be a real SSN; partial, unknown or fake is nothing."""
     if not value or (quality and _code(quality) != "1"):

@@ -35,6 +35,12 @@ class PersonRecord:
     ssn: str | None = None
     dob_approximate: bool = False
     source_table: str = ""
+    middle: str | None = None
+    address_number: str | None = None
+    address_street: str | None = None
+    address_unit: str | None = None
+    city: str | None = None
+    zip: str | None = None
 
     @cached_property
     def fingerprint(self) -> str:
@@ -44,7 +50,8 @@ class PersonRecord:
 
 # Column name in identity.person_records (contract names first) for each PersonRecord field.
 _COLUMN_OF = {"first": "first_name_norm", "last": "last_name_norm", "phone": "phone_norm",
-              "email": "email_norm", "ssn": "ssn_norm"}
+              "email": "email_norm", "ssn": "ssn_norm", "middle": "middle_name_norm",
+              "city": "city_norm", "zip": "zip_norm"}
 _TYPES = {"dob": pa.date32(), "dob_approximate": pa.bool_()}
 _FIELDS = tuple(f.name for f in fields(PersonRecord))
 _values = attrgetter(*_FIELDS)
@@ -107,9 +114,11 @@ class Changes:
 
 
 def _stored_state(wh: Warehouse) -> tuple[bool, bool]:
-    """(fingerprints usable, raw hashes usable) in identity.person_records."""
+    """(fingerprints usable, raw hashes usable) in identity.person_records. A table written
+    before a field was added cannot be updated row by row: it is rewritten whole."""
     columns = set(wh.columns("identity", "person_records"))
-    return "fingerprint" in columns, "raw_hash" in columns
+    complete = {_COLUMN_OF.get(name, name) for name in _FIELDS} <= columns
+    return "fingerprint" in columns, "raw_hash" in columns and complete
 
 
 def current_table(wh: Warehouse, changes: Changes) -> pa.Table:
@@ -140,19 +149,27 @@ def changes_in(wh: Warehouse, records: list[PersonRecord]) -> Changes:
 
 
 # Latest version of each source record: a record re-sent in a newer file replaces the older.
-# Per source: its raw table, the where clause of a current row, and the raw fields
-# `_normalised` reads (site and id first; None where the source has no such field, or its
-# file did not have the column). The last is the date two-digit years are read against.
+# Per source: its raw table, the where clause of a current row, and the raw column of each
+# field `_normalised` reads (a field a source lacks, or whose file lacked the column, reads
+# null). `pivot` is the date two-digit years are read against.
+RAW_FIELDS = ("site", "id", "first", "middle", "last", "dob", "dob_quality", "ssn",
+              "ssn_quality", "phone", "email", "street", "city", "zip", "intake_client_id",
+              "hmis_personal_id", "pivot")
 _SOURCES = {
     "hmis": ("hmis_client", "personal_id is not null and date_deleted is null",
-             ("_site", "personal_id", "first_name", "last_name", "dob", "dob_data_quality", "ssn",
-              "ssn_data_quality", None, None, None, None, "_export_date")),
+             {"site": "_site", "id": "personal_id", "first": "first_name",
+              "middle": "middle_name", "last": "last_name", "dob": "dob",
+              "dob_quality": "dob_data_quality", "ssn": "ssn",
+              "ssn_quality": "ssn_data_quality", "pivot": "_export_date"}),
     "intake": ("intake_submissions", "submission_id is not null",
-               ("_site", "submission_id", "first_name", "last_name", "dob", None, "ssn_last4",
-                None, "phone", "email", "intake_client_id", "hmis_personal_id", None)),
+               {"site": "_site", "id": "submission_id", "first": "first_name",
+                "middle": "middle_name", "last": "last_name", "dob": "dob",
+                "ssn": "ssn_last4", "phone": "phone", "email": "email",
+                "street": "street_address", "city": "city", "zip": "zip",
+                "intake_client_id": "intake_client_id", "hmis_personal_id": "hmis_personal_id"}),
     "survey": ("survey_responses", "response_id is not null",
-               ("_site", "response_id", "first_name", "last_name", None, None, None, None,
-                "phone", "email", None, None, None)),
+               {"site": "_site", "id": "response_id", "first": "first_name",
+                "last": "last_name", "phone": "phone", "email": "email"}),
 }
 _LATEST = """
     select {columns}
@@ -170,30 +187,31 @@ _SCREEN_RESPONDENTS = """
 _WITHOUT_CLIENT = """ and not exists (
         select 1 from raw.hmis_client c
         where c._site = s._site and c.personal_id = s.personal_id and c.date_deleted is null)"""
-_SCREEN_FIELDS = ("s._site", "s.personal_id", *(None,) * 11)
+_SCREEN_FIELDS = {"site": "s._site", "id": "s.personal_id"}
 
 
-def _record_key(source: str, raw: tuple[str | None, ...]) -> str:
-    return f"'{source}:' || {raw[0]} || ':' || {raw[1]} as record_key"
+def _record_key(source: str, raw: dict[str, str]) -> str:
+    return f"'{source}:' || {raw['site']} || ':' || {raw['id']} as record_key"
 
 
-def _columns(wh: Warehouse, source: str, table: str, raw: tuple[str | None, ...]) -> str:
+def _columns(wh: Warehouse, source: str, table: str, raw: dict[str, str]) -> str:
     """Record key, source table, raw hash and the raw fields of one source's current rows.
 
     The hash covers every field normalisation reads (null kept apart from empty), so a
     record whose hash is unchanged since the last run need not be normalised again.
     """
-    fields = [f"coalesce('=' || cast({c} as varchar), '~')" for c in raw if c]
-    raw_hash = wh.sha256_hex(" || chr(31) || ".join([f"'{table}'", *fields]))
+    present = [raw.get(f) for f in RAW_FIELDS]
+    hashed = [f"coalesce('=' || cast({c} as varchar), '~')" for c in present if c]
+    raw_hash = wh.sha256_hex(" || chr(31) || ".join([f"'{table}'", *hashed]))
     return ", ".join([_record_key(source, raw), f"'{table}' as source_table",
-                      f"{raw_hash} as raw_hash", *(c or "null" for c in raw)])
+                      f"{raw_hash} as raw_hash", *(c or "null" for c in present)])
 
 
-def _present(wh: Warehouse, table: str, raw: tuple[str | None, ...]) -> tuple[str | None, ...]:
+def _present(wh: Warehouse, table: str, raw: dict[str, str]) -> dict[str, str]:
     """The fields a raw table has; a column no file of it carried (an intake form without
     `dob`) reads as null."""
     columns = set(wh.columns("raw", table))
-    return tuple(c if c in columns else None for c in raw)
+    return {field: c for field, c in raw.items() if c in columns}
 
 
 def _latest_queries(wh: Warehouse, keys_only: bool = False) -> list[str]:
@@ -203,7 +221,7 @@ def _latest_queries(wh: Warehouse, keys_only: bool = False) -> list[str]:
     queries = [(f"select distinct {_record_key(source, raw)} from raw.{table} where {where}"
                 if keys_only else
                 _LATEST.format(columns=_columns(wh, source, table, _present(wh, table, raw)),
-                               rid=raw[1], table=table, where=where))
+                               rid=raw["id"], table=table, where=where))
                for source, (table, where, raw) in _SOURCES.items()
                if wh.table_exists("raw", table)]
     if wh.table_exists("raw", "screens"):
@@ -214,26 +232,34 @@ def _latest_queries(wh: Warehouse, keys_only: bool = False) -> list[str]:
     return queries
 
 
-def _normalised(key: str, table: str, raw: list) -> PersonRecord:
-    """A person record from the raw fields of a row of `_columns`."""
-    site, rid, first, last, dob, dob_q, ssn, ssn_q, phone, email, intake_id, hmis_id, pivot = raw
-    first_norm, last_norm = normalize.identifying_names(first, last)
+def _normalised(key: str, table: str, values: list) -> PersonRecord:
+    """A person record from the raw fields (RAW_FIELDS) of a row of `_columns`."""
+    raw = dict(zip(RAW_FIELDS, values, strict=True))
+    first_norm, last_norm = normalize.identifying_names(raw["first"], raw["last"])
+    number, street, unit = normalize.address(raw["street"])
+    pivot = date.fromisoformat(raw["pivot"]) if raw["pivot"] else None
     return PersonRecord(
         record_key=key,
         source=key.split(":", 1)[0],
-        site=site,
-        source_record_id=rid,
+        site=raw["site"],
+        source_record_id=raw["id"],
         first=first_norm,
         last=last_norm,
-        dob=normalize.dob(dob, dob_q, date.fromisoformat(pivot) if pivot else None),
-        ssn_last4=normalize.ssn_last4(ssn, ssn_q),
-        phone=normalize.phone(phone),
-        email=normalize.email(email),
-        intake_client_id=intake_id,
-        hmis_personal_id=hmis_id,
-        ssn=normalize.ssn(ssn, ssn_q),
-        dob_approximate=normalize.dob_is_approximate(dob_q),
+        dob=normalize.dob(raw["dob"], raw["dob_quality"], pivot),
+        ssn_last4=normalize.ssn_last4(raw["ssn"], raw["ssn_quality"]),
+        phone=normalize.phone(raw["phone"]),
+        email=normalize.email(raw["email"]),
+        intake_client_id=raw["intake_client_id"],
+        hmis_personal_id=raw["hmis_personal_id"],
+        ssn=normalize.ssn(raw["ssn"], raw["ssn_quality"]),
+        dob_approximate=normalize.dob_is_approximate(raw["dob_quality"]),
         source_table=table,
+        middle=normalize.name(raw["middle"]),
+        address_number=number,
+        address_street=street,
+        address_unit=unit,
+        city=normalize.place(raw["city"]),
+        zip=normalize.zip_code(raw["zip"]),
     )
 
 

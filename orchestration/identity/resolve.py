@@ -11,10 +11,12 @@ and rewritten (`affected.py`): a nightly run's cost follows what is new, not the
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from splink.internals.exceptions import SplinkException
@@ -51,8 +53,13 @@ from orchestration.identity.registry import (
     registered_members,
     write_registry,
 )
-from orchestration.identity.scoring import SCORED_SCHEMA, score_new_records
+from orchestration.identity.scoring import (
+    SCORED_SCHEMA,
+    population_probabilities,
+    score_new_records,
+)
 from orchestration.identity.stages import StageTimer
+from orchestration.identity.threshold import DEFAULT_TARGET_PRECISION, choose_threshold, expected_at
 from orchestration.identity.training import TrainingError, train_model
 from orchestration.identity.workspace import Workspace, build_frame, linkage_workspace
 from orchestration.warehouse import Warehouse
@@ -66,14 +73,16 @@ class IdentityOptions:
 
     overrides_path: Path
     temp_dir: Path
-    link_threshold: float = 0.99
-    review_threshold: float = 0.2
+    link_threshold: float | None = None  # None: the model's, chosen from its own scores
+    target_precision: float = DEFAULT_TARGET_PRECISION  # what that threshold must expect
+    review_threshold: float = 0.2  # the review band: pairs from here to the link threshold
+    review_per_1000: float = 5.0  # at most this many queued pairs per 1,000 records
     retrain: bool = False
     seed: int = 42
     min_training_records: int = 500
     max_block_size: int = 50
-    u_max_pairs: float = 1e7
-    em_max_pairs: float = 2e6
+    u_max_pairs: float = 5e6
+    em_max_pairs: float = 1e6
     threads: int | None = None
     memory_limit: str | None = None  # the linkage workspace's DuckDB limit (it spills past it)
     regroup_all: bool = False  # regroup every record, e.g. after a force-split was withdrawn
@@ -95,6 +104,12 @@ class IdentitySummary:
     trained: str = ""  # why a model was trained this run, or empty
     links_refused: int = 0
     override_records_unknown: int = 0
+    link_threshold: float = 0.0
+    threshold_source: str = ""
+    expected_precision: float = 1.0  # of this run's links, as the model scores them
+    expected_recall: float = 1.0
+    review_band: int = 0  # pairs in the review band, before the queue's capacity
+    from_priors: tuple[str, ...] = ()
     timer: StageTimer = field(default_factory=StageTimer)
 
 
@@ -157,6 +172,17 @@ def _choose_model(wh: Warehouse, ws: Workspace, options: IdentityOptions,
         logger.warning("identity: training failed (%s); using the %s model", exc,
                        "active" if usable else "prior")
         return usable or prior_model()
+
+
+def _calibrated(ws: Workspace, model: LinkageModel, probabilities: np.ndarray,
+                everything_new: bool, options: IdentityOptions) -> LinkageModel:
+    """The model with its link threshold: kept from when it was trained, else chosen now from
+    its scores of the whole population (this run's, when every record is new)."""
+    if model.calibration is not None:
+        return model
+    if not everything_new:
+        probabilities = population_probabilities(ws, model, options.review_threshold)
+    return replace(model, calibration=choose_threshold(probabilities, options.target_precision))
 
 
 def _carried_links(registry: Registry, overrides: Overrides) -> pa.Table:
@@ -261,10 +287,20 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
         with timer("score"):
             scored = score_new_records(ws, model, existing > 0, options.review_threshold
                                        ) if new else SCORED_SCHEMA.empty_table()
-    summary.pairs_scored = scored.num_rows
-    sure = pc.greater_equal(scored.column("match_probability"), options.link_threshold)
+            probabilities = scored.column("match_probability").to_numpy()
+            model = _calibrated(ws, model, probabilities, existing == 0, options)
+    threshold = options.link_threshold or model.calibration.threshold
+    run = expected_at(probabilities, threshold)
+    summary.link_threshold, summary.threshold_source = threshold, (
+        "setting" if options.link_threshold else
+        f"model: expected precision >= {options.target_precision}")
+    summary.expected_precision = run.expected_precision
+    summary.expected_recall = run.expected_recall
+    summary.pairs_scored = len(probabilities)
+    sure = pc.greater_equal(scored.column("match_probability"), threshold)
     accepted, uncertain = scored.filter(sure), scored.filter(pc.invert(sure))
-    del scored
+    summary.review_band = uncertain.num_rows
+    del scored, probabilities
     _release_scratch()
     with timer("cluster"):
         regroup = None if changes.first or options.regroup_all else sorted(
@@ -287,7 +323,8 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
             write_registry(wh, registry, assignment, crosswalk)
             link_store.append_links(wh, fresh)
             summary.review_queue = review.refresh_queue(
-                wh, uncertain, model.version, registry, overrides.decided_pairs(), now)
+                wh, uncertain, model.version, registry, overrides.decided_pairs(), now,
+                capacity=math.ceil(options.review_per_1000 * table.num_rows / 1000))
             write_person_records(wh, changes)
             if model.reason:
                 record_model(wh, model, now, table.num_rows, options.seed)
@@ -295,8 +332,9 @@ def resolve_identities(wh: Warehouse, options: IdentityOptions, now: datetime,
             "select count(*) from identity.persons where status = 'active'")
     summary.persons_issued = assignment.issued
     summary.merges, summary.splits = len(assignment.merges), len(assignment.splits)
-    summary.links_accepted = summary.pairs_scored - uncertain.num_rows
+    summary.links_accepted = accepted.num_rows
     summary.links_refused = len(refused)
     summary.model_version, summary.model_kind = model.version, model.kind
     summary.trained = model.reason if model.kind == "trained" else ""
+    summary.from_priors = model.from_priors
     return summary

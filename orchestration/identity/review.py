@@ -1,8 +1,11 @@
 """The review queue: pairs the model is unsure about, with the evidence, for a person to decide.
 
-A pair stays queued until a reviewer decides it in the overrides file or other evidence puts
-both records in one person; each run refreshes the person_ids shown beside the records. One
-question per pair of people: only the strongest record pair between two people is shown.
+A pair stays in the review band until a reviewer decides it in the overrides file or other
+evidence puts both records in one person; each run refreshes the person_ids shown beside the
+records. One question per pair of people: only the strongest record pair between two people
+is shown. The band is ranked by impact (a decision that changes a client's grade first, then
+one that changes a de-duplicated HUD count, then by probability); the queue is its first
+`capacity` pairs, what a person can clear, and the rest wait their turn.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from orchestration.warehouse import Warehouse
 
 _COLUMNS = ("record_key_l", "record_key_r", "person_id_l", "person_id_r", "match_probability",
             "match_weight", "evidence", "model_version", "queued_at")
+_RANKING = {"impact": "varchar", "priority": "integer", "queued": "boolean"}
+CHANGES_GRADE = "changes a grade"
+CHANGES_HUD_COUNT = "changes a de-duplicated HUD count"
 
 
 def ensure_table(wh: Warehouse) -> None:
@@ -23,13 +29,37 @@ def ensure_table(wh: Warehouse) -> None:
         record_key_l varchar, record_key_r varchar, person_id_l varchar, person_id_r varchar,
         match_probability double precision, match_weight double precision, evidence varchar,
         model_version varchar, queued_at timestamp)""")
+    for column, kind in _RANKING.items():
+        wh.execute(f"alter table identity.review_queue add column if not exists {column} {kind}")
+
+
+def _impacts(wh: Warehouse, people: set[str]) -> tuple[dict[str, str], set[str]]:
+    """The last published grade of these people, and those of them holding an HMIS record."""
+    grades: dict[str, str] = {}
+    if wh.table_exists("marts", "client_momentum"):
+        grades = dict(wh.rows("select person_id, grade from marts.client_momentum"
+                              " where person_id = any(?)", [sorted(people)]))
+    in_hmis = {p for (p,) in wh.rows("select distinct person_id from identity.crosswalk"
+                                     " where source = 'hmis' and person_id = any(?)",
+                                     [sorted(people)])}
+    return grades, in_hmis
+
+
+def _impact(left: str, right: str, grades: dict[str, str], in_hmis: set[str]) -> str:
+    if left in grades and right in grades and grades[left] != grades[right]:
+        return CHANGES_GRADE
+    if left in in_hmis and right in in_hmis:
+        return CHANGES_HUD_COUNT
+    return ""
 
 
 def refresh_queue(wh: Warehouse, uncertain: pa.Table, model_version: str,
-                  registry: Registry, decided: set[tuple[str, str]], now: datetime) -> int:
-    """Rewrite identity.review_queue (inside the caller's transaction); returns its size.
+                  registry: Registry, decided: set[tuple[str, str]], now: datetime,
+                  capacity: int) -> int:
+    """Rewrite identity.review_queue (inside the caller's transaction); returns how many
+    pairs are queued (at most `capacity`).
 
-    `uncertain` are scored pairs (SCORED_SCHEMA) below the link threshold.
+    `uncertain` are scored pairs (SCORED_SCHEMA) in the review band.
     """
     ensure_table(wh)
     queue = {(r[0], r[1]): list(r) for r in wh.rows(
@@ -48,11 +78,15 @@ def refresh_queue(wh: Warehouse, uncertain: pa.Table, model_version: str,
         people = (min(left, right), max(left, right))
         if people not in best or row[4] > best[people][4]:
             best[people] = row
-    rows = sorted(best.values(), key=lambda r: (r[0], r[1]))
+    grades, in_hmis = _impacts(wh, {p for row in best.values() for p in row[2:4]})
+    order = (CHANGES_GRADE, CHANGES_HUD_COUNT, "")
+    ranked = sorted(([*row, _impact(row[2], row[3], grades, in_hmis)] for row in best.values()),
+                    key=lambda r: (order.index(r[-1]), -r[4], r[0], r[1]))
+    rows = [[*row, rank, rank <= capacity] for rank, row in enumerate(ranked, start=1)]
     types = {"match_probability": pa.float64(), "match_weight": pa.float64(),
-             "queued_at": pa.timestamp("us")}
+             "queued_at": pa.timestamp("us"), "priority": pa.int32(), "queued": pa.bool_()}
     wh.execute("delete from identity.review_queue")
     wh.insert_arrow("identity.review_queue", pa.table({
         name: pa.array([r[i] for r in rows], types.get(name, pa.string()))
-        for i, name in enumerate(_COLUMNS)}))
-    return len(rows)
+        for i, name in enumerate((*_COLUMNS, *_RANKING))}))
+    return min(len(rows), capacity)

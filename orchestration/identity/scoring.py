@@ -7,6 +7,7 @@ import json
 import logging
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from splink import Linker
 
@@ -51,19 +52,35 @@ def _evidence_sql(labels: dict[str, dict[int, str]]) -> str:
     return "'{' || " + " || ', ' || ".join(fields) + " || '}'"
 
 
+def _linker(ws: Workspace, model: LinkageModel) -> Linker:
+    """A linker over the whole population (`records`), with its term-frequency tables, so a
+    common name counts for as little in an incremental run as in a full one."""
+    linker = Linker(ws.db_api.register("records"), model.settings, log_level=logging.ERROR)
+    adjusted = {level["tf_adjustment_column"] for c in model.settings["comparisons"]
+                for level in c["comparison_levels"] if "tf_adjustment_column" in level}
+    for column in sorted(adjusted):
+        linker.table_management.compute_tf_table(column)
+    return linker
+
+
+def population_probabilities(ws: Workspace, model: LinkageModel,
+                             min_probability: float) -> np.ndarray:
+    """Match probabilities (>= min_probability) of every candidate pair of the population:
+    what a model trained on a run that scores only new records is calibrated on."""
+    result = _linker(ws, model).inference.predict(threshold_match_probability=min_probability)
+    try:
+        return ws.con.sql(f"select match_probability from {result.physical_name}"
+                          ).fetchnumpy()["match_probability"].astype(np.float64)
+    finally:
+        result.drop_table_from_database_and_remove_from_cache()
+
+
 def score_new_records(ws: Workspace, model: LinkageModel, with_existing: bool,
                       min_probability: float) -> pa.Table:
     """Pairs involving a new record with match probability >= min_probability
-    (SCORED_SCHEMA).
-
-    Term frequencies come from the whole population (`records`), so a common name counts
-    for as little in an incremental run as in a full one.
-    """
+    (SCORED_SCHEMA)."""
     db_api = ws.db_api
-    linker = Linker(db_api.register("records"), model.settings, log_level=logging.ERROR)
-    if any("tf_adjustment_column" in level for c in model.settings["comparisons"]
-           for level in c["comparison_levels"]):
-        linker.table_management.compute_tf_table("full_name")
+    linker = _linker(ws, model)
     results = [linker.inference.predict_within(
         db_api.register("new"), threshold_match_probability=min_probability,
         warning_mode="never")]

@@ -43,3 +43,21 @@ def test_ssn_quality_codes_mean_missing_not_a_value() -> None:
     assert normalize.ssn("xxxxx0527", "2") is None
     assert normalize.ssn_last4("xxxxx0527", "2") == "0527"
     assert normalize.ssn("999999999", "1") is None and normalize.ssn("123456789", "1") is None
+
+
+def test_addresses_split_into_number_street_and_unit() -> None:
+    assert normalize.address("12B Oak Street, Apt. 4") == ("12b", "oak st", "4")
+    assert normalize.address("12b oak st #4") == ("12b", "oak st", "4")
+    assert normalize.address("#4 12B Oak St.") == ("12b", "oak st", "4")
+    assert normalize.address("100 North Main Avenue") == ("100", "n main ave", None)
+    # a second line that is no unit (a locality, a building's name) is not part of it
+    assert normalize.address("27 Priddle Street, Green Lagoon") == ("27", "priddle st", None)
+    assert normalize.address("P.O. Box 55") == ("55", "po box", None)
+    assert normalize.address("  ") == (None, None, None)
+
+
+def test_zip_codes_and_cities_compare_as_written_by_anyone() -> None:
+    assert normalize.zip_code("97201-1234") == normalize.zip_code("97201") == "97201"
+    assert normalize.zip_code("4011") == "4011"  # other countries' codes as written
+    assert normalize.zip_code("00000") is None and normalize.zip_code("12") is None
+    assert normalize.place("St. Louis") == normalize.place("st louis") == "stlouis"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -29,9 +30,11 @@ def test_uncertain_pair_is_queued_with_the_evidence(warehouse, options) -> None:
         " evidence from identity.review_queue")
     assert (left, right) == ("hmis:north:1", "intake:north:2")
     assert (pid_l, pid_r) == (ids[left], ids[right])
-    assert options.review_threshold <= probability < options.link_threshold
-    assert json.loads(evidence) == {"name": "last name only", "dob": "exact", "ssn": "missing",
-                                    "phone": "missing", "email": "missing"}
+    assert options.review_threshold <= probability < summary.link_threshold
+    assert json.loads(evidence) == {
+        "first_name": "different", "last_name": "exact", "middle_name": "missing",
+        "dob": "exact", "ssn": "missing", "phone": "missing", "email": "missing",
+        "address": "missing", "city": "missing", "zip": "missing"}
     assert summary.review_queue == 1
 
 
@@ -103,3 +106,38 @@ def test_the_shipped_overrides_file_is_valid() -> None:
 
     overrides = load_overrides(REPO_ROOT / "rubrics" / "identity_overrides.yaml")
     assert overrides.force_link == () and overrides.force_split == ()
+
+
+def test_queue_is_sized_per_1000_records_and_ranked_by_impact(warehouse, options) -> None:
+    """Two doubtful pairs, room for one: the pair of HMIS clients (a merge changes a
+    de-duplicated HUD count) goes first, though the other pair is the likelier match."""
+    records = [rec("hmis:north:1"), rec("hmis:south:2", first="bea"),
+               rec("intake:north:3", first="carl", last="smith", middle="jo"),
+               rec("intake:north:4", first="dan", last="smith", middle="jo")]
+    options = replace(options, review_per_1000=250)  # 4 records: a queue of one
+    summary = resolve_identities(warehouse, options, T1, records)
+    rows = warehouse.rows("select record_key_l, match_probability, impact, priority, queued"
+                          " from identity.review_queue order by priority")
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [
+        ("hmis:north:1", "changes a de-duplicated HUD count", 1, True),
+        ("intake:north:3", "", 2, False)]
+    assert rows[1][1] > rows[0][1]
+    assert summary.review_queue == 1 and summary.review_band == 2
+
+
+def test_a_pair_whose_decision_changes_a_grade_goes_first(warehouse, options) -> None:
+    records = [rec("hmis:north:1"), rec("hmis:south:2", first="bea"),
+               rec("intake:north:3", first="carl", last="smith"),
+               rec("intake:north:4", first="dan", last="smith")]
+    resolve_identities(warehouse, options, T1, records)
+    ids = crosswalk(warehouse)
+    warehouse.execute("create schema if not exists marts")
+    warehouse.execute("create table marts.client_momentum (person_id varchar, grade varchar)")
+    warehouse.executemany("insert into marts.client_momentum values (?, ?)", [
+        (ids["intake:north:3"], "green"), (ids["intake:north:4"], "red"),
+        (ids["hmis:north:1"], "amber"), (ids["hmis:south:2"], "amber")])
+    resolve_identities(warehouse, options, T2, records)
+    assert warehouse.rows("select record_key_l, impact from identity.review_queue"
+                          " order by priority") == [
+        ("intake:north:3", "changes a grade"),
+        ("hmis:north:1", "changes a de-duplicated HUD count")]
