@@ -149,13 +149,14 @@ def place(value: str | None) -> str | None:
 
 
 def zip_code(value: str | None) -> str | None:
-    """The five-digit ZIP of a ZIP or ZIP+4 (other countries' 3-6 digit codes as written)."""
-    digits = re.sub(r"\D", "", value or "")
-    if len(digits) == 9:
-        digits = digits[:5]
-    if not 3 <= len(digits) <= 6 or len(set(digits)) == 1:
+    """The five-digit ZIP of a ZIP or ZIP+4; another country's code as written, without
+    spaces or case (`4011`, `TQ13 8JN` = `tq138jn`), never just its digits."""
+    cleaned = re.sub(r"[^0-9a-z]", "", (value or "").lower())
+    if cleaned.isdigit() and len(cleaned) == 9:
+        cleaned = cleaned[:5]
+    if not 3 <= len(cleaned) <= 8 or len(set(cleaned)) == 1:
         return None
-    return digits
+    return cleaned
 
 
 def ssn(value: str | None, quality: str | None = None) -> str | None:

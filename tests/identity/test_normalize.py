@@ -59,5 +59,6 @@ def test_addresses_split_into_number_street_and_unit() -> None:
 def test_zip_codes_and_cities_compare_as_written_by_anyone() -> None:
     assert normalize.zip_code("97201-1234") == normalize.zip_code("97201") == "97201"
     assert normalize.zip_code("4011") == "4011"  # other countries' codes as written
+    assert normalize.zip_code("TQ13 8JN") == "tq138jn" != normalize.zip_code("EX13 8AB")
     assert normalize.zip_code("00000") is None and normalize.zip_code("12") is None
     assert normalize.place("St. Louis") == normalize.place("st louis") == "stlouis"
