@@ -25,6 +25,15 @@
     {%- set warehouse_relation = adapter.get_relation(
         database=node.database, schema=node.schema, identifier=node.identifier
     ) -%}
+    {%- if warehouse_relation is none and caseintel.in_catalog(node.schema, node.identifier) -%}
+        {#- dbt's relation cache missed a table the catalog has (seen on PostgreSQL, now and
+            then, in a --full-refresh with several threads): read it, do not read it as empty -#}
+        {%- do log("select_source: " ~ node.schema ~ "." ~ node.identifier
+                   ~ " is in the catalog but not in dbt's relation cache", info=True) -%}
+        {%- set warehouse_relation = api.Relation.create(
+            database=node.database, schema=node.schema, identifier=node.identifier,
+            type='table') -%}
+    {%- endif -%}
 
     {%- if warehouse_relation is none -%}
         {%- set nulls = [] -%}
@@ -46,6 +55,14 @@
         {{- return('select * from ' ~ relation) -}}
     {%- endif -%}
     {{- return('select *, ' ~ missing | join(', ') ~ ' from ' ~ relation) -}}
+{%- endmacro %}
+
+{# Whether the warehouse's own catalog has the table (asked directly, not dbt's cache). #}
+{% macro in_catalog(schema, identifier) -%}
+    {%- set found = run_query(
+        "select count(*) from information_schema.tables where table_schema = '"
+        ~ schema ~ "' and table_name = '" ~ identifier ~ "'") -%}
+    {{- return(found.columns[0].values()[0] | int > 0) -}}
 {%- endmacro %}
 
 {# The sources.yml node of a source table. #}
