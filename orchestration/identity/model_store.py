@@ -81,8 +81,7 @@ def ensure_table(wh: Warehouse) -> None:
         model_version varchar, kind varchar, spec_version varchar, created_at timestamp,
         trained_on_records bigint, seed integer, reason varchar, is_active boolean,
         model_json varchar)""")
-    for column, kind in _LATER_COLUMNS.items():
-        wh.execute(f"alter table identity.model_versions add column if not exists {column} {kind}")
+    wh.add_columns("identity.model_versions", _LATER_COLUMNS)
 
 
 def active_trained_model(wh: Warehouse) -> LinkageModel | None:

@@ -29,8 +29,7 @@ def ensure_table(wh: Warehouse) -> None:
         record_key_l varchar, record_key_r varchar, person_id_l varchar, person_id_r varchar,
         match_probability double precision, match_weight double precision, evidence varchar,
         model_version varchar, queued_at timestamp)""")
-    for column, kind in _RANKING.items():
-        wh.execute(f"alter table identity.review_queue add column if not exists {column} {kind}")
+    wh.add_columns("identity.review_queue", _RANKING)
 
 
 def _impacts(wh: Warehouse, people: set[str]) -> tuple[dict[str, str], set[str]]:

@@ -48,12 +48,11 @@ def choose_threshold(probabilities: np.ndarray,
 
     With no scored pairs, or none meeting the target, the ceiling is used.
     """
-    ranked = np.sort(np.asarray(probabilities, dtype=np.float64))[::-1]
-    ranked = ranked[ranked >= floor]
+    scores = np.asarray(probabilities, dtype=np.float64)
+    ranked = np.sort(scores[scores >= floor])[::-1]
     if ranked.size:
         running_mean = np.cumsum(ranked) / np.arange(1, ranked.size + 1)
         meets = np.flatnonzero(running_mean >= target_precision)
         if meets.size:
-            return expected_at(np.asarray(probabilities, dtype=np.float64),
-                               float(ranked[meets[-1]]))
-    return expected_at(np.asarray(probabilities, dtype=np.float64), THRESHOLD_CEILING)
+            return expected_at(scores, float(ranked[meets[-1]]))
+    return expected_at(scores, THRESHOLD_CEILING)

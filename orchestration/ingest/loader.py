@@ -76,7 +76,7 @@ def ensure_tables(wh: Warehouse) -> None:
         rows_read bigint, rows_loaded bigint, rows_quarantined bigint, rows_flagged bigint,
         by_rule varchar, status varchar, message varchar, loaded_at timestamp)""")
     # added after the first release: a warehouse made before it gains the column
-    wh.execute(f"alter table {LEDGER} add column if not exists remedy varchar")
+    wh.add_columns(LEDGER, {"remedy": "varchar"})
     wh.execute(f"create table if not exists {RUNS} (source varchar, started_at timestamp)")
     wh.execute(f"""create table if not exists {FLAGS} (
         _load_id varchar, _site varchar, _source_file varchar, _source_row bigint,

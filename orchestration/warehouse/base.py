@@ -146,6 +146,12 @@ class Warehouse(ABC):
         held = self.rows(f"select {', '.join(table.column_names)} from {target}")
         return Counter(held) == Counter(tuple(row.values()) for row in table.to_pylist())
 
+    def add_columns(self, table: str, columns: dict[str, str]) -> None:
+        """Columns `table` (schema.table) gained after it first shipped ({name: SQL type}),
+        added in place to a warehouse made before them."""
+        for name, kind in columns.items():
+            self.execute(f"alter table {table} add column if not exists {name} {kind}")
+
     def table_exists(self, schema: str, table: str) -> bool:
         return bool(self.scalar(
             "select count(*) from information_schema.tables"
