@@ -7,6 +7,8 @@
     caseintel serve       browse the published reports on http://127.0.0.1:8000
     caseintel pdf         print a published report to PDF (headless Chromium)
     caseintel ui          open the Dagster UI on this project
+    caseintel eval-reader measure a note reader on labelled notes (per label, injections, cost)
+    caseintel train-reader train the embedded note model on labelled notes
 """
 
 from __future__ import annotations
@@ -53,8 +55,9 @@ def run_pipeline(as_of: date | None = None) -> int:
     print(f"caseintel: warehouse      {settings.warehouse_label}")
     print(f"caseintel: grading as of  {settings.as_of_date.isoformat()}")
     if not settings.llm_base_url:
-        print("caseintel: case notes are read by the OFFLINE backend (deterministic phrase "
-              "rules): no language-model endpoint is configured (CASEINTEL_LLM_BASE_URL).")
+        print("caseintel: case notes are read by the OFFLINE backend (the embedded note model,"
+              " deterministic): no language-model endpoint is configured "
+              "(CASEINTEL_LLM_BASE_URL).")
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     started = time.monotonic()
     job = pipeline_job_definition()
@@ -177,6 +180,50 @@ def cmd_ui(args: argparse.Namespace) -> int:
     os.execv(str(dagster), [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml")])
 
 
+def cmd_eval_reader(args: argparse.Namespace) -> int:
+    from orchestration.scoring.corpus import load_corpus
+    from orchestration.scoring.evaluate import evaluate, report
+    from orchestration.scoring.pipeline import make_reader, note_model
+    from orchestration.scoring.rubric import load_reader_rubric
+
+    settings = Settings.from_env()
+    if args.offline:
+        settings = settings.with_overrides(llm_base_url=None)
+    if args.model:
+        settings = settings.with_overrides(note_model=Path(args.model).resolve())
+    rubric = load_reader_rubric(settings.rubrics_dir, settings.note_rubric)
+    reader = make_reader(settings, rubric)
+    corpus = load_corpus(*map(Path, args.corpus))
+    rates = (settings.llm_usd_per_1m_input, settings.llm_usd_per_1m_output)
+    price = (None if None in rates or not reader.remote
+             else lambda p, c: (p * rates[0] + c * rates[1]) / 1e6)
+    ev = evaluate(reader, rubric, corpus, detector=note_model(settings) if reader.remote else None,
+                  concurrency=settings.llm_concurrency if reader.remote else 1, price=price)
+    print(report(ev))
+    if args.json:
+        Path(args.json).write_text(json.dumps({
+            "backend": ev.backend, "model": ev.model, "notes": ev.notes, **ev.headline(),
+            "labels": [{"category": s.category, "label": s.label, "precision": s.precision,
+                        "recall": s.recall, "f1": s.f1, "true_positive": s.true_positive,
+                        "false_positive": s.false_positive, "false_negative": s.false_negative}
+                       for s in ev.labels],
+            "prompt_tokens": ev.prompt_tokens, "completion_tokens": ev.completion_tokens,
+            "cost_usd": ev.cost_usd}, indent=2))
+    return 0
+
+
+def cmd_train_reader(args: argparse.Namespace) -> int:
+    from orchestration.scoring.corpus import load_corpus
+    from orchestration.scoring.train import train
+
+    corpus = [Path(c) for c in args.corpus]
+    model = train(load_corpus(*corpus), " + ".join(c.name for c in corpus))
+    model.save(Path(args.out))
+    print(f"caseintel: wrote {args.out} ({model.name}); select it with "
+          f"CASEINTEL_NOTE_MODEL={Path(args.out).resolve()}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="caseintel", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -216,6 +263,22 @@ def main(argv: list[str] | None = None) -> int:
     pdf.set_defaults(func=cmd_pdf)
 
     sub.add_parser("ui", help="open the Dagster UI (dagster dev)").set_defaults(func=cmd_ui)
+
+    ev = sub.add_parser("eval-reader", help="measure the configured note reader (or the "
+                        "offline one) on labelled notes: per-label precision, recall and F1, "
+                        "confusions, injections, tokens and cost")
+    ev.add_argument("corpus", nargs="+", help="labelled JSON-lines files (docs/note-reader.md)")
+    ev.add_argument("--offline", action="store_true",
+                    help="measure the embedded model even when an endpoint is configured")
+    ev.add_argument("--model", help="a note model file to measure instead of the configured one")
+    ev.add_argument("--json", help="also write the figures to this JSON file")
+    ev.set_defaults(func=cmd_eval_reader)
+
+    tr = sub.add_parser("train-reader", help="train the embedded note model on labelled notes "
+                        "(needs the train extra: pip install 'caseintel[train]')")
+    tr.add_argument("corpus", nargs="+", help="labelled JSON-lines files")
+    tr.add_argument("--out", required=True, help="where to write the model (.npz)")
+    tr.set_defaults(func=cmd_train_reader)
 
     args = parser.parse_args(argv)
     return args.func(args)

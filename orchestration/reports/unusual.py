@@ -1,4 +1,5 @@
-"""Unusual: flags against the client's own history and the caseload (report_anomalies), and
+"""Unusual: flags against the client's own history and the caseload (report_anomalies), a
+survey or screen that says fine beside a note that says otherwise (contradictions), and
 impossible readings: rows the data contracts rejected or flagged under an impossible-date
 rule (rubrics/reports.yaml, unusual.impossible_rules), shown with their loaded fields."""
 
@@ -15,6 +16,7 @@ from orchestration.scoring.redact import Redactor
 
 KINDS = {
     "risk_finding": "Risk noted in a case note",
+    "note_integrity": "Note text addressed to the reader (for the data steward)",
     "contact_drop": "Contact frequency dropped sharply",
     "screen_worsened": "Screen score got worse",
     "long_stay": "Length of stay doubled",
@@ -24,9 +26,17 @@ KINDS = {
 QUARANTINE_META = ("_rule", "_field", "_value", "_reason", "_raw_record")
 
 
+CONTRADICTIONS = {
+    "housed_vs_housing_loss": "Survey says stably housed; a note says housing was lost",
+    "employed_vs_job_loss": "Survey says employed; a note says the job was lost",
+    "screen_improved_vs_crisis": "Screen improved; a note describes a crisis",
+}
+
+
 @dataclass(frozen=True)
 class Prepared:
     anomalies: list[dict[str, Any]]
+    contradictions: list[dict[str, Any]]
     impossible: list[dict[str, Any]]
     redactor: Redactor
 
@@ -77,6 +87,8 @@ def prepare(run: Run) -> Prepared:
     return Prepared(
         anomalies=dicts(run.wh, "select * from marts.report_anomalies"
                                 " order by flagged_date desc, anomaly_key"),
+        contradictions=dicts(run.wh, "select * from marts.contradictions"
+                                     " order by claim_date desc, contradiction_key"),
         impossible=_impossible(run),
         redactor=redactor_for(run.wh),
     )
@@ -100,6 +112,11 @@ def render(run: Run, edition: Edition, prepared: Prepared) -> str:
     impossible = [{**r, "record": source_record(r["table"], {
         "_loaded_at": "", **r["row"]}, privacy)} for r in prepared.impossible
         if _visible(links, r["person_id"], r["site"])]
+    contradictions = [{**c, "title": CONTRADICTIONS[c["contradiction_kind"]]}
+                      for c in prepared.contradictions
+                      if _visible(links, c["person_id"], c["site"])]
     return run.render("unusual.html.j2", edition, links, brief=run.briefs["unusual"],
-                      sections=sections, impossible=impossible,
-                      impossible_rules=run.config.impossible_rules)
+                      sections=sections, contradictions=contradictions, impossible=impossible,
+                      impossible_rules=run.config.impossible_rules,
+                      contradiction_window_days=int(
+                          run.config.rules.get("contradiction_window_days", 0)))

@@ -4,13 +4,14 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from orchestration.resources import CaseintelResource
+from orchestration.scoring.clients import REDACTION_SOURCES
 from orchestration.scoring.pipeline import score_notes
 
 
 @dg.asset(
     key=["scoring", "note_findings"],
     group_name="scoring",
-    deps=[["raw", "case_notes"]],
+    deps=[["raw", "case_notes"], *(["raw", table] for table in REDACTION_SOURCES)],
     description="Findings (progress, stall reason, risk) of every current case note under the "
     "configured rubric and model, each quoting the note verbatim with offsets; a note's text "
     "is read once per (text, rubric version, model), by a language model or offline.",

@@ -15,6 +15,9 @@ _CLIENT_SOURCES = {
 }
 _NAME_SOURCES = ("hmis_client", "intake_submissions", "survey_responses")
 _NAME_COLUMNS = ("first_name", "middle_name", "last_name")
+# Every raw table redaction reads: the note-scoring asset depends on all of them, so a new
+# client's name is loaded before that client's note is sent anywhere.
+REDACTION_SOURCES = tuple(sorted({*_CLIENT_SOURCES, *_NAME_SOURCES}))
 _SEPARATOR = "\x1f"
 
 

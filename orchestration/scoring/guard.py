@@ -1,23 +1,44 @@
 """Notes are data, never instructions: the same rule after every backend.
 
-A sentence matching the rubric's instruction_patterns talks to the reader, not about the
-client. Whatever a backend made of such a note, it yields no progress (progress moves a
-client's grade) and no stall reason from the instruction itself, and each such sentence is
-reported as a `prompt_injection` risk so a supervisor sees it.
+A sentence talks to the reader, not about the client, when it matches the rubric's
+instruction_patterns, when the embedded note model's injection head finds it (it learned
+the shapes such text takes: requests to an AI, fake system messages, role-play, hidden
+markup, other languages), or when the backend itself reported it. Whatever a backend made of
+such a note, it yields no progress (progress moves a client's grade) and no stall reason
+from the instruction itself, and each such sentence is reported as a `prompt_injection`
+finding, which the marts route to the data steward as a data-integrity event.
 """
 
 from __future__ import annotations
 
 from orchestration.scoring.findings import Finding, sentences
+from orchestration.scoring.note_model import NoteModel
 from orchestration.scoring.rubric import ReaderRubric
 
 INJECTION = "prompt_injection"
 
 
-def guard(findings: list[Finding], text: str, rubric: ReaderRubric) -> tuple[list[Finding], int]:
-    """(findings that stand, number rejected); `findings` carry offsets into `text`."""
-    instructions = [(s, e, sentence) for s, e, sentence in sentences(text)
-                    if rubric.is_instruction(sentence)]
+def instruction_sentences(text: str, rubric: ReaderRubric, findings: list[Finding],
+                          detector: NoteModel | None) -> list[tuple[int, int, str]]:
+    """Sentences of `text` addressed to the reader."""
+    spans = sentences(text)
+    reported = {(f.quote_start, f.quote_end) for f in findings
+                if (f.category, f.label) == ("risk", INJECTION)}
+    column = detector.column("risk", INJECTION) if detector is not None else None
+    modelled = set()
+    if detector is not None and column is not None and spans:
+        stated = detector.predict([[s for _, _, s in spans]])[0]
+        modelled = {cited for j, cited in stated if j == column}
+    return [(s, e, sentence) for i, (s, e, sentence) in enumerate(spans)
+            if i in modelled or rubric.is_instruction(sentence)
+            or any(s < r_end and r_start < e for r_start, r_end in reported)]
+
+
+def guard(findings: list[Finding], text: str, rubric: ReaderRubric,
+          detector: NoteModel | None = None) -> tuple[list[Finding], int]:
+    """(findings that stand, number rejected); `findings` carry offsets into `text`.
+    `detector`: the note model, for backends that are not the model itself."""
+    instructions = instruction_sentences(text, rubric, findings, detector)
     if not instructions:
         return findings, 0
 

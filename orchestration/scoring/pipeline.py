@@ -15,9 +15,10 @@ from typing import Any, Protocol
 
 from orchestration.scoring.answer import Reader
 from orchestration.scoring.clients import client_facts, known_names
+from orchestration.scoring.note_model import DEFAULT_MODEL, NoteModel
 from orchestration.scoring.offline import OfflineReader
 from orchestration.scoring.openai_backend import OpenAIReader
-from orchestration.scoring.reading import NoteToRead, Reading, read_note
+from orchestration.scoring.reading import NoteToRead, Reading, read_note, read_offline
 from orchestration.scoring.redact import Redactor
 from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.runner import Budget, run_bounded
@@ -42,9 +43,19 @@ class Log(Protocol):
     def warning(self, msg: str) -> Any: ...
 
 
+OFFLINE_BATCH = 5_000
+
+
+def note_model(settings: Settings) -> NoteModel:
+    """The embedded note model, or the agency's own (`CASEINTEL_NOTE_MODEL`)."""
+    return NoteModel.load(settings.note_model or DEFAULT_MODEL)
+
+
 def make_reader(settings: Settings, rubric: ReaderRubric) -> Reader:
     """The openai backend when an endpoint is configured, else the offline reader."""
-    return OpenAIReader(settings, rubric) if settings.llm_base_url else OfflineReader(rubric)
+    if settings.llm_base_url:
+        return OpenAIReader(settings, rubric)
+    return OfflineReader(rubric, note_model(settings))
 
 
 @dataclass
@@ -155,13 +166,23 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
         if len(unsaved) >= SAVE_EVERY_NOTES or time.monotonic() - saved_at >= SAVE_EVERY_S:
             save()
 
-    concurrency = settings.llm_concurrency if reader.remote else 1
-    budget = Budget(settings.llm_max_notes, settings.llm_max_tokens) if reader.remote else Budget()
     try:
-        stats = run_bounded(jobs(), lambda job: read_note(reader, rubric, redactor, job), on_result,
-                            concurrency=concurrency, budget=budget,
-                            estimate=lambda job: reader.estimate_tokens(job.text),
-                            max_failures_in_a_row=max(5, 2 * concurrency))
+        if isinstance(reader, OfflineReader):
+            stats = None
+            for page in pending_pages(wh, OFFLINE_BATCH):
+                notes = [NoteToRead(n.note_sha256, n.text) for n in page]
+                for reading in read_offline(reader, rubric, notes):
+                    summary.add(reading)
+                    unsaved.append(reading)
+                save()
+        else:
+            detector = note_model(settings)  # finds instruction text the endpoint may obey
+            stats = run_bounded(
+                jobs(), lambda job: read_note(reader, rubric, redactor, job, detector),
+                on_result, concurrency=settings.llm_concurrency,
+                budget=Budget(settings.llm_max_notes, settings.llm_max_tokens),
+                estimate=lambda job: reader.estimate_tokens(job.text),
+                max_failures_in_a_row=max(5, 2 * settings.llm_concurrency))
     finally:
         save()
     summary.output_mode = reader.output_mode
@@ -169,7 +190,7 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     if settings.llm_usd_per_1m_input is not None and settings.llm_usd_per_1m_output is not None:
         summary.cost_usd = (summary.prompt_tokens * settings.llm_usd_per_1m_input
                             + summary.completion_tokens * settings.llm_usd_per_1m_output) / 1e6
-    if stats.stopped:
+    if stats is not None and stats.stopped:
         summary.stopped_by = stats.stopped
         summary.stopped = _stop_message(stats.stopped, settings, summary)
         log.warning(summary.stopped)

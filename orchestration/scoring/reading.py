@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from orchestration.scoring.answer import Answer, Reader
 from orchestration.scoring.findings import Finding
 from orchestration.scoring.guard import guard
+from orchestration.scoring.note_model import NoteModel
+from orchestration.scoring.offline import OfflineReader
 from orchestration.scoring.redact import ClientFacts, Redaction, Redactor
 from orchestration.scoring.rubric import ReaderRubric
 
@@ -44,7 +46,8 @@ class Reading:
 
 
 def read_note(reader: Reader, rubric: ReaderRubric, redactor: Redactor | None,
-              note: NoteToRead) -> Reading:
+              note: NoteToRead, detector: NoteModel | None = None) -> Reading:
+    """One note through `reader`; `detector` finds instruction text the backend may obey."""
     if not note.text.strip():
         return Reading(note.note_sha256, [], Answer())  # nothing to read, nothing to pay for
     if reader.remote:
@@ -53,7 +56,19 @@ def read_note(reader: Reader, rubric: ReaderRubric, redactor: Redactor | None,
         redaction = redactor.redact(note.text, note.client)
     else:
         redaction = Redaction.none(note.text)
-    answer = reader.read(redaction.text)
+    return _checked(note, redaction, reader.read(redaction.text), rubric, detector)
+
+
+def read_offline(reader: OfflineReader, rubric: ReaderRubric,
+                 notes: list[NoteToRead]) -> list[Reading]:
+    """Many notes through the embedded model at once (its injection head is in its answer)."""
+    answers = reader.read_batch([n.text for n in notes])
+    return [_checked(n, Redaction.none(n.text), a, rubric, None)
+            for n, a in zip(notes, answers, strict=True)]
+
+
+def _checked(note: NoteToRead, redaction: Redaction, answer: Answer, rubric: ReaderRubric,
+             detector: NoteModel | None) -> Reading:
     invalid = unquoted = 0
     located: dict[tuple[str, str, int, int], Finding] = {}
     for f in answer.findings:
@@ -68,5 +83,5 @@ def read_note(reader: Reader, rubric: ReaderRubric, redactor: Redactor | None,
         located.setdefault((f.category, f.label, start, end),
                            replace(f, quote=note.text[start:end], quote_start=start,
                                    quote_end=end))
-    kept, steered = guard(list(located.values()), note.text, rubric)
+    kept, steered = guard(list(located.values()), note.text, rubric, detector)
     return Reading(note.note_sha256, kept, answer, invalid, unquoted, steered)

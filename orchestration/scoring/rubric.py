@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,13 @@ class ReaderRubric:
     negations: tuple[str, ...]
     instruction_patterns: tuple[re.Pattern[str], ...]
 
+    @cached_property
+    def _instruction(self) -> re.Pattern[str] | None:
+        joined = "|".join(f"(?:{p.pattern})" for p in self.instruction_patterns)
+        return re.compile(joined, re.IGNORECASE) if joined else None
+
     def is_instruction(self, sentence: str) -> bool:
-        return any(p.search(sentence) for p in self.instruction_patterns)
+        return self._instruction is not None and self._instruction.search(sentence) is not None
 
     def allows(self, category: str, label: str, level: str) -> bool:
         """Whether (category, label, level) is something this rubric can say."""

@@ -38,10 +38,40 @@ def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
 
 
 def test_grades_agree_with_ground_truth_for_correctly_linked_people(pipeline) -> None:
+    """The demo's notes are read by the embedded model, which never saw the generator (its
+    accuracy is measured on hand-written notes, docs/note-reader.md): a misread note can
+    move a grade, so a few disagreements are allowed, and each must trace to the reader."""
     comparison = compare_grades(pipeline["root"] / "demo" / "truth", pipeline["db"])
     assert comparison.correctly_linked >= 0.8 * comparison.true_people
-    assert comparison.disagreements == []
-    assert comparison.agree == comparison.correctly_linked
+    assert len(comparison.disagreements) <= 0.03 * comparison.correctly_linked, \
+        comparison.disagreements
+    assert comparison.agree + len(comparison.disagreements) == comparison.correctly_linked
+    with Warehouse(pipeline["db"], read_only=True) as wh:
+        for _, person, _, _ in comparison.disagreements:
+            assert wh.scalar("select count(*) from intermediate.int_note_findings"
+                             " where person_id = ? and category in ('progress', 'stall_reason')",
+                             [person]) > 0, f"{person}: a disagreement no note reading explains"
+
+
+def test_contradictions_cite_both_sides_and_injections_are_not_client_risks(pipeline) -> None:
+    with Warehouse(pipeline["db"], read_only=True) as wh:
+        rows = wh.rows("""
+            select c.contradiction_kind, s._site, n._site, c.note_label
+            from marts.contradictions c
+            join raw.survey_responses s
+              on s._load_id = c.claim_load_id and s._source_row = c.claim_source_row
+            join raw.case_notes n
+              on n._load_id = c.note_load_id and n._source_row = c.note_source_row""")
+        assert len(rows) == wh.scalar("select count(*) from marts.contradictions") > 0
+        assert {kind for kind, *_ in rows} <= {"housed_vs_housing_loss", "employed_vs_job_loss",
+                                               "screen_improved_vs_crisis"}
+        kinds = dict(wh.rows("select anomaly_kind, count(*) from marts.report_anomalies"
+                             " group by anomaly_kind"))
+        assert kinds.get("note_integrity", 0) > 0
+        assert wh.scalar("select count(*) from marts.report_anomalies where anomaly_kind ="
+                         " 'risk_finding' and anomaly_key like '%:prompt_injection'") == 0
+    unusual = (pipeline["root"] / "site" / "unusual" / "latest.html").read_text()
+    assert 'id="contradictions"' in unusual and 'class="contradiction"' in unusual
 
 
 def _data_rows(path: Path) -> int:

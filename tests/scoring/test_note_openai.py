@@ -15,7 +15,7 @@ from functools import partial
 import pytest
 
 from orchestration.scoring import pipeline, store
-from orchestration.scoring.offline import OFFLINE_MODEL
+from orchestration.scoring.note_model import NoteModel
 from orchestration.scoring.openai_backend import EndpointError
 from orchestration.scoring.pipeline import Summary, score_notes
 from orchestration.settings import Settings
@@ -253,10 +253,10 @@ def test_note_findings_hold_only_the_current_model_and_rubric(
     add_notes(warehouse, routine_notes(10))
     offline = replace(settings, llm_base_url=None)
     assert run(warehouse, offline).backend == "offline"
-    assert {r[-1] for r in published(warehouse)} == {OFFLINE_MODEL}
+    assert {r[-1] for r in published(warehouse)} == {NoteModel.load().name}
     run(warehouse, settings)
     assert {r[-1] for r in published(warehouse)} == {"fake-model"}
     back = run(warehouse, offline)  # already read offline: nothing to do but republish
     assert (back.calls, back.notes_read) == (0, 0)
-    assert {r[-1] for r in published(warehouse)} == {OFFLINE_MODEL}
+    assert {r[-1] for r in published(warehouse)} == {NoteModel.load().name}
     assert warehouse.scalar("select count(distinct model) from scoring.finding_history") == 2

@@ -8,6 +8,7 @@ import dagster as dg
 
 from orchestration.resources import CaseintelResource
 from orchestration.scoring.assets import note_scores
+from orchestration.scoring.note_model import NoteModel
 from orchestration.settings import Settings
 from orchestration.warehouse import Warehouse
 from tests.scoring.fake_llm import FakeLLM
@@ -52,6 +53,6 @@ def test_without_an_endpoint_the_offline_reader_grades_and_says_so(workdir: Path
     settings = Settings.from_env()
     seed(settings.db_path)
     metadata, logs = materialize()
-    assert (metadata["backend"], metadata["model"]) == ("offline", "offline-phrases-v1")
+    assert (metadata["backend"], metadata["model"]) == ("offline", NoteModel.load().name)
     assert metadata["notes_read"] == 21 and metadata["calls"] == 0
     assert any("offline backend" in m and "no language-model endpoint" in m for m in logs)

@@ -4,7 +4,8 @@
     (report_rules). Against the client's own history: contact frequency dropping sharply, a
     screen getting worse, a stay far longer than their earlier ones. Against the caseload: a
     stay far longer than the program's median, a worker's caseload far from the agency's
-    median. From the notes: risk findings. Impossible readings that reached the warehouse:
+    median. From the notes: risk findings, and text addressed to the reader (a data-integrity
+    event for the data steward, kept apart from client risks). Impossible readings that reached the warehouse:
     services dated after their enrollment's exit. (Rows the data contracts rejected, such as
     an exit before its entry, are in quarantine and listed by the report beside these.)
 #}
@@ -313,8 +314,12 @@ risk_notes as (
 
 risk_findings as (
     select
-        'risk_finding' as anomaly_kind,
-        'Risk noted in a case note' as anomaly_label,
+        -- text addressed to the reader is a data-integrity event for the data steward,
+        -- not a risk to the client
+        case when risk_notes.label = 'prompt_injection' then 'note_integrity'
+            else 'risk_finding' end as anomaly_kind,
+        case when risk_notes.label = 'prompt_injection' then 'Note addressed to the reader'
+            else 'Risk noted in a case note' end as anomaly_label,
         momentum.person_id,
         cast(null as {{ dbt.type_string() }}) as worker_id,
         momentum.site,
@@ -322,10 +327,13 @@ risk_findings as (
         risk_notes.note_date as flagged_date,
         cast(null as {{ dbt.type_float() }}) as observed_value,
         cast(null as {{ dbt.type_float() }}) as expected_value,
-        {{ dbt.concat([
+        case when risk_notes.label = 'prompt_injection' then {{ dbt.concat([
+            "'The note of '", as_text('risk_notes.note_date'),
+            "' holds text addressed to the reader, not about the client: no progress was taken from it; check who wrote it'"
+        ]) }} else {{ dbt.concat([
             "'The case-note reader found a risk ('", "replace(risk_notes.label, '_', ' ')",
             "') in the note of '", as_text('risk_notes.note_date')
-        ]) }} as why,
+        ]) }} end as why,
         'stg_notes__case_notes' as evidence_source_model,
         risk_notes.note_key as evidence_source_key,
         risk_notes._load_id as evidence_load_id,

@@ -23,6 +23,7 @@ pivoted as (
         max(case when rule_key = 'caseload_high_ratio' then rule_value end) as caseload_high_ratio,
         max(case when rule_key = 'caseload_low_ratio' then rule_value end) as caseload_low_ratio,
         cast(max(case when rule_key = 'risk_lookback_days' then rule_value end) as {{ dbt.type_int() }}) as risk_lookback_days,
+        cast(max(case when rule_key = 'contradiction_window_days' then rule_value end) as {{ dbt.type_int() }}) as contradiction_window_days,
         max(rules_version) as rules_version
     from source
 )

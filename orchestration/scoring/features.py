@@ -1,0 +1,39 @@
+"""What the embedded note model sees of a sentence: its words, the words in a negation's
+scope, and its word pairs. Training and reading both go through `sentence_features`, so the
+model reads a note exactly as it was trained to.
+
+Negation scope is the classic one for short texts: the words after a negating word up to the
+next clause break ("no longer has a car, so" marks "has", "a", "car"), so "denies SI" and
+"transportation is no longer an issue" do not look like the barrier they name.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words, shorthand with slashes or apostrophes (f/u, d/t, w/o, didn't), and clause breaks.
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’/][a-z0-9]+)*|[,;:()\[\]]|\s[-–—]\s")
+_NEGATORS = frozenset({
+    "not", "no", "never", "nor", "neither", "none", "nothing", "without", "denies", "denied",
+    "deny", "resolved", "longer", "negative",
+})
+_CONTRACTED = frozenset({"n't", "n’t"})
+NEGATED = "¬"
+
+
+def sentence_features(sentence: str) -> tuple[list[str], list[str], list[str]]:
+    """(words, negated words, word pairs) of one sentence, lower-cased."""
+    words: list[str] = []
+    negated: list[str] = []
+    in_scope = False
+    for token in _TOKEN.findall(sentence.lower()):
+        if not token[0].isalnum():  # a clause break ends a negation's scope
+            in_scope = False
+            continue
+        words.append(token)
+        if in_scope:
+            negated.append(NEGATED + token)
+        elif token in _NEGATORS or token[-3:] in _CONTRACTED:
+            in_scope = True
+    pairs = [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words, negated, pairs
