@@ -5,14 +5,23 @@ model reads a note exactly as it was trained to.
 Negation scope is the classic one for short texts: the words after a negating word up to the
 next clause break ("no longer has a car, so" marks "has", "a", "car"), so "denies SI" and
 "transportation is no longer an issue" do not look like the barrier they name.
+
+Words are letters of any script (text written to steer a reader is often in another
+language), after NFKC folding (full-width letters become plain ones); Chinese and Japanese,
+written without spaces, are read as character pairs; an unbroken run of 20 or more letters
+and digits (base64, a pasted token) is one shape feature.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-# Words, shorthand with slashes or apostrophes (f/u, d/t, w/o, didn't), and clause breaks.
-_TOKEN = re.compile(r"[a-z0-9]+(?:['’/][a-z0-9]+)*|[,;:()\[\]]|\s[-–—]\s")
+# Words of any script, shorthand with slashes or apostrophes (f/u, d/t, w/o, didn't), and
+# clause breaks.
+_TOKEN = re.compile(r"[^\W_]+(?:['’/][^\W_]+)*|[,;:()\[\]]|\s[-–—]\s")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+LONG_RUN = "⟨long run⟩"
 _NEGATORS = frozenset({
     "not", "no", "never", "nor", "neither", "none", "nothing", "without", "denies", "denied",
     "deny", "resolved", "longer", "negative",
@@ -26,9 +35,16 @@ def sentence_features(sentence: str) -> tuple[list[str], list[str], list[str]]:
     words: list[str] = []
     negated: list[str] = []
     in_scope = False
-    for token in _TOKEN.findall(sentence.lower()):
+    text = unicodedata.normalize("NFKC", sentence).lower() if not sentence.isascii() \
+        else sentence.lower()
+    for token in _TOKEN.findall(text):
         if not token[0].isalnum():  # a clause break ends a negation's scope
             in_scope = False
+            continue
+        if len(token) >= 20:
+            token = LONG_RUN
+        elif _UNSPACED.search(token):
+            words.extend(token[i:i + 2] for i in range(max(1, len(token) - 1)))
             continue
         words.append(token)
         if in_scope:

@@ -15,7 +15,7 @@ import dagster as dg
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
 from tests.e2e.conftest import AS_OF
-from tests.e2e.truth import compare_grades
+from tests.e2e.truth import assert_grades_agree
 
 
 def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
@@ -38,19 +38,7 @@ def test_every_asset_materializes_and_every_check_passes(pipeline) -> None:
 
 
 def test_grades_agree_with_ground_truth_for_correctly_linked_people(pipeline) -> None:
-    """The demo's notes are read by the embedded model, which never saw the generator (its
-    accuracy is measured on hand-written notes, docs/note-reader.md): a misread note can
-    move a grade, so a few disagreements are allowed, and each must trace to the reader."""
-    comparison = compare_grades(pipeline["root"] / "demo" / "truth", pipeline["db"])
-    assert comparison.correctly_linked >= 0.8 * comparison.true_people
-    assert len(comparison.disagreements) <= 0.03 * comparison.correctly_linked, \
-        comparison.disagreements
-    assert comparison.agree + len(comparison.disagreements) == comparison.correctly_linked
-    with Warehouse(pipeline["db"], read_only=True) as wh:
-        for _, person, _, _ in comparison.disagreements:
-            assert wh.scalar("select count(*) from intermediate.int_note_findings"
-                             " where person_id = ? and category in ('progress', 'stall_reason')",
-                             [person]) > 0, f"{person}: a disagreement no note reading explains"
+    assert_grades_agree(pipeline["root"] / "demo" / "truth", pipeline["db"])
 
 
 def test_contradictions_cite_both_sides_and_injections_are_not_client_risks(pipeline) -> None:

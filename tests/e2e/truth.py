@@ -54,3 +54,20 @@ def compare_grades(truth_dir: Path, db_path: Path) -> GradeComparison:
         else:
             result.disagreements.append((true, pid, row["expected_grade"], str(got)))
     return result
+
+
+def assert_grades_agree(truth_dir: Path, target) -> None:
+    """The demo's notes are read by the embedded model, which never saw the generator (its
+    accuracy is measured on hand-written notes, docs/note-reader.md): a misread note can
+    move a grade, so up to 3% of correctly linked people may disagree, and only where the
+    reader found something in their notes."""
+    comparison = compare_grades(truth_dir, target)
+    assert comparison.correctly_linked >= 0.8 * comparison.true_people
+    assert len(comparison.disagreements) <= 0.03 * comparison.correctly_linked, \
+        comparison.disagreements
+    assert comparison.agree + len(comparison.disagreements) == comparison.correctly_linked
+    with Warehouse(target, read_only=True) as wh:
+        for _, person, _, _ in comparison.disagreements:
+            assert wh.scalar("select count(*) from intermediate.int_note_findings"
+                             " where person_id = ? and category in ('progress', 'stall_reason')",
+                             [person]) > 0, f"{person}: a disagreement no note reading explains"
