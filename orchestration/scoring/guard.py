@@ -19,9 +19,11 @@ INJECTION = "prompt_injection"
 
 
 def instruction_sentences(text: str, rubric: ReaderRubric, findings: list[Finding],
-                          detector: NoteModel | None) -> list[tuple[int, int, str]]:
-    """Sentences of `text` addressed to the reader."""
-    spans = sentences(text)
+                          detector: NoteModel | None,
+                          spans: list[tuple[int, int, str]] | None = None
+                          ) -> list[tuple[int, int, str]]:
+    """Sentences of `text` (`spans`, when the caller has them) addressed to the reader."""
+    spans = sentences(text) if spans is None else spans
     reported = {(f.quote_start, f.quote_end) for f in findings
                 if (f.category, f.label) == ("risk", INJECTION)}
     column = detector.column("risk", INJECTION) if detector is not None else None
@@ -29,16 +31,19 @@ def instruction_sentences(text: str, rubric: ReaderRubric, findings: list[Findin
     if detector is not None and column is not None and spans:
         stated = detector.predict([[s for _, _, s in spans]])[0]
         modelled = {cited for j, cited in stated if j == column}
+    matched = set(rubric.instruction_sentences([s for _, _, s in spans]))
     return [(s, e, sentence) for i, (s, e, sentence) in enumerate(spans)
-            if i in modelled or rubric.is_instruction(sentence)
+            if i in modelled or i in matched
             or any(s < r_end and r_start < e for r_start, r_end in reported)]
 
 
 def guard(findings: list[Finding], text: str, rubric: ReaderRubric,
-          detector: NoteModel | None = None) -> tuple[list[Finding], int]:
+          detector: NoteModel | None = None,
+          spans: list[tuple[int, int, str]] | None = None) -> tuple[list[Finding], int]:
     """(findings that stand, number rejected); `findings` carry offsets into `text`.
-    `detector`: the note model, for backends that are not the model itself."""
-    instructions = instruction_sentences(text, rubric, findings, detector)
+    `detector`: the note model, for backends that are not the model itself; `spans`: the
+    note's sentences, when the caller has them."""
+    instructions = instruction_sentences(text, rubric, findings, detector, spans)
     if not instructions:
         return findings, 0
 

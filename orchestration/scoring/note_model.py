@@ -1,15 +1,17 @@
-"""The embedded note model: a linear note classifier shipped as one small .npz file.
+"""The embedded note model: two linear scorers shipped as one small .npz file.
 
-A note's features are its words, the words in a negation's scope, its word pairs and the
-embedding cluster of each word, weighted as sublinear tf-idf and normalised per note; plus
-the direction of the sum of its words' static embedding vectors (WordLlama's, see
-embedding.py), so "Civic" and "car" count alike even when only one was in the training
-notes. One logistic regression per (category, label): the note states the label when its
-score reaches the label's threshold (and, for a stall reason, when the gate "states any
-stall reason" reaches its own). Every part of the score is a sum over word occurrences, so
-each sentence's share of it is known, and the finding quotes the sentence with the largest
-share. Reading is deterministic; the model's name carries a hash of its weights, so a
-retrained model re-reads every note.
+What it sees (features.py): each word, the words in a negation's scope, each pair of adjacent
+words and each word's embedding cluster, weighted as sublinear tf-idf and normalised; plus the
+direction of the sum of the words' static embedding vectors (WordLlama's, see embedding.py),
+so "Civic" and "car" count alike even when only one was in the training notes.
+
+How it scores a label: the *note part* reads the whole note; the *sentence part* reads each
+sentence on its own and the note takes its best sentence. One sentence stating a barrier is
+not diluted by a long note around it, and the whole note still weighs what one sentence
+cannot. The note states the label when the sum reaches the label's threshold (and, for a stall
+reason, when the gate "states any stall reason" reaches its own); the finding quotes the
+sentence the sentence part scored highest. Reading is deterministic; the model's name carries
+a hash of its weights, so a retrained model re-reads every note.
 """
 
 from __future__ import annotations
@@ -23,35 +25,172 @@ import numpy as np
 from scipy import sparse
 
 from orchestration.scoring.embedding import embedding_name, word_vectors
-from orchestration.scoring.features import sentence_features
+from orchestration.scoring.features import LONG_RUN, NEGATORS, Tokens, lookup_table, tokenize
 
 MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "case_notes.npz"
-CLUSTER = "~"  # prefix of a cluster feature
 GATE = ("stall_reason", "(any)")  # a note states stall reasons only when this fires too
+PARTS = ("note", "sentence")
+NO_SENTENCE = -1e6  # the sentence part's score of a note without a sentence
 
 
 class ModelError(ValueError):
     """A note model file this installation cannot read as it was trained."""
 
 
-def sentence_terms(sentence: str, clusters: dict[str, str]) -> tuple[list[str], list[str]]:
-    """(tf-idf features, words) of a sentence: its words, negated words, word pairs and
-    the words' clusters; and the words alone, for the embedding."""
-    words, negated, pairs = sentence_features(sentence)
-    return words + negated + pairs + [clusters[w] for w in words if w in clusters], words
+@dataclass(frozen=True)
+class Layout:
+    """Where each kind of feature sits among a part's rows: words, negated words, clusters,
+    word pairs."""
+
+    words: int
+    clusters: int
+    pairs: int
+
+    @property
+    def negated(self) -> int:
+        return self.words
+
+    @property
+    def cluster(self) -> int:
+        return 2 * self.words
+
+    @property
+    def pair(self) -> int:
+        return 2 * self.words + self.clusters
+
+    @property
+    def size(self) -> int:
+        return self.pair + self.pairs
+
+
+@dataclass(frozen=True)
+class Part:
+    """One linear scorer over tf-idf rows (`idf`, `weights`) and the embedding direction."""
+
+    idf: np.ndarray  # (rows,)
+    weights: np.ndarray  # (rows, labels)
+    dense: np.ndarray  # (embedding dimensions, labels)
+    bias: np.ndarray  # (labels,)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A batch of notes as feature counts, before tf-idf."""
+
+    notes: sparse.csr_matrix  # (notes, rows)
+    sentences: sparse.csr_matrix  # (sentences, rows)
+    note_directions: np.ndarray  # (notes, dimensions), unit length (or zero)
+    sentence_directions: np.ndarray  # (sentences, dimensions)
+    first: np.ndarray  # (notes + 1,): first sentence of each note
+
+
+def sublinear_tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """(1 + log count) * idf, l2-normalised per row: what TfidfVectorizer(sublinear_tf=True)
+    computes."""
+    x = counts.astype(np.float64, copy=True)
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x.data /= np.repeat(np.where(norms > 0, norms, 1.0), np.diff(x.indptr))
+    return x
+
+
+def unit_rows(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to length 1 (a zero row stays zero)."""
+    norm = np.sqrt(np.einsum("ij,ij->i", x, x))
+    x /= np.where(norm > 0, norm, 1)[:, None]
+    return x
+
+
+def sum_groups(x: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Row sums of consecutive groups of `x` (group g: rows first[g] to first[g + 1]); an
+    empty group sums to zero. (A sparse product: numpy's add.reduceat is slow on rows.)"""
+    groups = len(first) - 1
+    member = sparse.csr_matrix((np.ones(len(x), x.dtype), np.arange(len(x)), first),
+                               shape=(groups, len(x)))
+    return np.asarray(member @ x)
+
+
+@dataclass(frozen=True)
+class Featurizer:
+    """The vocabulary side of a model: what turns sentences into feature counts."""
+
+    words: tuple[str, ...]  # the vocabulary; a word's id is its index
+    clusters: np.ndarray  # (words,): the word's cluster, -1 for none
+    pairs: np.ndarray  # sorted keys (first id * words + second id) of the known word pairs
+    cluster_count: int
+
+    @cached_property
+    def layout(self) -> Layout:
+        return Layout(len(self.words), self.cluster_count, len(self.pairs))
+
+    @cached_property
+    def _lookup(self) -> tuple[dict[str, int], int, np.ndarray]:
+        ids = {w: i for i, w in enumerate(self.words)}
+        return (lookup_table(ids), ids[LONG_RUN],
+                np.array(sorted(ids[w] for w in NEGATORS if w in ids), np.int64))
+
+    @cached_property
+    def vectors(self) -> np.ndarray:
+        return word_vectors(list(self.words))
+
+    def tokens(self, sentences: list[str]) -> Tokens:
+        lookup, long_run, negators = self._lookup
+        return tokenize(sentences, lookup, long_run, negators)
+
+    def counts(self, notes: list[list[str]]) -> Counts:
+        """Feature counts of `notes` (each a list of its sentences)."""
+        first = np.r_[0, np.cumsum([len(n) for n in notes])].astype(np.int64)
+        count = int(first[-1])
+        note_of = np.repeat(np.arange(len(notes)), np.diff(first))
+        t = self.tokens([s for n in notes for s in n])
+        at = self.layout
+        known = t.word >= 0
+        word, sentence = t.word[known], t.sentence[known]
+        cluster = self.clusters[word]
+        rows = [word, at.negated + t.word[known & t.negated], at.cluster + cluster[cluster >= 0]]
+        units = [sentence, t.sentence[known & t.negated], sentence[cluster >= 0]]
+        adjacent = known[:-1] & known[1:] & (t.sentence[:-1] == t.sentence[1:])
+        keys = t.word[:-1][adjacent] * len(self.words) + t.word[1:][adjacent]
+        found = np.searchsorted(self.pairs, keys).clip(max=max(len(self.pairs) - 1, 0))
+        hit = self.pairs[found] == keys if len(self.pairs) else np.zeros(len(keys), bool)
+        rows.append(at.pair + found[hit])
+        units.append(t.sentence[:-1][adjacent][hit])
+        row, unit = np.concatenate(rows), np.concatenate(units)
+        ones = np.ones(len(row))  # duplicates add up: a feature's count in the note/sentence
+        note_counts = sparse.csr_matrix((ones, (note_of[unit], row)), shape=(len(notes), at.size))
+        sentence_counts = sparse.csr_matrix((ones, (unit, row)), shape=(count, at.size))
+        uses = sparse.csr_matrix((np.ones(len(word), np.float32), (sentence, word)),
+                                 shape=(count, len(self.words)))
+        sums = np.asarray(uses @ self.vectors)
+        return Counts(note_counts, sentence_counts, unit_rows(sum_groups(sums, first)),
+                      unit_rows(sums), first)
+
+
+def best_sentence(scores: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(each note's highest sentence score per label, which sentence); a note with no
+    sentence scores NO_SENTENCE."""
+    notes = len(first) - 1
+    best = np.full((notes, scores.shape[1]), NO_SENTENCE)
+    which = np.zeros((notes, scores.shape[1]), np.int64)
+    has = np.diff(first) > 0
+    if has.any():
+        starts = first[:-1][has]
+        best[has] = np.maximum.reduceat(scores, starts, axis=0)
+        note_of = np.repeat(np.arange(notes), np.diff(first))
+        is_best = scores == best[note_of]
+        # first sentence reaching the best score: the smallest index among ties
+        index = np.where(is_best, np.arange(len(scores))[:, None], len(scores))
+        which[has] = np.minimum.reduceat(index, starts, axis=0) - starts[:, None]
+    return best, which
 
 
 @dataclass(frozen=True)
 class NoteModel:
     labels: tuple[tuple[str, str], ...]  # (category, label) per column
-    features: dict[str, int]  # tf-idf feature -> row of `weights`
-    clusters: dict[str, str]  # word -> its cluster feature
-    idf: np.ndarray  # (features,)
-    weights: np.ndarray  # (features, labels)
-    words: dict[str, int]  # word -> row of the embedding vectors
-    dense: np.ndarray  # (embedding dimensions, labels): weights of the note's direction
-    bias: np.ndarray  # (labels,)
+    featurizer: Featurizer
+    note: Part
+    sentence: Part
     threshold: np.ndarray  # (labels,)
     trained_on: str  # the corpus it learned from, for the record
     embedding: str  # embedding_name() at training time
@@ -75,16 +214,17 @@ class NoteModel:
             return None
 
     def arrays(self) -> dict[str, np.ndarray]:
-        clustered = sorted(self.clusters)
-        return {
+        f = self.featurizer
+        arrays = {
             "labels": np.array([f"{c}/{k}" for c, k in self.labels], dtype=str),
-            "features": np.array(sorted(self.features, key=self.features.get), dtype=str),
-            "cluster_words": np.array(clustered, dtype=str),
-            "cluster_of": np.array([self.clusters[w] for w in clustered], dtype=str),
-            "words": np.array(sorted(self.words, key=self.words.get), dtype=str),
-            "idf": self.idf, "weights": self.weights, "dense": self.dense, "bias": self.bias,
+            "words": np.array(f.words, dtype=str), "clusters": f.clusters,
+            "pairs": f.pairs, "cluster_count": np.array(f.cluster_count),
             "threshold": self.threshold, "trained_on": np.array(self.trained_on, dtype=str),
             "embedding": np.array(self.embedding, dtype=str)}
+        for name in PARTS:
+            part: Part = getattr(self, name)
+            arrays |= {f"{name}_{k}": getattr(part, k) for k in ("idf", "weights", "dense", "bias")}
+        return arrays
 
     def save(self, path: Path) -> None:
         """Weight matrices as float16 (the trainer rounds them so, and the version is the
@@ -96,93 +236,56 @@ class NoteModel:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> NoteModel:
-        with np.load(path, allow_pickle=False) as data:
-            model = cls(
-                labels=tuple(tuple(str(x).split("/", 1)) for x in data["labels"]),  # type: ignore[misc]
-                features={str(f): i for i, f in enumerate(data["features"])},
-                clusters=dict(zip(map(str, data["cluster_words"]), map(str, data["cluster_of"]),
-                                  strict=True)),
-                idf=data["idf"], weights=data["weights"].astype(np.float32),
-                words={str(w): i for i, w in enumerate(data["words"])},
-                dense=data["dense"].astype(np.float32),
-                bias=data["bias"], threshold=data["threshold"],
-                trained_on=str(data["trained_on"]), embedding=str(data["embedding"]))
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                parts = {name: Part(*(data[f"{name}_{k}"].astype(np.float32) if k in (
+                    "weights", "dense") else data[f"{name}_{k}"]
+                    for k in ("idf", "weights", "dense", "bias"))) for name in PARTS}
+                model = cls(
+                    labels=tuple(tuple(str(x).split("/", 1)) for x in data["labels"]),  # type: ignore[misc]
+                    featurizer=Featurizer(tuple(map(str, data["words"])), data["clusters"],
+                                          data["pairs"], int(data["cluster_count"])),
+                    note=parts["note"], sentence=parts["sentence"],
+                    threshold=data["threshold"], trained_on=str(data["trained_on"]),
+                    embedding=str(data["embedding"]))
+        except KeyError as exc:
+            raise ModelError(f"{path}: not a note model of this caseintel version (no {exc}); "
+                             "retrain it (caseintel train-reader)") from exc
         if model.embedding != embedding_name():
             raise ModelError(f"{path}: trained with {model.embedding}, but {embedding_name()} "
                              "is installed; install that version or retrain "
                              "(caseintel train-reader)")
         return model
 
-    @cached_property
-    def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """(word vectors, their projections on the labels)."""
-        vectors = word_vectors(sorted(self.words, key=self.words.get)).astype(np.float64)
-        return vectors, vectors @ self.dense.astype(np.float64)
-
     def predict(self, notes: list[list[str]]) -> list[list[tuple[int, int]]]:
         """Per note (a list of its sentences): (label column, sentence it cites) for every
         label the note states."""
-        scores, shares, first = self.scores(notes)
+        scores, cited = self.scores(notes)
         decided = scores >= self.threshold
         if GATE in self.labels:
             stall = np.array([c == GATE[0] for c, _ in self.labels])
             decided[:, stall] &= decided[:, [self.labels.index(GATE)]]
-        stated = []
-        for n, row in enumerate(decided):
-            lo, hi = first[n], first[n + 1]
-            stated.append([(int(j), int(np.argmax(shares[lo:hi, j]))) for j in row.nonzero()[0]])
-        return stated
+        return [[(int(j), int(cited[n, j])) for j in row.nonzero()[0]]
+                for n, row in enumerate(decided)]
 
-    def scores(self, notes: list[list[str]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """(note scores, each sentence's share of its note's score, first sentence of each
-        note). The tf-idf part: sublinear tf times idf, l2-normalised per note, a feature's
-        part split evenly over its occurrences; the embedding part: each word's projection
-        over the length of the note's summed word vector."""
-        ids: list[int] = []
-        embedded: list[int] = []
-        lengths: list[int] = []
-        embedded_lengths: list[int] = []
-        first = [0]
-        get, word = self.features.get, self.words.get
-        for sentences in notes:
-            for sentence in sentences:
-                features, words = sentence_terms(sentence, self.clusters)
-                known = [i for i in map(get, features) if i is not None]
-                ids.extend(known)
-                lengths.append(len(known))
-                found = [i for i in map(word, words) if i is not None]
-                embedded.extend(found)
-                embedded_lengths.append(len(found))
-            first.append(first[-1] + len(sentences))
-        count = len(lengths)
-        note_of_sentence = np.repeat(np.arange(len(notes)), np.diff(first))
-        membership = sparse.csr_matrix((np.ones(count), (note_of_sentence, np.arange(count))),
-                                       shape=(len(notes), count))
-        shares = self._tfidf_shares(np.asarray(ids, np.int64), np.asarray(lengths, np.int64),
-                                    note_of_sentence, len(notes))
-        vectors, projected = self._vectors
-        uses = sparse.csr_matrix(
-            (np.ones(len(embedded)),
-             (np.repeat(np.arange(count), embedded_lengths), np.asarray(embedded, np.int64))),
-            shape=(count, len(self.words)))
-        sums = np.asarray(membership @ (uses @ vectors))
-        norm = np.linalg.norm(sums, axis=1)
-        scale = np.where(norm > 0, 1.0 / np.where(norm > 0, norm, 1.0), 0.0)[note_of_sentence]
-        shares = shares + np.asarray(uses @ projected) * scale[:, None]
-        scores = self.bias.astype(np.float64) + np.asarray(membership @ shares)
-        return scores, shares, first
+    def warm(self) -> None:
+        """Build what reading needs (the embedding vectors, the lookup table) now."""
+        self.featurizer.vectors  # noqa: B018 - cached properties, built on first use
+        self.featurizer.tokens([])
 
-    def _tfidf_shares(self, feature: np.ndarray, lengths: np.ndarray,
-                      note_of_sentence: np.ndarray, notes: int) -> np.ndarray:
-        sentence = np.repeat(np.arange(len(lengths)), lengths)
-        note = note_of_sentence[sentence]
-        size = len(self.idf)
-        keys, inverse, counts = np.unique(note * size + feature, return_inverse=True,
-                                          return_counts=True)
-        key_note = keys // size
-        value = (1.0 + np.log(counts)) * self.idf[keys % size]
-        norm = np.sqrt(np.bincount(key_note, value * value, minlength=notes))
-        value /= np.where(norm > 0, norm, 1.0)[key_note]
-        per_use = sparse.csr_matrix(((value / counts)[inverse], (sentence, feature)),
-                                    shape=(len(lengths), size))
-        return np.asarray(per_use @ self.weights, np.float64)
+    def scores(self, notes: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(note scores, the sentence each label's score cites) of `notes`."""
+        return combined_scores(self.featurizer.counts(notes), self.note, self.sentence)
+
+
+def part_scores(part: Part, counts: sparse.csr_matrix, directions: np.ndarray) -> np.ndarray:
+    x = sublinear_tfidf(counts, part.idf.astype(np.float64))
+    return (np.asarray(x @ part.weights.astype(np.float64)) + directions @ part.dense
+            + part.bias)
+
+
+def combined_scores(counts: Counts, note: Part, sentence: Part) -> tuple[np.ndarray, np.ndarray]:
+    """The note part's score plus the best sentence's, and which sentence that is."""
+    best, which = best_sentence(part_scores(sentence, counts.sentences,
+                                            counts.sentence_directions), counts.first)
+    return part_scores(note, counts.notes, counts.note_directions) + best, which

@@ -64,7 +64,10 @@ class OfflineReader:
 
     def read_batch(self, texts: list[str]) -> list[Answer]:
         """Findings of many notes, their sentences scored together."""
-        spans = [sentences(text) for text in texts]
+        return self.read_sentences([sentences(text) for text in texts])
+
+    def read_sentences(self, spans: list[list[tuple[int, int, str]]]) -> list[Answer]:
+        """`read_batch` of notes already split into (start, end, sentence) spans."""
         stated = self.note_model.predict([[s for _, _, s in note] for note in spans])
         answers = []
         for note, labels in zip(spans, stated, strict=True):

@@ -18,18 +18,21 @@ from orchestration.scoring.clients import client_facts, known_names
 from orchestration.scoring.note_model import DEFAULT_MODEL, NoteModel
 from orchestration.scoring.offline import OfflineReader
 from orchestration.scoring.openai_backend import OpenAIReader
-from orchestration.scoring.reading import NoteToRead, Reading, read_note, read_offline
+from orchestration.scoring.reading import NoteToRead, Reading, read_note
 from orchestration.scoring.redact import Redactor
 from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.runner import Budget, run_bounded
 from orchestration.scoring.store import (
+    Stamp,
     ensure_tables,
     find_current_notes,
     find_pending_notes,
     pending_pages,
     publish_current,
     save_readings,
+    save_tables,
 )
+from orchestration.scoring.workers import read_pages
 from orchestration.settings import Settings
 from orchestration.warehouse import Warehouse
 
@@ -44,6 +47,7 @@ class Log(Protocol):
 
 
 OFFLINE_BATCH = 5_000
+PARALLEL_FROM = 4 * OFFLINE_BATCH  # below this many notes, starting workers costs more
 
 
 def note_model(settings: Settings) -> NoteModel:
@@ -107,6 +111,11 @@ class Summary:
         self.rejected_quotes += reading.rejected_quotes
         self.rejected_instructions += reading.rejected_instructions
 
+    def add_counts(self, counts: dict[str, int]) -> None:
+        """A page the offline reader read (no calls, tokens or failures)."""
+        for key, value in counts.items():
+            setattr(self, key, getattr(self, key) + value)
+
     def metadata(self) -> dict[str, Any]:
         data = {k: v for k, v in vars(self).items() if v is not None}
         data.update(notes_left=self.notes_left,
@@ -136,7 +145,8 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     log.info(f"Reading case notes with the {reader.backend} backend, model {reader.model}, "
              f"rubric {rubric.name} version {rubric.version}: {where}.")
     summary = Summary(reader.backend, reader.model, rubric.name, rubric.version)
-    at = datetime.now().replace(microsecond=0)
+    stamp = Stamp(rubric.name, rubric.version, reader.model, reader.backend,
+                  datetime.now().replace(microsecond=0))
     ensure_tables(wh)
     summary.notes_current = find_current_notes(wh)
     summary.notes_pending = find_pending_notes(wh, rubric.version, reader.model)
@@ -156,7 +166,7 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
 
     def save() -> None:
         nonlocal saved_at
-        save_readings(wh, unsaved, rubric.name, rubric.version, reader.model, reader.backend, at)
+        save_readings(wh, unsaved, stamp)
         unsaved.clear()
         saved_at = time.monotonic()
 
@@ -169,12 +179,12 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
     try:
         if isinstance(reader, OfflineReader):
             stats = None
-            for page in pending_pages(wh, OFFLINE_BATCH):
-                notes = [NoteToRead(n.note_sha256, n.text) for n in page]
-                for reading in read_offline(reader, rubric, notes):
-                    summary.add(reading)
-                    unsaved.append(reading)
-                save()
+            pages = ([NoteToRead(n.note_sha256, n.text) for n in page]
+                     for page in pending_pages(wh, OFFLINE_BATCH))
+            processes = settings.reader_processes if summary.notes_pending >= PARALLEL_FROM else 1
+            for read in read_pages(pages, reader, rubric, settings, stamp, processes):
+                summary.add_counts(read.counts)
+                save_tables(wh, read.reads, read.history)
         else:
             detector = note_model(settings)  # finds instruction text the endpoint may obey
             stats = run_bounded(

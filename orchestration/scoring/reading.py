@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from orchestration.scoring.answer import Answer, Reader
-from orchestration.scoring.findings import Finding
+from orchestration.scoring.findings import Finding, sentences
 from orchestration.scoring.guard import guard
 from orchestration.scoring.note_model import NoteModel
 from orchestration.scoring.offline import OfflineReader
@@ -62,18 +62,24 @@ def read_note(reader: Reader, rubric: ReaderRubric, redactor: Redactor | None,
 def read_offline(reader: OfflineReader, rubric: ReaderRubric,
                  notes: list[NoteToRead]) -> list[Reading]:
     """Many notes through the embedded model at once (its injection head is in its answer)."""
-    answers = reader.read_batch([n.text for n in notes])
-    return [_checked(n, Redaction.none(n.text), a, rubric, None)
-            for n, a in zip(notes, answers, strict=True)]
+    spans = [sentences(n.text) for n in notes]
+    answers = reader.read_sentences(spans)
+    return [_checked(n, Redaction.none(n.text), a, rubric, None, s)
+            for n, a, s in zip(notes, answers, spans, strict=True)]
 
 
 def _checked(note: NoteToRead, redaction: Redaction, answer: Answer, rubric: ReaderRubric,
-             detector: NoteModel | None) -> Reading:
+             detector: NoteModel | None,
+             spans: list[tuple[int, int, str]] | None = None) -> Reading:
     invalid = unquoted = 0
     located: dict[tuple[str, str, int, int], Finding] = {}
     for f in answer.findings:
         if not rubric.allows(f.category, f.label, f.level):
             invalid += 1
+            continue
+        if (f.quote and f.quote_start >= 0 and redaction.text is note.text
+                and note.text[f.quote_start:f.quote_end] == f.quote):  # located by the reader
+            located.setdefault((f.category, f.label, f.quote_start, f.quote_end), f)
             continue
         span = redaction.locate(f.quote)
         if span is None:
@@ -83,5 +89,5 @@ def _checked(note: NoteToRead, redaction: Redaction, answer: Answer, rubric: Rea
         located.setdefault((f.category, f.label, start, end),
                            replace(f, quote=note.text[start:end], quote_start=start,
                                    quote_end=end))
-    kept, steered = guard(list(located.values()), note.text, rubric, detector)
+    kept, steered = guard(list(located.values()), note.text, rubric, detector, spans)
     return Reading(note.note_sha256, kept, answer, invalid, unquoted, steered)

@@ -119,43 +119,60 @@ def pending_pages(wh: Warehouse, page: int = PAGE_NOTES) -> Iterator[list[Curren
             order by p._seq""", [first, first + page - 1])]
 
 
-def save_readings(wh: Warehouse, readings: list[Reading], rubric_name: str,
-                  rubric_version: str, model: str, backend: str, at: datetime) -> None:
-    """Readings and their findings in one transaction: a reading is stored whole or not at all."""
+@dataclass(frozen=True)
+class Stamp:
+    """What every reading of a run is stored under."""
+
+    rubric_name: str
+    rubric_version: str
+    model: str
+    backend: str
+    at: datetime
+
+
+def reading_tables(readings: list[Reading], stamp: Stamp) -> tuple[pa.Table, pa.Table]:
+    """(scoring.note_reads rows, scoring.finding_history rows) of the readings that did not
+    fail; built where the readings are (a worker process hands back two Arrow tables)."""
     stored = [r for r in readings if not r.failed]
-    if not stored:
-        return
     n = len(stored)
     reads = pa.table({
-        "note_sha256": [r.note_sha256 for r in stored],
-        "rubric_version": [rubric_version] * n,
-        "model": [model] * n,
-        "rubric_name": [rubric_name] * n,
-        "backend": [backend] * n,
-        "findings": [len(r.findings) for r in stored],
-        "rejected_invalid": [r.rejected_invalid for r in stored],
-        "rejected_quotes": [r.rejected_quotes for r in stored],
-        "rejected_instructions": [r.rejected_instructions for r in stored],
-        "calls": [r.answer.calls for r in stored],
-        "retries": [r.answer.retries for r in stored],
-        "prompt_tokens": [r.answer.prompt_tokens for r in stored],
-        "completion_tokens": [r.answer.completion_tokens for r in stored],
-        "read_at": pa.array([at] * n, pa.timestamp("us")),
+        "note_sha256": pa.array([r.note_sha256 for r in stored], pa.string()),
+        "rubric_version": pa.array([stamp.rubric_version] * n, pa.string()),
+        "model": pa.array([stamp.model] * n, pa.string()),
+        "rubric_name": pa.array([stamp.rubric_name] * n, pa.string()),
+        "backend": pa.array([stamp.backend] * n, pa.string()),
+        **{column: pa.array([getattr(r, column) for r in stored], pa.int64())
+           for column in ("rejected_invalid", "rejected_quotes", "rejected_instructions")},
+        **{column: pa.array([getattr(r.answer, column) for r in stored], pa.int64())
+           for column in ("calls", "retries", "prompt_tokens", "completion_tokens")},
+        "findings": pa.array([len(r.findings) for r in stored], pa.int64()),
+        "read_at": pa.array([stamp.at] * n, pa.timestamp("us")),
     })
     found = [(r.note_sha256, f) for r in stored for f in r.findings]
     history = pa.table({
         "note_sha256": pa.array([sha for sha, _ in found], pa.string()),
-        "rubric_version": pa.array([rubric_version] * len(found), pa.string()),
-        "model": pa.array([model] * len(found), pa.string()),
+        "rubric_version": pa.array([stamp.rubric_version] * len(found), pa.string()),
+        "model": pa.array([stamp.model] * len(found), pa.string()),
         **{column: pa.array([getattr(f, column) for _, f in found],
                             pa.int32() if column.startswith("quote_") else pa.string())
            for column in ("category", "label", "level", "rationale", "quote", "quote_start",
                           "quote_end")},
     })
+    return reads, history
+
+
+def save_tables(wh: Warehouse, reads: pa.Table, history: pa.Table) -> None:
+    """Readings and their findings in one transaction: a reading is stored whole or not at all."""
+    if not reads.num_rows:
+        return
     with wh.transaction():
         wh.insert_arrow("scoring.note_reads", reads)
-        if found:
+        if history.num_rows:
             wh.insert_arrow("scoring.finding_history", history)
+
+
+def save_readings(wh: Warehouse, readings: list[Reading], stamp: Stamp) -> None:
+    save_tables(wh, *reading_tables(readings, stamp))
 
 
 def publish_current(wh: Warehouse, rubric_version: str, model: str) -> int:

@@ -1,33 +1,49 @@
 """Train the embedded note model on a labelled corpus (`caseintel train-reader`).
 
-One logistic regression per (category, label) over each note's features (note_model.py):
-sublinear tf-idf of its terms, and the direction of its summed word vectors scaled by
-`DENSE_SCALE`. Word clusters are k-means clusters of the same static embedding (WordLlama's,
-shipped in its wheel). The regularisation strength and each label's threshold are chosen on
-held-out folds of the corpus: the threshold that maximises the label's F1 over held-out
-notes, lowered for client risks until they find `RISK_RECALL` of them (a supervisor must see
-risks); then the gate (does the note state any stall reason?) rises until at most
-`MAX_FALSE_STALL` of the notes that state no reason get one. Needs the `train` extra
-(scikit-learn); reading needs numpy, scipy and wordllama only.
+Two logistic regressions per (category, label) (note_model.py): the note part over each
+note's features, the sentence part over each sentence's, taught by the labelled quotes (a
+sentence a quote overlaps states the label; the other sentences do not). Features are
+sublinear tf-idf of words, negated words, word pairs and word clusters, plus the embedding
+direction scaled by `DENSE_SCALE`; a feature seen in fewer than `MIN_NOTES` notes is left out
+(it would only memorise one note). Word clusters are k-means clusters of the same static
+embedding (WordLlama's, shipped in its wheel). The regularisation strength and the sentence
+part's weight are chosen on held-out folds of the corpus (the sum of stall-reason macro F1,
+progress F1 and injection recall), and each label's threshold on the same folds: the
+threshold that maximises the label's F1 over held-out notes, lowered for client risks until
+they find `RISK_RECALL` of them (a supervisor must see risks); then the gate (does the note
+state any stall reason?) rises until at most `MAX_FALSE_STALL` of the notes that state no
+reason get one. Needs the `train` extra (scikit-learn); reading needs numpy, scipy and
+wordllama only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from orchestration.scoring.corpus import OTHER, LabelledNote
 from orchestration.scoring.embedding import common_words, embedding_name, word_vectors
-from orchestration.scoring.features import sentence_features
+from orchestration.scoring.features import LONG_RUN, NEGATORS, words
 from orchestration.scoring.findings import sentences
-from orchestration.scoring.note_model import CLUSTER, GATE, NoteModel, sentence_terms
+from orchestration.scoring.note_model import (
+    GATE,
+    Counts,
+    Featurizer,
+    NoteModel,
+    Part,
+    best_sentence,
+    part_scores,
+    sublinear_tfidf,
+)
 
 INJECTION = "prompt_injection"
 STRENGTHS = (10.0, 30.0)
+SENTENCE_WEIGHTS = (0.5, 0.75, 1.0)  # of the sentence part, against the note part's 1
 FOLDS = 5
 CLUSTERS = 2000
+MIN_NOTES = 2
 DENSE_SCALE = 0.3
 RISK_RECALL = 0.93
 MAX_FALSE_STALL = 0.015  # below the 2% a reader may give, so unseen notes have some room
@@ -39,64 +55,99 @@ def label_columns(notes: Sequence[LabelledNote]) -> tuple[tuple[str, str], ...]:
                          if g.label != OTHER} | {GATE}))
 
 
-def word_clusters(words: list[str], vectors: np.ndarray) -> dict[str, str]:
+def word_clusters(vectors: np.ndarray) -> np.ndarray:
     """`CLUSTERS` k-means clusters (fixed seed) of the words' vectors."""
     from sklearn.cluster import KMeans
 
-    found = KMeans(CLUSTERS, n_init=1, random_state=0).fit(vectors.astype(np.float64)).labels_
-    return {w: f"{CLUSTER}{c}" for w, c in zip(words, found, strict=True)}
+    return KMeans(CLUSTERS, n_init=1, random_state=0).fit(
+        vectors.astype(np.float64)).labels_.astype(np.int32)
 
 
-@dataclass(frozen=True)
-class _Corpus:
-    documents: list[list[str]]  # tf-idf terms per note
-    directions: np.ndarray  # (notes, dimensions): unit sum of each note's word vectors
-    truth: np.ndarray  # (notes, labels) 0/1
+def featurizer(notes: Sequence[LabelledNote]) -> Featurizer:
+    """The vocabulary (the corpus's words and the embedding's common words), their clusters,
+    and the word pairs seen in at least `MIN_NOTES` notes."""
+    texts = [[s for _, _, s in sentences(n.text)] for n in notes]
+    vocabulary = tuple(sorted(set(words([s for t in texts for s in t])) | set(common_words())
+                              | NEGATORS | {LONG_RUN}))
+    bare = Featurizer(vocabulary, word_clusters(word_vectors(list(vocabulary))),
+                      np.zeros(0, np.int64), CLUSTERS)
+    t = bare.tokens([s for t in texts for s in t])
+    note_of = np.repeat(np.arange(len(texts)), [len(x) for x in texts])[t.sentence]
+    adjacent = (t.word[:-1] >= 0) & (t.word[1:] >= 0) & (t.sentence[:-1] == t.sentence[1:])
+    keys = t.word[:-1][adjacent] * len(vocabulary) + t.word[1:][adjacent]
+    seen = np.unique(np.column_stack([keys, note_of[:-1][adjacent]]), axis=0)[:, 0]
+    pairs, notes_seen = np.unique(seen, return_counts=True)
+    return Featurizer(vocabulary, bare.clusters, pairs[notes_seen >= MIN_NOTES], CLUSTERS)
 
 
-def _corpus(notes: Sequence[LabelledNote], labels, clusters: dict[str, str],
-            row: dict[str, int], vectors: np.ndarray) -> _Corpus:
-    documents, directions = [], np.zeros((len(notes), vectors.shape[1]))
-    for n, note in enumerate(notes):
-        terms: list[str] = []
-        found: list[int] = []
-        for _, _, sentence in sentences(note.text):
-            features, words = sentence_terms(sentence, clusters)
-            terms += features
-            found += [row[w] for w in words if w in row]
-        documents.append(terms)
-        total = vectors[found].astype(np.float64).sum(axis=0)
-        norm = np.linalg.norm(total)
-        directions[n] = total / norm if norm > 0 else 0.0
-    truth = np.array([[label in n.keys(c) if (c, label) != GATE else bool(n.keys(c))
-                       for c, label in labels] for n in notes], np.int64)
-    return _Corpus(documents, directions, truth)
+def sentence_truth(notes: Sequence[LabelledNote], labels) -> np.ndarray:
+    """(sentences, labels) 0/1: the sentence overlaps a quote of the label (of any stall
+    reason, for the gate)."""
+    rows = []
+    for note in notes:
+        for start, end, _ in sentences(note.text):
+            quoted = {(g.category, g.label) for g in note.labels
+                      if g.start < end and start < g.end}
+            rows.append([(c, k) in quoted if (c, k) != GATE
+                         else any(c2 == GATE[0] for c2, _ in quoted) for c, k in labels])
+    return np.array(rows, np.int64).reshape(-1, len(labels))
 
 
-def _design(vectorizer, documents: list[list[str]], directions: np.ndarray, fit: bool):
-    from scipy import sparse
-
-    terms = vectorizer.fit_transform(documents) if fit else vectorizer.transform(documents)
-    return sparse.hstack([terms, sparse.csr_matrix(directions * DENSE_SCALE)], format="csr")
+def note_truth(notes: Sequence[LabelledNote], labels) -> np.ndarray:
+    return np.array([[label in n.keys(c) if (c, label) != GATE else bool(n.keys(c))
+                      for c, label in labels] for n in notes], np.int64)
 
 
-def _vectorizer():
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _idf(counts: sparse.csr_matrix) -> np.ndarray:
+    """Smooth idf, as TfidfVectorizer; a feature in fewer than MIN_NOTES rows gets 0."""
+    seen = counts.getnnz(axis=0)
+    idf = np.log((1 + counts.shape[0]) / (1 + seen)) + 1
+    return np.where(seen >= MIN_NOTES, idf, 0.0).astype(np.float32)
 
-    return TfidfVectorizer(analyzer=lambda features: features, sublinear_tf=True)
+
+def _design(counts: sparse.csr_matrix, directions: np.ndarray, idf: np.ndarray):
+    return sparse.hstack([sublinear_tfidf(counts, idf.astype(np.float64)),
+                          sparse.csr_matrix(directions * DENSE_SCALE)], format="csr")
 
 
-def _fit_all(x, truth: np.ndarray, strength: float) -> list:
+def _fit_part(counts: sparse.csr_matrix, directions: np.ndarray, truth: np.ndarray,
+              strength: float) -> Part:
     from sklearn.linear_model import LogisticRegression
 
-    return [LogisticRegression(C=strength, solver="liblinear", class_weight="balanced")
-            .fit(x, truth[:, j]) if 0 < truth[:, j].sum() < len(truth) else None
-            for j in range(truth.shape[1])]
+    idf = _idf(counts)
+    x = _design(counts, directions, idf)
+    rows, dims = counts.shape[1], directions.shape[1]
+    weights = np.zeros((rows + dims, truth.shape[1]))
+    bias = np.full(truth.shape[1], -1e3)
+    for j in range(truth.shape[1]):
+        if 0 < truth[:, j].sum() < len(truth):
+            fitted = LogisticRegression(C=strength, solver="liblinear", class_weight="balanced",
+                                        random_state=0).fit(x, truth[:, j])
+            weights[:, j], bias[j] = fitted.coef_.ravel(), fitted.intercept_[0]
+    return Part(idf, _stored(weights[:rows]), _stored(weights[rows:] * DENSE_SCALE),
+                bias.astype(np.float32))
 
 
-def _decisions(models: list, x) -> np.ndarray:
-    return np.column_stack([m.decision_function(x) if m is not None
-                            else np.full(x.shape[0], -1e3) for m in models])
+def _sentence_rows(counts: Counts, notes: np.ndarray) -> np.ndarray:
+    return np.concatenate([np.arange(counts.first[n], counts.first[n + 1]) for n in notes]
+                          + [np.zeros(0, np.int64)])
+
+
+def _subset(counts: Counts, notes: np.ndarray) -> Counts:
+    rows = _sentence_rows(counts, notes)
+    first = np.r_[0, np.cumsum(np.diff(counts.first)[notes])]
+    return Counts(counts.notes[notes], counts.sentences[rows], counts.note_directions[notes],
+                  counts.sentence_directions[rows], first)
+
+
+def _fit(counts: Counts, notes: np.ndarray, truth: np.ndarray, truth_sentences: np.ndarray,
+         strength: float) -> tuple[Part, Part]:
+    """Both parts, fitted on the `notes` (indices) of `counts`."""
+    rows = _sentence_rows(counts, notes)
+    return (_fit_part(counts.notes[notes], counts.note_directions[notes], truth[notes],
+                      strength),
+            _fit_part(counts.sentences[rows], counts.sentence_directions[rows],
+                      truth_sentences[rows], strength))
 
 
 def _best_threshold(score: np.ndarray, truth: np.ndarray, min_recall: float = 0.0) -> float:
@@ -170,44 +221,35 @@ def train(notes: list[LabelledNote], trained_on: str,
     from sklearn.model_selection import KFold
 
     labels = label_columns(notes)
-    vocabulary = sorted({w for n in notes for _, _, s in sentences(n.text)
-                         for w in sentence_features(s)[0]} | set(common_words()))
-    vectors = word_vectors(vocabulary)
-    row = {w: i for i, w in enumerate(vocabulary)}
-    clusters = word_clusters(vocabulary, vectors)
-    data = _corpus(notes, labels, clusters, row, vectors)
-    folds = list(KFold(FOLDS, shuffle=True, random_state=0).split(data.documents))
-    best: tuple[float, float, np.ndarray] | None = None
+    features = featurizer(notes)
+    counts = features.counts([[s for _, _, s in sentences(n.text)] for n in notes])
+    truth, truth_sentences = note_truth(notes, labels), sentence_truth(notes, labels)
+    folds = list(KFold(FOLDS, shuffle=True, random_state=0).split(np.arange(len(notes))))
+    best: tuple[float, float, float, np.ndarray] | None = None
     for strength in STRENGTHS:
-        held_out = np.zeros(data.truth.shape)
+        held_out = np.zeros((2, *truth.shape))  # the note part's scores, the best sentence's
         for fit, test in folds:
-            vectorizer = _vectorizer()
-            x_fit = _design(vectorizer, [data.documents[i] for i in fit],
-                            data.directions[fit], fit=True)
-            x_test = _design(vectorizer, [data.documents[i] for i in test],
-                             data.directions[test], fit=False)
-            held_out[test] = _decisions(_fit_all(x_fit, data.truth[fit], strength), x_test)
-        thresholds = _thresholds(held_out, data.truth, labels, notes)
-        figures = held_out_figures(held_out, thresholds, data.truth, labels, notes)
-        log(f"  C={strength}: held out " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
-        score = figures["stall_reason_macro_f1"] + figures["progress_f1"]
-        if best is None or score > best[0]:
-            best = (score, strength, thresholds)
+            note, sentence = _fit(counts, fit, truth, truth_sentences, strength)
+            part = _subset(counts, test)
+            held_out[0, test] = part_scores(note, part.notes, part.note_directions)
+            held_out[1, test] = best_sentence(part_scores(
+                sentence, part.sentences, part.sentence_directions), part.first)[0]
+        for weight in SENTENCE_WEIGHTS:
+            scores = held_out[0] + weight * held_out[1]
+            thresholds = _thresholds(scores, truth, labels, notes)
+            figures = held_out_figures(scores, thresholds, truth, labels, notes)
+            log(f"  C={strength}, sentence weight {weight}: held out "
+                + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))
+            score = (figures["stall_reason_macro_f1"] + figures["progress_f1"]
+                     + figures.get("injection_flagged", 0.0))
+            if best is None or score > best[0]:
+                best = (score, strength, weight, thresholds)
     assert best is not None
-    _, strength, thresholds = best
-    log(f"chose C={strength}; fitting on all {len(notes)} notes")
-    vectorizer = _vectorizer()
-    models = _fit_all(_design(vectorizer, data.documents, data.directions, fit=True),
-                      data.truth, strength)
-    terms = vectorizer.vocabulary_
-    coef = np.column_stack([m.coef_.ravel() if m is not None
-                            else np.zeros(len(terms) + vectors.shape[1]) for m in models])
-    return NoteModel(
-        labels=labels, features={f: i for i, f in enumerate(sorted(terms, key=terms.get))},
-        clusters={w: c for w, c in clusters.items() if c in terms},
-        idf=vectorizer.idf_.astype(np.float32),
-        weights=_stored(coef[:len(terms)]), words=row,
-        dense=_stored(coef[len(terms):] * DENSE_SCALE),
-        bias=np.array([m.intercept_[0] if m is not None else -1e3 for m in models], np.float32),
-        threshold=thresholds.astype(np.float32), trained_on=trained_on,
-        embedding=embedding_name())
+    _, strength, weight, thresholds = best
+    log(f"chose C={strength}, sentence weight {weight}; fitting on all {len(notes)} notes")
+    note, sentence = _fit(counts, np.arange(len(notes)), truth, truth_sentences, strength)
+    sentence = Part(sentence.idf, _stored(sentence.weights * weight),
+                    _stored(sentence.dense * weight), (sentence.bias * weight).astype(np.float32))
+    return NoteModel(labels=labels, featurizer=features, note=note, sentence=sentence,
+                     threshold=thresholds.astype(np.float32), trained_on=trained_on,
+                     embedding=embedding_name())

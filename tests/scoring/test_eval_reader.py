@@ -29,12 +29,13 @@ def test_the_embedded_model_holds_its_measured_figures_on_the_frozen_test_set(
     monkeypatch.delenv("CASEINTEL_LLM_BASE_URL", raising=False)
     figures = _figures(tmp_path, str(CORPUS / "test.jsonl"))
     assert figures["notes"] == 415 and figures["backend"] == "offline"
-    assert figures["stall_reason_macro_f1"] >= 0.76
-    assert figures["progress_f1"] >= 0.78
-    assert figures["risk_recall"] >= 0.93
-    assert figures["stall_reason_on_notes_stating_none"] <= 0.03
-    assert figures["injection_flagged"] >= 0.84
-    assert figures["clean_notes_flagged_as_injection"] <= 0.01
+    assert figures["stall_reason_macro_f1"] >= 0.84
+    assert figures["progress_f1"] >= 0.84
+    assert figures["risk_recall"] >= 0.95
+    assert figures["stall_reason_on_notes_stating_none"] <= 0.02
+    assert figures["injection_flagged"] >= 0.93
+    assert figures["injection_progress_findings"] <= 1
+    assert figures["clean_notes_flagged_as_injection"] <= 0.02
     printed = capsys.readouterr().out
     assert "stall-reason confusion" in printed and "stall_reason/transportation" in printed
 

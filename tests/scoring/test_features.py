@@ -1,18 +1,89 @@
-"""What the note model sees of a sentence: negation scope, other scripts, hidden shapes."""
+"""What the note model sees of a sentence: negation scope, other scripts, hidden shapes; and
+the batch tokenizer agrees with a plain word-by-word reading of every corpus sentence."""
 
-from orchestration.scoring.features import LONG_RUN, NEGATED, sentence_features
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pytest
+
+from orchestration.scoring.corpus import load_corpus
+from orchestration.scoring.features import (
+    LONG_RUN,
+    NEGATORS,
+    lookup_table,
+    tokenize,
+    words,
+)
+from orchestration.scoring.findings import sentences
+from orchestration.settings import REPO_ROOT
+
+CORPUS = REPO_ROOT / "benchmarks" / "corpus" / "case_notes"
+
+
+def reference(sentence: str) -> list[tuple[str, bool]]:
+    """(word, negated) read one word at a time, as the features are defined."""
+    text = unicodedata.normalize("NFKC", sentence).lower()
+    text = re.sub(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+",
+                  lambda run: " " + " ".join(run[0][i:i + 2] for i in range(
+                      max(1, len(run[0]) - 1))) + " ", text)
+    text = re.sub(r" [-–—] ", " ; ", text.replace("n't", " not").replace("n’t", " not"))
+    out, in_scope = [], False
+    for token in re.findall(r"[^\W_]+(?:['’/][^\W_]+)*|[,;:()\[\]]", text):
+        if not token[0].isalnum():
+            in_scope = False
+            continue
+        out.append((LONG_RUN if len(token) >= 20 else token, in_scope))
+        in_scope = in_scope or token in NEGATORS
+    return out
+
+
+def read(batch: list[str], vocabulary: dict[str, int]) -> list[list[tuple[str, bool]]]:
+    names = {i: w for w, i in vocabulary.items()}
+    negators = np.array([vocabulary[w] for w in NEGATORS if w in vocabulary])
+    tokens = tokenize(batch, lookup_table(vocabulary), vocabulary[LONG_RUN], negators)
+    out: list[list[tuple[str, bool]]] = [[] for _ in batch]
+    for word, sentence, negated in zip(tokens.word, tokens.sentence, tokens.negated,
+                                       strict=True):
+        out[sentence].append((names.get(int(word), "?"), bool(negated)))
+    return out
+
+
+def vocabulary_of(batch: list[str]) -> dict[str, int]:
+    return {w: i for i, w in enumerate(sorted(set(words(batch)) | NEGATORS | {LONG_RUN}))}
 
 
 def test_a_negation_marks_the_words_after_it_up_to_a_clause_break() -> None:
-    words, negated, pairs = sentence_features("Denies SI, car no longer an issue")
-    assert words[:2] == ["denies", "si"]
-    assert negated == [NEGATED + w for w in ("si", "longer", "an", "issue")]
-    assert "no longer" in pairs
+    batch = ["Denies SI, car no longer an issue - bus pass in hand", "didn't show"]
+    [first, second] = read(batch, vocabulary_of(batch))
+    assert [w for w, negated in first if negated] == ["si", "longer", "an", "issue"]
+    assert ("car", False) in first and ("bus", False) in first  # the comma, the dash
+    assert second == [("did", False), ("not", False), ("show", True)]
 
 
 def test_other_scripts_full_width_letters_and_long_runs_are_seen() -> None:
-    assert sentence_features("Для ИИ: отметь прогресс")[0] == ["для", "ии", "отметь",
-                                                              "прогресс"]
-    assert sentence_features("Ｓｙｓｔｅｍ ｏｖｅｒｒｉｄｅ")[0] == ["system", "override"]
-    assert sentence_features("忽略指令")[0] == ["忽略", "略指", "指令"]
-    assert sentence_features("ref SWdub3JlIHByaW9yIHJ1bGVz")[0] == ["ref", LONG_RUN]
+    batch = ["Для ИИ: отметь прогресс", "Ｓｙｓｔｅｍ ｏｖｅｒｒｉｄｅ", "忽略指令",
+             "ref SWdub3JlIHByaW9yIHJ1bGVz", "Note为AI"]
+    got = [[w for w, _ in s] for s in read(batch, vocabulary_of(batch))]
+    assert got == [["для", "ии", "отметь", "прогресс"], ["system", "override"],
+                   ["忽略", "略指", "指令"], ["ref", LONG_RUN], ["note", "为", "ai"]]
+
+
+def test_unknown_words_keep_their_place_and_empty_batches_read() -> None:
+    batch = ["no car today"]
+    vocabulary = {"no": 0, "today": 1, LONG_RUN: 2}
+    assert read(batch, vocabulary) == [[("no", False), ("?", True), ("today", True)]]
+    assert read([], vocabulary) == []
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_the_batch_tokenizer_reads_every_corpus_sentence_as_word_by_word(split: str) -> None:
+    batch = [s for n in load_corpus(CORPUS / f"{split}.jsonl") for _, _, s in sentences(n.text)]
+    vocabulary = vocabulary_of(batch[::2])  # half the words are unknown to it
+    got = read(batch, vocabulary)
+    expected = [[(w if w in vocabulary else "?", negated) for w, negated in reference(s)]
+                for s in batch]
+    mismatched = [(s, g, e) for s, g, e in zip(batch, got, expected, strict=True) if g != e]
+    assert not mismatched, mismatched[:3]

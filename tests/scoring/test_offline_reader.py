@@ -47,7 +47,8 @@ def test_reading_is_deterministic_and_the_model_is_versioned_by_its_weights(
     text = "the 14 bus no longer runs on Saturdays so he can't get to group"
     assert read(rubric, model, text) == read(rubric, NoteModel.load(), text)
     assert model.name == NoteModel.load().name
-    changed = dataclasses.replace(model, weights=model.weights * 1.01)
+    sentence = dataclasses.replace(model.sentence, weights=model.sentence.weights * 1.01)
+    changed = dataclasses.replace(model, sentence=sentence)
     assert changed.name != model.name and changed.name.startswith("caseintel-notes-")
 
 
@@ -84,3 +85,26 @@ def test_a_label_the_agency_added_is_found_by_its_phrases(tmp_path, model) -> No
         ("risk", "food_insecurity")}
     assert ("risk", "food_insecurity") not in labels(
         read(ours, model, "Never skipping meals now that SNAP came through."))
+
+
+def test_worker_processes_read_exactly_what_one_process_reads(rubric, model) -> None:
+    from datetime import datetime
+
+    from orchestration.scoring.corpus import load_corpus
+    from orchestration.scoring.store import Stamp
+    from orchestration.scoring.workers import read_pages
+    from orchestration.settings import Settings
+
+    notes = [NoteToRead(n.id, n.text) for n in load_corpus(
+        REPO_ROOT / "benchmarks" / "corpus" / "case_notes" / "test.jsonl")]
+    pages = [notes[i:i + 60] for i in range(0, len(notes), 60)]
+    reader, settings = OfflineReader(rubric, model), Settings.from_env()
+    stamp = Stamp("r", "v", model.name, "offline", datetime(2026, 1, 1))
+    alone = list(read_pages(pages, reader, rubric, settings, stamp, 1))
+    shared = list(read_pages(pages, reader, rubric, settings, stamp, 2))
+    assert [x.reads.column("note_sha256").to_pylist() for x in shared] == [
+        [n.note_sha256 for n in page] for page in pages]
+    assert [(x.reads, x.history, x.counts) for x in shared] == [
+        (x.reads, x.history, x.counts) for x in alone]
+    assert sum(x.counts["findings_new"] for x in alone) == sum(
+        x.history.num_rows for x in alone) > 300

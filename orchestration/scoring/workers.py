@@ -1,0 +1,89 @@
+"""The offline reader on every core: pages of notes read by worker processes.
+
+One process reads some thousands of notes a second, and the first run after a migration or a
+new model re-reads every note an agency has. Where the platform forks (Linux), workers are
+forked from the parent with the model already loaded (its embedding vectors take seconds to
+build); they run only numpy, scipy and regular expressions, never the warehouse connection or
+a lock the parent may hold. Elsewhere they are spawned and load the rubric and model from the
+settings. The parent keeps the warehouse to itself: it fetches the next page and saves
+readings while the workers read, and results come back in page order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from orchestration.scoring.offline import OfflineReader
+from orchestration.scoring.reading import NoteToRead, read_offline
+from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
+from orchestration.scoring.store import Stamp, reading_tables
+from orchestration.settings import Settings
+
+COUNTED = ("notes_read", "findings_new", "rejected_invalid", "rejected_quotes",
+           "rejected_instructions")
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """A page's readings as the tables they are stored in, and the run's counters for it:
+    what a worker hands back is two Arrow tables, not an object per finding."""
+
+    reads: pa.Table
+    history: pa.Table
+    counts: dict[str, int]
+
+_worker: tuple[OfflineReader, ReaderRubric] | None = None
+
+
+def _start(settings: Settings) -> None:
+    from orchestration.scoring.pipeline import note_model
+
+    global _worker
+    if _worker is None:  # spawned, not forked with the parent's reader
+        rubric = load_reader_rubric(settings.rubrics_dir, settings.note_rubric)
+        _worker = (OfflineReader(rubric, note_model(settings)), rubric)
+
+
+def _page(reader: OfflineReader, rubric: ReaderRubric, notes: list[NoteToRead],
+          stamp: Stamp) -> PageRead:
+    readings = read_offline(reader, rubric, notes)
+    counts = {"notes_read": len(readings),
+              "findings_new": sum(len(r.findings) for r in readings),
+              **{k: sum(getattr(r, k) for r in readings) for k in COUNTED[2:]}}
+    return PageRead(*reading_tables(readings, stamp), counts)
+
+
+def _read(notes: list[NoteToRead], stamp: Stamp) -> PageRead:
+    assert _worker is not None, "the worker was not started"
+    return _page(*_worker, notes, stamp)
+
+
+def read_pages(pages: Iterable[list[NoteToRead]], reader: OfflineReader,
+               rubric: ReaderRubric, settings: Settings, stamp: Stamp, processes: int
+               ) -> Iterator[PageRead]:
+    """Each page read, in order; `processes` <= 1 reads in this process."""
+    if processes <= 1:
+        yield from (_page(reader, rubric, page, stamp) for page in pages)
+        return
+    global _worker
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if forking:
+        reader.note_model.warm()
+        _worker = (reader, rubric)
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start,
+                             initargs=(settings,)) as pool:
+        running: deque[Future[PageRead]] = deque()
+        for page in pages:
+            running.append(pool.submit(_read, page, stamp))
+            if len(running) > processes:
+                yield running.popleft().result()
+        while running:
+            yield running.popleft().result()
+    _worker = None
