@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 # A sentence ends at . ! or ? followed by white space (or at a line's end): an e-mail address,
 # a web address, "5.5 hrs" or "i.g.n.o.r.e" stays inside its sentence.
-_SENTENCE = re.compile(r"(?:[^.!?\n]|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)", re.MULTILINE)
+_SENTENCE = re.compile(r"(?:[^.!?\n]+|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)

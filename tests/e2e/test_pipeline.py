@@ -42,24 +42,63 @@ def test_grades_agree_with_ground_truth_for_correctly_linked_people(pipeline) ->
 
 
 def test_contradictions_cite_both_sides_and_injections_are_not_client_risks(pipeline) -> None:
+    """Every pair of a fine-sounding answer and a note saying otherwise within the window is a
+    row, worked out here from the survey, screen and finding tables; each row joins back to
+    its survey and note in raw. (How many the demo holds depends on what the reader finds in
+    its notes.)"""
     with Warehouse(pipeline["db"], read_only=True) as wh:
+        expected = set(wh.rows("""
+            with claims as (
+                select 'housed_vs_housing_loss' as kind, l.person_id, s.submitted_date as day,
+                       s.record_key as claim
+                from staging.stg_surveys__responses s
+                join intermediate.int_record_links l on l.record_key = s.record_key
+                where s.housing_status = 'stably_housed'
+                union all
+                select 'employed_vs_job_loss', l.person_id, s.submitted_date, s.record_key
+                from staging.stg_surveys__responses s
+                join intermediate.int_record_links l on l.record_key = s.record_key
+                where s.is_employed
+                union all
+                select 'screen_improved_vs_crisis', person_id, screen_date, screen_key
+                from marts.report_screen_scores
+                where score_change <= -1 * minimal_change),
+            findings as (
+                select *, case when label = 'housing_loss' then 'housed_vs_housing_loss'
+                               when label = 'job_loss' then 'employed_vs_job_loss'
+                               else 'screen_improved_vs_crisis' end as kind
+                from intermediate.int_note_findings
+                where (category in ('risk', 'stall_reason') and label = 'housing_loss')
+                   or (category = 'risk' and label in ('job_loss', 'safeguarding', 'escalation'))
+                   or (category = 'stall_reason' and label in ('mental_health', 'substance_use')))
+            select distinct c.kind, c.claim, f.note_key
+            from claims c join findings f on f.person_id = c.person_id and f.kind = c.kind
+            cross join marts.report_rules r
+            where abs(date_diff('day', c.day, f.note_date)) <= r.contradiction_window_days"""))
         rows = wh.rows("""
-            select c.contradiction_kind, s._site, n._site, c.note_label
+            select c.contradiction_kind, c.claim_source_key, c.note_key, s._site, n._site
             from marts.contradictions c
             join raw.survey_responses s
               on s._load_id = c.claim_load_id and s._source_row = c.claim_source_row
             join raw.case_notes n
-              on n._load_id = c.note_load_id and n._source_row = c.note_source_row""")
-        assert len(rows) == wh.scalar("select count(*) from marts.contradictions") > 0
-        assert {kind for kind, *_ in rows} <= {"housed_vs_housing_loss", "employed_vs_job_loss",
-                                               "screen_improved_vs_crisis"}
+              on n._load_id = c.note_load_id and n._source_row = c.note_source_row
+            where c.contradiction_kind <> 'screen_improved_vs_crisis'
+            union all
+            select c.contradiction_kind, c.claim_source_key, c.note_key, null, n._site
+            from marts.contradictions c
+            join raw.case_notes n
+              on n._load_id = c.note_load_id and n._source_row = c.note_source_row
+            where c.contradiction_kind = 'screen_improved_vs_crisis'""")
+        assert len(rows) == wh.scalar("select count(*) from marts.contradictions")
+        assert {(kind, claim, note) for kind, claim, note, *_ in rows} == expected
         kinds = dict(wh.rows("select anomaly_kind, count(*) from marts.report_anomalies"
                              " group by anomaly_kind"))
         assert kinds.get("note_integrity", 0) > 0
         assert wh.scalar("select count(*) from marts.report_anomalies where anomaly_kind ="
                          " 'risk_finding' and anomaly_key like '%:prompt_injection'") == 0
     unusual = (pipeline["root"] / "site" / "unusual" / "latest.html").read_text()
-    assert 'id="contradictions"' in unusual and 'class="contradiction"' in unusual
+    assert 'id="contradictions"' in unusual
+    assert unusual.count('class="contradiction"') == len(rows)
 
 
 def _data_rows(path: Path) -> int:
