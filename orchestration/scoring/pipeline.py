@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from orchestration.scoring.answer import Reader
 from orchestration.scoring.clients import client_facts, known_names
 from orchestration.scoring.note_model import DEFAULT_MODEL, NoteModel
@@ -111,10 +114,13 @@ class Summary:
         self.rejected_quotes += reading.rejected_quotes
         self.rejected_instructions += reading.rejected_instructions
 
-    def add_counts(self, counts: dict[str, int]) -> None:
-        """A page the offline reader read (no calls, tokens or failures)."""
-        for key, value in counts.items():
-            setattr(self, key, getattr(self, key) + value)
+    def add_page(self, reads: pa.Table, history: pa.Table) -> None:
+        """A page the offline reader read, from the rows it stores (no calls, tokens or
+        failures)."""
+        self.notes_read += reads.num_rows
+        self.findings_new += history.num_rows
+        for column in ("rejected_invalid", "rejected_quotes", "rejected_instructions"):
+            setattr(self, column, getattr(self, column) + (pc.sum(reads[column]).as_py() or 0))
 
     def metadata(self) -> dict[str, Any]:
         data = {k: v for k, v in vars(self).items() if v is not None}
@@ -183,7 +189,7 @@ def score_notes(wh: Warehouse, settings: Settings, log: Log) -> Summary:
                      for page in pending_pages(wh, OFFLINE_BATCH))
             processes = settings.reader_processes if summary.notes_pending >= PARALLEL_FROM else 1
             for read in read_pages(pages, reader, rubric, settings, stamp, processes):
-                summary.add_counts(read.counts)
+                summary.add_page(read.reads, read.history)
                 save_tables(wh, read.reads, read.history)
         else:
             detector = note_model(settings)  # finds instruction text the endpoint may obey

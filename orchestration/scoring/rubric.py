@@ -46,10 +46,10 @@ class InstructionMatcher:
                 fast.append(translated)
             except re2.error:
                 slow.append(pattern)
-        self._fast = (re2.compile("|".join(f"(?:{p})" for p in fast), options=options)
-                      if fast else None)
-        self._fast_lines = (re2.compile("(?m)" + "|".join(f"(?:{p})" for p in fast),
-                                        options=options) if fast else None)
+        # multi-line: `^` and `$` hold at each line, which a sentence (it has no newline)
+        # does not notice, and which lets `matching` search a note's sentences at once
+        self._fast = (re2.compile("(?m)" + "|".join(f"(?:{p})" for p in fast),
+                                  options=options) if fast else None)
         self._slow = (re.compile("|".join(f"(?:{p})" for p in slow), re.IGNORECASE)
                       if slow else None)
 
@@ -62,7 +62,7 @@ class InstructionMatcher:
         one per line (so `^` and `$` still mean a sentence's start and end): most notes match
         nothing, and RE2's per-call overhead is larger than its scan of a sentence."""
         if self._slow is None and (self._fast is None
-                                   or self._fast_lines.search("\n".join(sentences)) is None):
+                                   or self._fast.search("\n".join(sentences)) is None):
             return []
         return [i for i, s in enumerate(sentences) if self.search(s)]
 

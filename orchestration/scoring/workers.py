@@ -25,18 +25,15 @@ from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.store import Stamp, reading_tables
 from orchestration.settings import Settings
 
-COUNTED = ("notes_read", "findings_new", "rejected_invalid", "rejected_quotes",
-           "rejected_instructions")
-
 
 @dataclass(frozen=True)
 class PageRead:
-    """A page's readings as the tables they are stored in, and the run's counters for it:
-    what a worker hands back is two Arrow tables, not an object per finding."""
+    """A page's readings as the tables they are stored in: what a worker hands back is two
+    Arrow tables, not an object per finding."""
 
     reads: pa.Table
     history: pa.Table
-    counts: dict[str, int]
+
 
 _worker: tuple[OfflineReader, ReaderRubric] | None = None
 
@@ -52,11 +49,7 @@ def _start(settings: Settings) -> None:
 
 def _page(reader: OfflineReader, rubric: ReaderRubric, notes: list[NoteToRead],
           stamp: Stamp) -> PageRead:
-    readings = read_offline(reader, rubric, notes)
-    counts = {"notes_read": len(readings),
-              "findings_new": sum(len(r.findings) for r in readings),
-              **{k: sum(getattr(r, k) for r in readings) for k in COUNTED[2:]}}
-    return PageRead(*reading_tables(readings, stamp), counts)
+    return PageRead(*reading_tables(read_offline(reader, rubric, notes), stamp))
 
 
 def _read(notes: list[NoteToRead], stamp: Stamp) -> PageRead:
