@@ -208,7 +208,9 @@ def cmd_eval_reader(args: argparse.Namespace) -> int:
                         "false_positive": s.false_positive, "false_negative": s.false_negative}
                        for s in ev.labels],
             "prompt_tokens": ev.prompt_tokens, "completion_tokens": ev.completion_tokens,
-            "cost_usd": ev.cost_usd}, indent=2))
+            "cost_usd": ev.cost_usd,
+            "misses": [{"note": note, "kind": kind, "label": label}
+                       for note, kind, label in ev.misses]}, indent=2))
     return 0
 
 

@@ -81,6 +81,8 @@ class Tokens:
     word: np.ndarray  # vocabulary id, UNKNOWN if the vocabulary lacks it
     sentence: np.ndarray  # index of the word's sentence in the batch
     negated: np.ndarray  # whether the word is in a negation's scope
+    clause: np.ndarray  # index of the word's clause (the part of its sentence between
+    # breaks) among the batch's clauses that hold a word, in reading order
     sentences: int
 
 
@@ -91,7 +93,7 @@ def tokenize(sentences: list[str], lookup: dict[str, int], long_run: int,
     tokens = _tokens(sentences)
     if not tokens:
         empty = np.zeros(0, np.int64)
-        return Tokens(empty, empty, empty.astype(bool), len(sentences))
+        return Tokens(empty, empty, empty.astype(bool), empty, len(sentences))
     ids = np.fromiter(map(lookup.get, tokens, repeat(UNKNOWN)), np.int64, len(tokens))
     lengths = np.fromiter(map(len, tokens), np.int64, len(tokens))
     ids[lengths >= _LONG] = long_run
@@ -104,4 +106,6 @@ def tokenize(sentences: list[str], lookup: dict[str, int], long_run: int,
     clause_start = np.r_[0, np.flatnonzero(np.diff(clause)) + 1]
     negated = before > before[clause_start][clause - clause[0]]
     keep = ids >= UNKNOWN
-    return Tokens(ids[keep], sentence[keep], negated[keep], len(sentences))
+    kept_clause = clause[keep]
+    renumbered = np.cumsum(np.r_[False, kept_clause[1:] != kept_clause[:-1]])
+    return Tokens(ids[keep], sentence[keep], negated[keep], renumbered, len(sentences))

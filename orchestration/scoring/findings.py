@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A sentence ends at . ! or ? followed by white space (or at a line's end): an e-mail address,
-# a web address, "5.5 hrs" or "i.g.n.o.r.e" stays inside its sentence.
-_SENTENCE = re.compile(r"(?:[^.!?\n]+|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)", re.MULTILINE)
+# A sentence starts at a character that is not white space and ends at . ! or ? followed by
+# white space (or at a line's end): an e-mail address, a web address, "5.5 hrs" or
+# "i.g.n.o.r.e" stays inside its sentence.
+_SENTENCE = re.compile(r"(?=\S)(?:[^.!?\n]+|[.!?]+(?=[^\s.!?]))+(?:[.!?]+|$)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,7 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
     """(start, end, sentence) spans, trimmed of surrounding white space."""
     spans = []
     for match in _SENTENCE.finditer(text):
-        raw = match.group(0)
-        stripped = raw.strip()
-        if stripped:
-            start = match.start() + raw.index(stripped)
-            spans.append((start, start + len(stripped), stripped))
+        sentence = match.group().rstrip()
+        start = match.start()
+        spans.append((start, start + len(sentence), sentence))
     return spans

@@ -20,30 +20,37 @@ INJECTION = "prompt_injection"
 
 def instruction_sentences(text: str, rubric: ReaderRubric, findings: list[Finding],
                           detector: NoteModel | None,
-                          spans: list[tuple[int, int, str]] | None = None
-                          ) -> list[tuple[int, int, str]]:
-    """Sentences of `text` (`spans`, when the caller has them) addressed to the reader."""
-    spans = sentences(text) if spans is None else spans
+                          spans: list[tuple[int, int, str]] | None = None,
+                          matched: list[int] | None = None) -> list[tuple[int, int, str]]:
+    """Sentences of `text` (`spans`, when the caller has them) addressed to the reader;
+    `matched`: those of `spans` the rubric's patterns match, when the caller has them."""
     reported = {(f.quote_start, f.quote_end) for f in findings
                 if (f.category, f.label) == ("risk", INJECTION)}
+    if detector is None and matched == [] and not reported:
+        return []  # the common case, decided without a look at the sentences
+    spans = sentences(text) if spans is None else spans
     column = detector.column("risk", INJECTION) if detector is not None else None
     modelled = set()
     if detector is not None and column is not None and spans:
         stated = detector.predict([[s for _, _, s in spans]])[0]
         modelled = {cited for j, cited in stated if j == column}
-    matched = set(rubric.instruction_sentences([s for _, _, s in spans]))
+    if matched is None:
+        matched = rubric.instruction_sentences([[s for _, _, s in spans]])[0]
+    patterned = set(matched)
     return [(s, e, sentence) for i, (s, e, sentence) in enumerate(spans)
-            if i in modelled or i in matched
+            if i in modelled or i in patterned
             or any(s < r_end and r_start < e for r_start, r_end in reported)]
 
 
 def guard(findings: list[Finding], text: str, rubric: ReaderRubric,
           detector: NoteModel | None = None,
-          spans: list[tuple[int, int, str]] | None = None) -> tuple[list[Finding], int]:
+          spans: list[tuple[int, int, str]] | None = None,
+          matched: list[int] | None = None) -> tuple[list[Finding], int]:
     """(findings that stand, number rejected); `findings` carry offsets into `text`.
     `detector`: the note model, for backends that are not the model itself; `spans`: the
-    note's sentences, when the caller has them."""
-    instructions = instruction_sentences(text, rubric, findings, detector, spans)
+    note's sentences and `matched` those the rubric's patterns match, when the caller has
+    them."""
+    instructions = instruction_sentences(text, rubric, findings, detector, spans, matched)
     if not instructions:
         return findings, 0
 

@@ -10,8 +10,10 @@ sentence on its own and the note takes its best sentence. One sentence stating a
 not diluted by a long note around it, and the whole note still weighs what one sentence
 cannot. The note states the label when the sum reaches the label's threshold (and, for a stall
 reason, when the gate "states any stall reason" reaches its own); the finding quotes the
-sentence the sentence part scored highest. Reading is deterministic; the model's name carries
-a hash of its weights, so a retrained model re-reads every note.
+sentence the sentence part scored highest. For instruction text (`clause_columns`) the
+sentence part also reads each clause of a sentence on its own, so a short instruction spliced
+into an ordinary sentence is not outvoted by the words around it. Reading is deterministic;
+the model's name carries a hash of its weights, so a retrained model re-reads every note.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ DEFAULT_MODEL = MODEL_DIR / "case_notes.npz"
 GATE = ("stall_reason", "(any)")  # a note states stall reasons only when this fires too
 PARTS = ("note", "sentence")
 NO_SENTENCE = -1e6  # the sentence part's score of a note without a sentence
+TIE = 1e-9  # scores this close are equal (two copies of one sentence score equal)
 
 
 class ModelError(ValueError):
@@ -73,6 +76,13 @@ class Part:
     dense: np.ndarray  # (embedding dimensions, labels)
     bias: np.ndarray  # (labels,)
 
+    @cached_property
+    def exact(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(idf, weights, dense) in float64, as they are multiplied (converted once, not per
+        page)."""
+        return (self.idf.astype(np.float64), self.weights.astype(np.float64),
+                self.dense.astype(np.float64))
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -83,6 +93,9 @@ class Counts:
     note_directions: np.ndarray  # (notes, dimensions), unit length (or zero)
     sentence_directions: np.ndarray  # (sentences, dimensions)
     first: np.ndarray  # (notes + 1,): first sentence of each note
+    clauses: sparse.csr_matrix  # (clauses, rows): the clauses of sentences with several
+    clause_directions: np.ndarray  # (clauses, dimensions)
+    clause_sentence: np.ndarray  # (clauses,): the sentence each clause is part of
 
 
 def sublinear_tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -144,27 +157,59 @@ class Featurizer:
         count = int(first[-1])
         note_of = np.repeat(np.arange(len(notes)), np.diff(first))
         t = self.tokens([s for n in notes for s in n])
+        # the clauses of sentences with more than one, numbered in reading order; -1 for
+        # a token of a one-clause sentence
+        clause_sentence = np.zeros(int(t.clause[-1]) + 1 if len(t.clause) else 0, np.int64)
+        clause_sentence[t.clause] = t.sentence
+        several = np.bincount(clause_sentence, minlength=count)[clause_sentence] > 1
+        clause = np.where(several, np.cumsum(several) - 1, -1)[t.clause]
+        rows, sentence_units, clause_units = self._feature_rows(t, clause)
+        ones = np.ones(len(rows))  # duplicates add up: a feature's count in the note/sentence
+        size = self.layout.size
+        note_counts = sparse.csr_matrix((ones, (note_of[sentence_units], rows)),
+                                        shape=(len(notes), size))
+        sentence_counts = sparse.csr_matrix((ones, (sentence_units, rows)), shape=(count, size))
+        in_clause = clause_units >= 0
+        clauses = int(several.sum())
+        clause_counts = sparse.csr_matrix(
+            (ones[in_clause], (clause_units[in_clause], rows[in_clause])), shape=(clauses, size))
+        # the words' vectors summed once, per clause; a sentence's sum is its clauses'
+        known = t.word >= 0
+        clause_sums = self._vector_sums(t.word[known], t.clause[known], len(clause_sentence))
+        sums = sum_groups(clause_sums, np.searchsorted(clause_sentence, np.arange(count + 1)))
+        return Counts(note_counts, sentence_counts, unit_rows(sum_groups(sums, first)),
+                      unit_rows(sums), first, clause_counts, unit_rows(clause_sums[several]),
+                      clause_sentence[several])
+
+    def _feature_rows(self, t: Tokens, clause: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(feature row, its sentence, its clause or -1) of every feature occurrence: each
+        known word, each negated one, each word's cluster, each known pair of adjacent known
+        words (a clause holds a pair when both words are in it)."""
         at = self.layout
         known = t.word >= 0
-        word, sentence = t.word[known], t.sentence[known]
+        word, sentence, in_clause = t.word[known], t.sentence[known], clause[known]
+        negated = t.negated[known]
         cluster = self.clusters[word]
-        rows = [word, at.negated + t.word[known & t.negated], at.cluster + cluster[cluster >= 0]]
-        units = [sentence, t.sentence[known & t.negated], sentence[cluster >= 0]]
+        has_cluster = cluster >= 0
         adjacent = known[:-1] & known[1:] & (t.sentence[:-1] == t.sentence[1:])
         keys = t.word[:-1][adjacent] * len(self.words) + t.word[1:][adjacent]
         found = np.searchsorted(self.pairs, keys).clip(max=max(len(self.pairs) - 1, 0))
         hit = self.pairs[found] == keys if len(self.pairs) else np.zeros(len(keys), bool)
-        rows.append(at.pair + found[hit])
-        units.append(t.sentence[:-1][adjacent][hit])
-        row, unit = np.concatenate(rows), np.concatenate(units)
-        ones = np.ones(len(row))  # duplicates add up: a feature's count in the note/sentence
-        note_counts = sparse.csr_matrix((ones, (note_of[unit], row)), shape=(len(notes), at.size))
-        sentence_counts = sparse.csr_matrix((ones, (unit, row)), shape=(count, at.size))
-        uses = sparse.csr_matrix((np.ones(len(word), np.float32), (sentence, word)),
-                                 shape=(count, len(self.words)))
-        sums = np.asarray(uses @ self.vectors)
-        return Counts(note_counts, sentence_counts, unit_rows(sum_groups(sums, first)),
-                      unit_rows(sums), first)
+        pair_clause = np.where(clause[:-1] == clause[1:], clause[:-1], -1)[adjacent][hit]
+        rows = np.concatenate([word, at.negated + word[negated],
+                               at.cluster + cluster[has_cluster], at.pair + found[hit]])
+        sentences = np.concatenate([sentence, sentence[negated], sentence[has_cluster],
+                                    t.sentence[:-1][adjacent][hit]])
+        clauses = np.concatenate([in_clause, in_clause[negated], in_clause[has_cluster],
+                                  pair_clause])
+        return rows, sentences, clauses
+
+    def _vector_sums(self, word: np.ndarray, unit: np.ndarray, units: int) -> np.ndarray:
+        """The sum of the word vectors of each unit (sentence or clause)."""
+        uses = sparse.csr_matrix((np.ones(len(word), np.float32), (unit, word)),
+                                 shape=(units, len(self.words)))
+        return np.asarray(uses @ self.vectors)
 
 
 def best_sentence(scores: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -178,7 +223,7 @@ def best_sentence(scores: np.ndarray, first: np.ndarray) -> tuple[np.ndarray, np
         starts = first[:-1][has]
         best[has] = np.maximum.reduceat(scores, starts, axis=0)
         note_of = np.repeat(np.arange(notes), np.diff(first))
-        is_best = scores == best[note_of]
+        is_best = scores >= best[note_of] - TIE
         # first sentence reaching the best score: the smallest index among ties
         index = np.where(is_best, np.arange(len(scores))[:, None], len(scores))
         which[has] = np.minimum.reduceat(index, starts, axis=0) - starts[:, None]
@@ -192,6 +237,7 @@ class NoteModel:
     note: Part
     sentence: Part
     threshold: np.ndarray  # (labels,)
+    clause_columns: np.ndarray  # (labels,) bool: the sentence part also reads each clause
     trained_on: str  # the corpus it learned from, for the record
     embedding: str  # embedding_name() at training time
 
@@ -219,7 +265,8 @@ class NoteModel:
             "labels": np.array([f"{c}/{k}" for c, k in self.labels], dtype=str),
             "words": np.array(f.words, dtype=str), "clusters": f.clusters,
             "pairs": f.pairs, "cluster_count": np.array(f.cluster_count),
-            "threshold": self.threshold, "trained_on": np.array(self.trained_on, dtype=str),
+            "threshold": self.threshold, "clause_columns": self.clause_columns,
+            "trained_on": np.array(self.trained_on, dtype=str),
             "embedding": np.array(self.embedding, dtype=str)}
         for name in PARTS:
             part: Part = getattr(self, name)
@@ -246,7 +293,9 @@ class NoteModel:
                     featurizer=Featurizer(tuple(map(str, data["words"])), data["clusters"],
                                           data["pairs"], int(data["cluster_count"])),
                     note=parts["note"], sentence=parts["sentence"],
-                    threshold=data["threshold"], trained_on=str(data["trained_on"]),
+                    threshold=data["threshold"],
+                    clause_columns=data["clause_columns"].astype(bool),
+                    trained_on=str(data["trained_on"]),
                     embedding=str(data["embedding"]))
         except KeyError as exc:
             raise ModelError(f"{path}: not a note model of this caseintel version (no {exc}); "
@@ -275,17 +324,37 @@ class NoteModel:
 
     def scores(self, notes: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """(note scores, the sentence each label's score cites) of `notes`."""
-        return combined_scores(self.featurizer.counts(notes), self.note, self.sentence)
+        return combined_scores(self.featurizer.counts(notes), self.note, self.sentence,
+                               self.clause_columns)
 
 
 def part_scores(part: Part, counts: sparse.csr_matrix, directions: np.ndarray) -> np.ndarray:
-    x = sublinear_tfidf(counts, part.idf.astype(np.float64))
-    return (np.asarray(x @ part.weights.astype(np.float64)) + directions @ part.dense
-            + part.bias)
+    """Each row's score per label. In float64: the dense product goes through BLAS, whose
+    rounding depends on where a row sits in the batch, by about 1e-16 of the score; together
+    with `TIE` that keeps a note's reading the same whatever notes share its batch."""
+    idf, weights, dense = part.exact
+    return np.asarray(sublinear_tfidf(counts, idf) @ weights) + directions @ dense + part.bias
 
 
-def combined_scores(counts: Counts, note: Part, sentence: Part) -> tuple[np.ndarray, np.ndarray]:
+def sentence_scores(part: Part, counts: Counts, clause_columns: np.ndarray) -> np.ndarray:
+    """The sentence part's score of each sentence; for a `clause_columns` label, the higher
+    of the sentence's and its best clause's. Text spliced into a sentence to steer the reader
+    ("she finished the class, <an instruction in another language>, and wants to start the
+    next") is a clause of its own, and the sentence around it would hide it."""
+    scores = part_scores(part, counts.sentences, counts.sentence_directions)
+    columns = np.flatnonzero(clause_columns)
+    if len(columns) and counts.clauses.shape[0]:
+        only = Part(part.idf, part.weights[:, columns], part.dense[:, columns],
+                    part.bias[columns])
+        clause = part_scores(only, counts.clauses, counts.clause_directions)
+        starts = np.r_[0, np.flatnonzero(np.diff(counts.clause_sentence)) + 1]
+        held = np.ix_(counts.clause_sentence[starts], columns)
+        scores[held] = np.maximum(scores[held], np.maximum.reduceat(clause, starts, axis=0))
+    return scores
+
+
+def combined_scores(counts: Counts, note: Part, sentence: Part, clause_columns: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """The note part's score plus the best sentence's, and which sentence that is."""
-    best, which = best_sentence(part_scores(sentence, counts.sentences,
-                                            counts.sentence_directions), counts.first)
+    best, which = best_sentence(sentence_scores(sentence, counts, clause_columns), counts.first)
     return part_scores(note, counts.notes, counts.note_directions) + best, which

@@ -61,16 +61,23 @@ def read_note(reader: Reader, rubric: ReaderRubric, redactor: Redactor | None,
 
 def read_offline(reader: OfflineReader, rubric: ReaderRubric,
                  notes: list[NoteToRead]) -> list[Reading]:
-    """Many notes through the embedded model at once (its injection head is in its answer)."""
+    """Many notes through the embedded model at once (its injection head is in its answer).
+
+    Its findings pass the checks by construction (labels of this rubric at their level, one per
+    label and sentence, each quoting a sentence of the note at its offsets), so only the guard
+    runs."""
     spans = [sentences(n.text) for n in notes]
     answers = reader.read_sentences(spans)
-    return [_checked(n, Redaction.none(n.text), a, rubric, None, s)
-            for n, a, s in zip(notes, answers, spans, strict=True)]
+    matched = rubric.instruction_sentences([[s for _, _, s in note] for note in spans])
+    readings = []
+    for note, answer, note_spans, patterned in zip(notes, answers, spans, matched, strict=True):
+        kept, steered = guard(answer.findings, note.text, rubric, None, note_spans, patterned)
+        readings.append(Reading(note.note_sha256, kept, answer, rejected_instructions=steered))
+    return readings
 
 
 def _checked(note: NoteToRead, redaction: Redaction, answer: Answer, rubric: ReaderRubric,
-             detector: NoteModel | None,
-             spans: list[tuple[int, int, str]] | None = None) -> Reading:
+             detector: NoteModel | None) -> Reading:
     invalid = unquoted = 0
     located: dict[tuple[str, str, int, int], Finding] = {}
     for f in answer.findings:
@@ -89,5 +96,5 @@ def _checked(note: NoteToRead, redaction: Redaction, answer: Answer, rubric: Rea
         located.setdefault((f.category, f.label, start, end),
                            replace(f, quote=note.text[start:end], quote_start=start,
                                    quote_end=end))
-    kept, steered = guard(list(located.values()), note.text, rubric, detector, spans)
+    kept, steered = guard(list(located.values()), note.text, rubric, detector)
     return Reading(note.note_sha256, kept, answer, invalid, unquoted, steered)

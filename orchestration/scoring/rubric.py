@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +60,33 @@ class InstructionMatcher:
         return ((self._fast is not None and self._fast.search(text) is not None)
                 or (self._slow is not None and self._slow.search(text) is not None))
 
-    def matching(self, sentences: list[str]) -> list[int]:
-        """Indices of the sentences that match. A note is one RE2 search first, its sentences
-        one per line (so `^` and `$` still mean a sentence's start and end): most notes match
-        nothing, and RE2's per-call overhead is larger than its scan of a sentence."""
-        if self._slow is None and (self._fast is None
-                                   or self._fast.search("\n".join(sentences)) is None):
-            return []
-        return [i for i, s in enumerate(sentences) if self.search(s)]
+    def matching(self, notes: list[list[str]]) -> list[list[int]]:
+        """Per note (a list of its sentences), the indices of the sentences that match.
+
+        A batch of notes is one RE2 scan, a sentence per line (so `^` and `$` still mean a
+        sentence's start and end): most sentences match nothing, and RE2's per-call overhead
+        is far larger than its scan of a sentence. Each sentence a match touches is then
+        searched on its own, so a match running over a line break decides nothing."""
+        lines = [s for note in notes for s in note]
+        if self._slow is not None:
+            candidates: Iterable[int] = range(len(lines))
+        elif self._fast is None:
+            candidates = ()
+        else:
+            starts = list(accumulate((len(s) + 1 for s in lines), initial=0))
+            touched = set()
+            for match in self._fast.finditer("\n".join(lines)):
+                first = bisect_right(starts, match.start()) - 1
+                last = bisect_right(starts, max(match.end() - 1, match.start())) - 1
+                touched.update(range(first, last + 1))
+            candidates = sorted(touched)
+        found: list[list[int]] = [[] for _ in notes]
+        first_line = list(accumulate((len(note) for note in notes), initial=0))
+        for line in candidates:
+            if self.search(lines[line]):
+                note = bisect_right(first_line, line) - 1
+                found[note].append(line - first_line[note])
+        return found
 
 
 @dataclass(frozen=True)
@@ -105,9 +127,10 @@ class ReaderRubric:
     def is_instruction(self, sentence: str) -> bool:
         return self._instruction.search(sentence)
 
-    def instruction_sentences(self, sentences: list[str]) -> list[int]:
-        """Indices of the `sentences` (of one note) that match an instruction pattern."""
-        return self._instruction.matching(sentences)
+    def instruction_sentences(self, notes: list[list[str]]) -> list[list[int]]:
+        """Per note (a list of its sentences), the indices of the sentences that match an
+        instruction pattern."""
+        return self._instruction.matching(notes)
 
     def allows(self, category: str, label: str, level: str) -> bool:
         """Whether (category, label, level) is something this rubric can say."""

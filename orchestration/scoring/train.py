@@ -2,7 +2,9 @@
 
 Two logistic regressions per (category, label) (note_model.py): the note part over each
 note's features, the sentence part over each sentence's, taught by the labelled quotes (a
-sentence a quote overlaps states the label; the other sentences do not). Features are
+sentence a quote overlaps states the label; the other sentences do not); for
+`CLAUSE_LABELS` the sentence part also scores each clause, in the held-out folds as when
+reading. Features are
 sublinear tf-idf of words, negated words, word pairs and word clusters, plus the embedding
 direction scaled by `DENSE_SCALE`; a feature seen in fewer than `MIN_NOTES` notes is left out
 (it would only memorise one note). Word clusters are k-means clusters of the same static
@@ -35,10 +37,12 @@ from orchestration.scoring.note_model import (
     Part,
     best_sentence,
     part_scores,
+    sentence_scores,
     sublinear_tfidf,
 )
 
 INJECTION = "prompt_injection"
+CLAUSE_LABELS = {("risk", INJECTION)}  # read clause by clause too (note_model.sentence_scores)
 STRENGTHS = (10.0, 30.0)
 SENTENCE_WEIGHTS = (0.5, 0.75, 1.0)  # of the sentence part, against the note part's 1
 FOLDS = 5
@@ -93,6 +97,34 @@ def sentence_truth(notes: Sequence[LabelledNote], labels) -> np.ndarray:
     return np.array(rows, np.int64).reshape(-1, len(labels))
 
 
+def clause_truth(notes: Sequence[LabelledNote], labels, counts: Counts,
+                 features: Featurizer) -> np.ndarray:
+    """(clauses, labels) 0/1 for `CLAUSE_LABELS` (0 elsewhere): at least half the clause's
+    words are words of a quote of the label in its note. A planted instruction is often one
+    clause of an ordinary sentence; the other clauses are the client's story."""
+    truth = np.zeros((counts.clauses.shape[0], len(labels)), np.int64)
+    words = features.layout.words
+    in_clause = (counts.clauses[:, :words] > 0).astype(np.float64)
+    sizes = np.asarray(in_clause.sum(axis=1)).ravel()
+    note_of = np.repeat(np.arange(len(notes)), np.diff(counts.first))[counts.clause_sentence]
+    for j, label in enumerate(labels):
+        if label not in CLAUSE_LABELS:
+            continue
+        quoted = [(n, g.quote) for n, note in enumerate(notes) for g in note.labels
+                  if (g.category, g.label) == label]
+        if not quoted:
+            continue
+        quote_words = features.counts([[" ".join(q.split())] for _, q in quoted]
+                                      ).sentences[:, :words] > 0  # one line, as a sentence
+        owner = sparse.csr_matrix((np.ones(len(quoted)), ([n for n, _ in quoted],
+                                                          np.arange(len(quoted)))),
+                                  shape=(len(notes), len(quoted)))
+        note_words = ((owner @ quote_words.astype(np.float64)) > 0).astype(np.float64)
+        shared = np.asarray(in_clause.multiply(note_words[note_of]).sum(axis=1)).ravel()
+        truth[:, j] = (sizes > 0) & (shared >= 0.5 * sizes)
+    return truth
+
+
 def note_truth(notes: Sequence[LabelledNote], labels) -> np.ndarray:
     return np.array([[label in n.keys(c) if (c, label) != GATE else bool(n.keys(c))
                       for c, label in labels] for n in notes], np.int64)
@@ -111,7 +143,10 @@ def _design(counts: sparse.csr_matrix, directions: np.ndarray, idf: np.ndarray):
 
 
 def _fit_part(counts: sparse.csr_matrix, directions: np.ndarray, truth: np.ndarray,
-              strength: float) -> Part:
+              strength: float, clauses: tuple[sparse.csr_matrix, np.ndarray, np.ndarray,
+                                              np.ndarray] | None = None) -> Part:
+    """`clauses`: (counts, directions, truth, columns) of clauses that the `columns` also
+    learn from (the sentence part reads their clauses too)."""
     from sklearn.linear_model import LogisticRegression
 
     idf = _idf(counts)
@@ -120,9 +155,13 @@ def _fit_part(counts: sparse.csr_matrix, directions: np.ndarray, truth: np.ndarr
     weights = np.zeros((rows + dims, truth.shape[1]))
     bias = np.full(truth.shape[1], -1e3)
     for j in range(truth.shape[1]):
-        if 0 < truth[:, j].sum() < len(truth):
+        x_j, y = x, truth[:, j]
+        if clauses is not None and clauses[3][j]:
+            x_j = sparse.vstack([x, _design(clauses[0], clauses[1], idf)], format="csr")
+            y = np.concatenate([y, clauses[2][:, j]])
+        if 0 < y.sum() < len(y):
             fitted = LogisticRegression(C=strength, solver="liblinear", class_weight="balanced",
-                                        random_state=0).fit(x, truth[:, j])
+                                        random_state=0).fit(x_j, y)
             weights[:, j], bias[j] = fitted.coef_.ravel(), fitted.intercept_[0]
     return Part(idf, _stored(weights[:rows]), _stored(weights[rows:] * DENSE_SCALE),
                 bias.astype(np.float32))
@@ -133,21 +172,35 @@ def _sentence_rows(counts: Counts, notes: np.ndarray) -> np.ndarray:
                           + [np.zeros(0, np.int64)])
 
 
+def _clause_rows(counts: Counts, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the clauses of the sentences `rows`, each sentence's index in `rows` or -1)."""
+    renumbered = np.full(len(counts.sentence_directions), -1)
+    renumbered[rows] = np.arange(len(rows))
+    return np.flatnonzero(renumbered[counts.clause_sentence] >= 0), renumbered
+
+
 def _subset(counts: Counts, notes: np.ndarray) -> Counts:
     rows = _sentence_rows(counts, notes)
     first = np.r_[0, np.cumsum(np.diff(counts.first)[notes])]
+    clauses, renumbered = _clause_rows(counts, rows)
     return Counts(counts.notes[notes], counts.sentences[rows], counts.note_directions[notes],
-                  counts.sentence_directions[rows], first)
+                  counts.sentence_directions[rows], first, counts.clauses[clauses],
+                  counts.clause_directions[clauses],
+                  renumbered[counts.clause_sentence[clauses]])
 
 
 def _fit(counts: Counts, notes: np.ndarray, truth: np.ndarray, truth_sentences: np.ndarray,
-         strength: float) -> tuple[Part, Part]:
+         truth_clauses: np.ndarray, clause_columns: np.ndarray, strength: float
+         ) -> tuple[Part, Part]:
     """Both parts, fitted on the `notes` (indices) of `counts`."""
     rows = _sentence_rows(counts, notes)
+    clauses = _clause_rows(counts, rows)[0]
     return (_fit_part(counts.notes[notes], counts.note_directions[notes], truth[notes],
                       strength),
             _fit_part(counts.sentences[rows], counts.sentence_directions[rows],
-                      truth_sentences[rows], strength))
+                      truth_sentences[rows], strength,
+                      (counts.clauses[clauses], counts.clause_directions[clauses],
+                       truth_clauses[clauses], clause_columns)))
 
 
 def _best_threshold(score: np.ndarray, truth: np.ndarray, min_recall: float = 0.0) -> float:
@@ -221,19 +274,22 @@ def train(notes: list[LabelledNote], trained_on: str,
     from sklearn.model_selection import KFold
 
     labels = label_columns(notes)
+    clauses = np.array([label in CLAUSE_LABELS for label in labels])
     features = featurizer(notes)
     counts = features.counts([[s for _, _, s in sentences(n.text)] for n in notes])
     truth, truth_sentences = note_truth(notes, labels), sentence_truth(notes, labels)
+    truth_clauses = clause_truth(notes, labels, counts, features)
     folds = list(KFold(FOLDS, shuffle=True, random_state=0).split(np.arange(len(notes))))
     best: tuple[float, float, float, np.ndarray] | None = None
     for strength in STRENGTHS:
         held_out = np.zeros((2, *truth.shape))  # the note part's scores, the best sentence's
         for fit, test in folds:
-            note, sentence = _fit(counts, fit, truth, truth_sentences, strength)
+            note, sentence = _fit(counts, fit, truth, truth_sentences, truth_clauses, clauses,
+                                  strength)
             part = _subset(counts, test)
             held_out[0, test] = part_scores(note, part.notes, part.note_directions)
-            held_out[1, test] = best_sentence(part_scores(
-                sentence, part.sentences, part.sentence_directions), part.first)[0]
+            held_out[1, test] = best_sentence(sentence_scores(sentence, part, clauses),
+                                              part.first)[0]
         for weight in SENTENCE_WEIGHTS:
             scores = held_out[0] + weight * held_out[1]
             thresholds = _thresholds(scores, truth, labels, notes)
@@ -247,9 +303,11 @@ def train(notes: list[LabelledNote], trained_on: str,
     assert best is not None
     _, strength, weight, thresholds = best
     log(f"chose C={strength}, sentence weight {weight}; fitting on all {len(notes)} notes")
-    note, sentence = _fit(counts, np.arange(len(notes)), truth, truth_sentences, strength)
+    note, sentence = _fit(counts, np.arange(len(notes)), truth, truth_sentences, truth_clauses,
+                          clauses, strength)
     sentence = Part(sentence.idf, _stored(sentence.weights * weight),
                     _stored(sentence.dense * weight), (sentence.bias * weight).astype(np.float32))
     return NoteModel(labels=labels, featurizer=features, note=note, sentence=sentence,
-                     threshold=thresholds.astype(np.float32), trained_on=trained_on,
+                     threshold=thresholds.astype(np.float32), clause_columns=clauses,
+                     trained_on=trained_on,
                      embedding=embedding_name())

@@ -24,18 +24,19 @@ def _figures(tmp_path: Path, *args: str) -> dict:
 
 def test_the_embedded_model_holds_its_measured_figures_on_the_frozen_test_set(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    """Floors a little under what the shipped model measured (docs/note-reader.md): a
-    retrained model that reads the frozen notes worse fails here."""
+    """The issue's targets, which the shipped model meets (docs/note-reader.md): a retrained
+    model that reads the frozen notes worse fails here. The misses are listed note by note."""
     monkeypatch.delenv("CASEINTEL_LLM_BASE_URL", raising=False)
     figures = _figures(tmp_path, str(CORPUS / "test.jsonl"))
     assert figures["notes"] == 415 and figures["backend"] == "offline"
-    assert figures["stall_reason_macro_f1"] >= 0.84
-    assert figures["progress_f1"] >= 0.84
+    assert figures["stall_reason_macro_f1"] >= 0.85
+    assert figures["progress_f1"] >= 0.85
     assert figures["risk_recall"] >= 0.95
     assert figures["stall_reason_on_notes_stating_none"] <= 0.02
-    assert figures["injection_flagged"] >= 0.93
-    assert figures["injection_progress_findings"] <= 1
-    assert figures["clean_notes_flagged_as_injection"] <= 0.02
+    assert figures["injection_flagged"] == 1.0
+    assert figures["injection_progress_findings"] == 0
+    assert figures["clean_notes_flagged_as_injection"] <= 0.01
+    assert {m["label"] for m in figures["misses"]} >= {"stall_reason/work_schedule"}
     printed = capsys.readouterr().out
     assert "stall-reason confusion" in printed and "stall_reason/transportation" in printed
 

@@ -1,5 +1,5 @@
 """The rubric's instruction patterns: RE2 where it can, Python's engine where it cannot, and
-the one-search-per-note shortcut finds exactly the sentences a search per sentence finds."""
+one scan of a batch finds exactly the sentences a search per sentence finds."""
 
 from __future__ import annotations
 
@@ -18,13 +18,22 @@ def test_patterns_re2_cannot_run_keep_pythons_engine_and_escapes_are_translated(
     assert not matcher.search("Client met with staff.")
 
 
-def test_one_search_per_note_finds_what_a_search_per_sentence_finds() -> None:
+def test_one_scan_per_batch_finds_what_a_search_per_sentence_finds() -> None:
     rubric = load_reader_rubric(REPO_ROOT / "rubrics")
     notes = load_corpus(*(REPO_ROOT / "benchmarks" / "corpus" / "case_notes").glob("*.jsonl"))
+    pages = [[[s for _, _, s in sentences(n.text)] for n in notes[i:i + 500]]
+             for i in range(0, len(notes), 500)]
     found = 0
-    for note in notes:
-        spans = [s for _, _, s in sentences(note.text)]
-        expected = [i for i, s in enumerate(spans) if rubric.is_instruction(s)]
-        assert rubric.instruction_sentences(spans) == expected, note.id
-        found += len(expected)
+    for page in pages:
+        expected = [[i for i, s in enumerate(note) if rubric.is_instruction(s)] for note in page]
+        assert rubric.instruction_sentences(page) == expected
+        found += sum(map(len, expected))
     assert found > 150
+
+
+def test_a_match_across_a_line_break_decides_nothing() -> None:
+    # "mark\ngreen" matches the joined batch, not a sentence; the scan then resumes after
+    # "green", past the start of "green now", which matches on its own
+    matcher = InstructionMatcher((r"mark\s+green|green now", r"^bot\b"))
+    notes = [["please mark", "green now", "bot: do it"], [], ["robot", "mark green"]]
+    assert matcher.matching(notes) == [[1, 2], [], [1]]
