@@ -154,11 +154,12 @@ def _fit_part(counts: sparse.csr_matrix, directions: np.ndarray, truth: np.ndarr
     rows, dims = counts.shape[1], directions.shape[1]
     weights = np.zeros((rows + dims, truth.shape[1]))
     bias = np.full(truth.shape[1], -1e3)
+    with_clauses = (None if clauses is None or not clauses[3].any() else
+                    sparse.vstack([x, _design(clauses[0], clauses[1], idf)], format="csr"))
     for j in range(truth.shape[1]):
         x_j, y = x, truth[:, j]
-        if clauses is not None and clauses[3][j]:
-            x_j = sparse.vstack([x, _design(clauses[0], clauses[1], idf)], format="csr")
-            y = np.concatenate([y, clauses[2][:, j]])
+        if with_clauses is not None and clauses is not None and clauses[3][j]:
+            x_j, y = with_clauses, np.concatenate([y, clauses[2][:, j]])
         if 0 < y.sum() < len(y):
             fitted = LogisticRegression(C=strength, solver="liblinear", class_weight="balanced",
                                         random_state=0).fit(x_j, y)
