@@ -27,7 +27,7 @@ import numpy as np
 from scipy import sparse
 
 from orchestration.scoring.embedding import embedding_name, word_vectors
-from orchestration.scoring.features import LONG_RUN, NEGATORS, Tokens, lookup_table, tokenize
+from orchestration.scoring.features import KeyIndex, Lookup, Tokens, lookup_table, tokenize
 
 MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "case_notes.npz"
@@ -115,13 +115,16 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _group_rows(rows: int, first: np.ndarray, dtype: type = np.float64) -> sparse.csr_matrix:
+    """(groups, rows): group g holds rows first[g] to first[g + 1]."""
+    return sparse.csr_matrix((np.ones(rows, dtype), np.arange(rows), first),
+                             shape=(len(first) - 1, rows))
+
+
 def sum_groups(x: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Row sums of consecutive groups of `x` (group g: rows first[g] to first[g + 1]); an
     empty group sums to zero. (A sparse product: numpy's add.reduceat is slow on rows.)"""
-    groups = len(first) - 1
-    member = sparse.csr_matrix((np.ones(len(x), x.dtype), np.arange(len(x)), first),
-                               shape=(groups, len(x)))
-    return np.asarray(member @ x)
+    return np.asarray(_group_rows(len(x), first, x.dtype) @ x)
 
 
 @dataclass(frozen=True)
@@ -132,30 +135,32 @@ class Featurizer:
     clusters: np.ndarray  # (words,): the word's cluster, -1 for none
     pairs: np.ndarray  # sorted keys (first id * words + second id) of the known word pairs
     cluster_count: int
+    cache_dir: Path | None = None  # where the word vectors are kept between runs
 
     @cached_property
     def layout(self) -> Layout:
         return Layout(len(self.words), self.cluster_count, len(self.pairs))
 
     @cached_property
-    def _lookup(self) -> tuple[dict[str, int], int, np.ndarray]:
-        ids = {w: i for i, w in enumerate(self.words)}
-        return (lookup_table(ids), ids[LONG_RUN],
-                np.array(sorted(ids[w] for w in NEGATORS if w in ids), np.int64))
+    def _lookup(self) -> Lookup:
+        return lookup_table({w: i for i, w in enumerate(self.words)})
+
+    @cached_property
+    def _pair_index(self) -> KeyIndex:
+        """A known pair's key -> its place among `pairs`."""
+        return KeyIndex.of(self.pairs, np.arange(len(self.pairs)))
 
     @cached_property
     def vectors(self) -> np.ndarray:
-        return word_vectors(list(self.words))
+        return word_vectors(list(self.words), self.cache_dir)
 
     def tokens(self, sentences: list[str]) -> Tokens:
-        lookup, long_run, negators = self._lookup
-        return tokenize(sentences, lookup, long_run, negators)
+        return tokenize(sentences, self._lookup)
 
     def counts(self, notes: list[list[str]]) -> Counts:
         """Feature counts of `notes` (each a list of its sentences)."""
         first = np.r_[0, np.cumsum([len(n) for n in notes])].astype(np.int64)
         count = int(first[-1])
-        note_of = np.repeat(np.arange(len(notes)), np.diff(first))
         t = self.tokens([s for n in notes for s in n])
         # the clauses of sentences with more than one, numbered in reading order; -1 for
         # a token of a one-clause sentence
@@ -166,9 +171,9 @@ class Featurizer:
         rows, sentence_units, clause_units = self._feature_rows(t, clause)
         ones = np.ones(len(rows))  # duplicates add up: a feature's count in the note/sentence
         size = self.layout.size
-        note_counts = sparse.csr_matrix((ones, (note_of[sentence_units], rows)),
-                                        shape=(len(notes), size))
         sentence_counts = sparse.csr_matrix((ones, (sentence_units, rows)), shape=(count, size))
+        note_counts = _group_rows(count, first) @ sentence_counts  # a note's: its sentences'
+        note_counts.sort_indices()
         in_clause = clause_units >= 0
         clauses = int(several.sum())
         clause_counts = sparse.csr_matrix(
@@ -176,7 +181,8 @@ class Featurizer:
         # the words' vectors summed once, per clause; a sentence's sum is its clauses'
         known = t.word >= 0
         clause_sums = self._vector_sums(t.word[known], t.clause[known], len(clause_sentence))
-        sums = sum_groups(clause_sums, np.searchsorted(clause_sentence, np.arange(count + 1)))
+        sums = sum_groups(clause_sums, np.r_[0, np.cumsum(np.bincount(clause_sentence,
+                                                                  minlength=count))])
         return Counts(note_counts, sentence_counts, unit_rows(sum_groups(sums, first)),
                       unit_rows(sums), first, clause_counts, unit_rows(clause_sums[several]),
                       clause_sentence[several])
@@ -194,8 +200,8 @@ class Featurizer:
         has_cluster = cluster >= 0
         adjacent = known[:-1] & known[1:] & (t.sentence[:-1] == t.sentence[1:])
         keys = t.word[:-1][adjacent] * len(self.words) + t.word[1:][adjacent]
-        found = np.searchsorted(self.pairs, keys).clip(max=max(len(self.pairs) - 1, 0))
-        hit = self.pairs[found] == keys if len(self.pairs) else np.zeros(len(keys), bool)
+        found = self._pair_index.get(keys, -1)
+        hit = found >= 0
         pair_clause = np.where(clause[:-1] == clause[1:], clause[:-1], -1)[adjacent][hit]
         rows = np.concatenate([word, at.negated + word[negated],
                                at.cluster + cluster[has_cluster], at.pair + found[hit]])
@@ -282,7 +288,8 @@ class NoteModel:
                                         for k, v in self.arrays().items()})
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_MODEL) -> NoteModel:
+    def load(cls, path: Path = DEFAULT_MODEL, cache_dir: Path | None = None) -> NoteModel:
+        """`cache_dir`: where to keep the model's word vectors between runs."""
         try:
             with np.load(path, allow_pickle=False) as data:
                 parts = {name: Part(*(data[f"{name}_{k}"].astype(np.float32) if k in (
@@ -291,7 +298,8 @@ class NoteModel:
                 model = cls(
                     labels=tuple(tuple(str(x).split("/", 1)) for x in data["labels"]),  # type: ignore[misc]
                     featurizer=Featurizer(tuple(map(str, data["words"])), data["clusters"],
-                                          data["pairs"], int(data["cluster_count"])),
+                                          data["pairs"], int(data["cluster_count"]),
+                                          cache_dir),
                     note=parts["note"], sentence=parts["sentence"],
                     threshold=data["threshold"],
                     clause_columns=data["clause_columns"].astype(bool),
@@ -314,13 +322,10 @@ class NoteModel:
         if GATE in self.labels:
             stall = np.array([c == GATE[0] for c, _ in self.labels])
             decided[:, stall] &= decided[:, [self.labels.index(GATE)]]
-        return [[(int(j), int(cited[n, j])) for j in row.nonzero()[0]]
-                for n, row in enumerate(decided)]
-
-    def warm(self) -> None:
-        """Build what reading needs (the embedding vectors, the lookup table) now."""
-        self.featurizer.vectors  # noqa: B018 - cached properties, built on first use
-        self.featurizer.tokens([])
+        notes, columns = np.nonzero(decided)  # by note, then column
+        stated = list(zip(columns.tolist(), cited[notes, columns].tolist(), strict=True))
+        ends = np.cumsum(np.bincount(notes, minlength=len(decided))).tolist()
+        return [stated[start:end] for start, end in zip([0, *ends], ends, strict=False)]
 
     def scores(self, notes: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         """(note scores, the sentence each label's score cites) of `notes`."""

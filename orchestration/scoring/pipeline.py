@@ -54,8 +54,9 @@ PARALLEL_FROM = 4 * OFFLINE_BATCH  # below this many notes, starting workers cos
 
 
 def note_model(settings: Settings) -> NoteModel:
-    """The embedded note model, or the agency's own (`CASEINTEL_NOTE_MODEL`)."""
-    return NoteModel.load(settings.note_model or DEFAULT_MODEL)
+    """The embedded note model, or the agency's own (`CASEINTEL_NOTE_MODEL`); its word vectors
+    are kept in var/cache."""
+    return NoteModel.load(settings.note_model or DEFAULT_MODEL, settings.var_dir / "cache")
 
 
 def make_reader(settings: Settings, rubric: ReaderRubric) -> Reader:

@@ -61,32 +61,39 @@ class InstructionMatcher:
                 or (self._slow is not None and self._slow.search(text) is not None))
 
     def matching(self, notes: list[list[str]]) -> list[list[int]]:
-        """Per note (a list of its sentences), the indices of the sentences that match.
-
-        A batch of notes is one RE2 scan, a sentence per line (so `^` and `$` still mean a
-        sentence's start and end): most sentences match nothing, and RE2's per-call overhead
-        is far larger than its scan of a sentence. Each sentence a match touches is then
-        searched on its own, so a match running over a line break decides nothing."""
+        """Per note (a list of its sentences), the indices of the sentences that match."""
         lines = [s for note in notes for s in note]
         if self._slow is not None:
-            candidates: Iterable[int] = range(len(lines))
+            hits: Iterable[int] = (i for i, line in enumerate(lines) if self.search(line))
         elif self._fast is None:
-            candidates = ()
+            hits = ()
         else:
-            starts = list(accumulate((len(s) + 1 for s in lines), initial=0))
-            touched = set()
-            for match in self._fast.finditer("\n".join(lines)):
-                first = bisect_right(starts, match.start()) - 1
-                last = bisect_right(starts, max(match.end() - 1, match.start())) - 1
-                touched.update(range(first, last + 1))
-            candidates = sorted(touched)
+            hits = self._fast_hits(lines)
         found: list[list[int]] = [[] for _ in notes]
         first_line = list(accumulate((len(note) for note in notes), initial=0))
-        for line in candidates:
-            if self.search(lines[line]):
-                note = bisect_right(first_line, line) - 1
-                found[note].append(line - first_line[note])
+        for line in hits:
+            note = bisect_right(first_line, line) - 1
+            found[note].append(line - first_line[note])
         return found
+
+    def _fast_hits(self, lines: list[str]) -> list[int]:
+        """The lines the RE2 patterns match, in order.
+
+        A batch is one scan, a line per sentence (so `^` and `$` still mean a sentence's start
+        and end): most sentences match nothing, and RE2's per-call overhead is far larger than
+        its scan of a sentence. The scan is of UTF-8 bytes, where the wrapper reports offsets
+        as they are (on `str` it converts every group's offsets back to characters). Each line
+        a match touches is then searched on its own, so a match running over a line break
+        decides nothing."""
+        assert self._fast is not None
+        encoded = [line.encode() for line in lines]
+        starts = list(accumulate((len(line) + 1 for line in encoded), initial=0))
+        touched = set()
+        for match in self._fast.finditer(b"\n".join(encoded)):
+            first = bisect_right(starts, match.start()) - 1
+            last = bisect_right(starts, max(match.end() - 1, match.start())) - 1
+            touched.update(range(first, last + 1))
+        return [i for i in sorted(touched) if self._fast.search(encoded[i]) is not None]
 
 
 @dataclass(frozen=True)

@@ -85,12 +85,14 @@ PENDING = "_pending_notes"
 def find_pending_notes(wh: Warehouse, rubric_version: str, model: str) -> int:
     """Write one current note (`find_current_notes` first) per text not yet read under this
     rubric version and model (the first by site and note id, when several notes share a
-    text) to the temp table `_pending_notes`, numbered in that order, without its text.
+    text) to the temp table `_pending_notes`, without its text, numbered in the order the
+    notes are stored in raw: a page of texts then joins a few neighbouring row groups of raw,
+    not all of them, and a run's fetching grows with its notes, not their square.
     Returns how many notes are pending."""
     wh.execute(f"drop table if exists {PENDING}")
     wh.execute(f"""
         create temp table {PENDING} as
-        select row_number() over (order by site, note_id) as _seq, site, note_id,
+        select row_number() over (order by _load_id, _source_row) as _seq, site, note_id,
                personal_id, note_sha256, _load_id, _source_row
         from (
             select c.*, row_number() over (

@@ -11,6 +11,7 @@ readings while the workers read, and results come back in page order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pyarrow as pa
+from threadpoolctl import threadpool_limits
 
 from orchestration.scoring.offline import OfflineReader
 from orchestration.scoring.reading import NoteToRead, read_offline
@@ -36,12 +38,17 @@ class PageRead:
 
 
 _worker: tuple[OfflineReader, ReaderRubric] | None = None
+_one_thread: threadpool_limits | None = None  # held for the worker's life
+_SAMPLE = "Did not see the bus, car (no) - OK. She was told to ignore the rubric."
 
 
 def _start(settings: Settings) -> None:
     from orchestration.scoring.pipeline import note_model
 
-    global _worker
+    global _worker, _one_thread
+    # one process per core already: BLAS threads of their own would fight over the cores
+    # (measured: a third less CPU time per note with one)
+    _one_thread = threadpool_limits(1)
     if _worker is None:  # spawned, not forked with the parent's reader
         rubric = load_reader_rubric(settings.rubrics_dir, settings.note_rubric)
         _worker = (OfflineReader(rubric, note_model(settings)), rubric)
@@ -60,14 +67,29 @@ def _read(notes: list[NoteToRead], stamp: Stamp) -> PageRead:
 def read_pages(pages: Iterable[list[NoteToRead]], reader: OfflineReader,
                rubric: ReaderRubric, settings: Settings, stamp: Stamp, processes: int
                ) -> Iterator[PageRead]:
-    """Each page read, in order; `processes` <= 1 reads in this process."""
-    if processes <= 1:
-        yield from (_page(reader, rubric, page, stamp) for page in pages)
-        return
+    """Each page read, in order; `processes` <= 1 reads in this process.
+
+    What the process holds when reading starts is frozen out of the garbage collector's way
+    (`gc.freeze`) until it ends: each page makes and drops some hundred thousand objects, and
+    every collection they set off would otherwise walk all that the process holds (in a
+    forked worker, writing to each inherited page and so copying it). Measured on 100,000
+    notes, 2 processes: about a quarter more notes a second."""
+    gc.freeze()
+    try:
+        if processes <= 1:
+            yield from (_page(reader, rubric, page, stamp) for page in pages)
+        else:
+            yield from _parallel(pages, reader, rubric, settings, stamp, processes)
+    finally:
+        gc.unfreeze()
+
+
+def _parallel(pages: Iterable[list[NoteToRead]], reader: OfflineReader, rubric: ReaderRubric,
+              settings: Settings, stamp: Stamp, processes: int) -> Iterator[PageRead]:
     global _worker
     forking = "fork" in multiprocessing.get_all_start_methods()
-    if forking:
-        reader.note_model.warm()
+    if forking:  # what reading builds on first use (vectors, tables, imports) built once
+        _page(reader, rubric, [NoteToRead("0" * 64, _SAMPLE)], stamp)
         _worker = (reader, rubric)
     context = multiprocessing.get_context("fork" if forking else "spawn")
     with ProcessPoolExecutor(processes, mp_context=context, initializer=_start,
@@ -75,7 +97,8 @@ def read_pages(pages: Iterable[list[NoteToRead]], reader: OfflineReader,
         running: deque[Future[PageRead]] = deque()
         for page in pages:
             running.append(pool.submit(_read, page, stamp))
-            if len(running) > processes:
+            if len(running) > 2 * processes:  # each worker has a page waiting while the
+                # parent stores what came back
                 yield running.popleft().result()
         while running:
             yield running.popleft().result()

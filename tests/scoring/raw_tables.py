@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+import pyarrow as pa
+
 from orchestration.warehouse import Warehouse
 
 LINEAGE = "_site varchar, _load_id varchar, _source_file varchar, _source_row integer, " \
@@ -45,11 +47,14 @@ def add_notes(wh: Warehouse, notes: list[tuple[str, str, str]], site: str = "nor
     """(note_id, personal_id, text) rows of one load, under a load id of its own as the loader
     gives every file."""
     load_id = f"notes/{site}/notes.jsonl/case_notes/{uuid.uuid4().hex[:16]}"
-    wh.con.executemany(
-        "insert into raw.case_notes (note_id, personal_id, note_date, note_type, text, _load_id,"
-        " _site, _source_row, _loaded_at) values (?, ?, '2026-01-01', 'contact', ?, ?, ?, ?, ?)",
-        [(nid, pid, text, load_id, site, row, loaded_at)
-         for row, (nid, pid, text) in enumerate(notes, 1)])
+    note_ids, personal_ids, texts = (list(column) for column in zip(*notes, strict=True)) \
+        if notes else ([], [], [])
+    count = len(notes)
+    wh.insert_arrow("raw.case_notes", pa.table({
+        "note_id": note_ids, "personal_id": personal_ids, "note_date": ["2026-01-01"] * count,
+        "note_type": ["contact"] * count, "text": texts, "_load_id": [load_id] * count,
+        "_site": [site] * count, "_source_row": pa.array(range(1, count + 1), pa.int32()),
+        "_loaded_at": pa.array([loaded_at] * count, pa.timestamp("us"))}))
 
 
 def routine_notes(count: int, start: int = 0) -> list[tuple[str, str, str]]:

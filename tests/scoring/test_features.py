@@ -14,6 +14,7 @@ from orchestration.scoring.corpus import load_corpus
 from orchestration.scoring.features import (
     LONG_RUN,
     NEGATORS,
+    KeyIndex,
     lookup_table,
     tokenize,
     words,
@@ -47,8 +48,7 @@ def read(batch: list[str], vocabulary: dict[str, int]) -> list[list[tuple[str, b
     """(word, negated, clause numbered in its sentence) per sentence of `batch`; checks that
     the batch numbers clauses in reading order."""
     names = {i: w for w, i in vocabulary.items()}
-    negators = np.array([vocabulary[w] for w in NEGATORS if w in vocabulary])
-    tokens = tokenize(batch, lookup_table(vocabulary), vocabulary[LONG_RUN], negators)
+    tokens = tokenize(batch, lookup_table(vocabulary))
     assert list(np.unique(tokens.clause)) == list(range(len(set(tokens.clause.tolist()))))
     assert (np.diff(tokens.clause) >= 0).all()
     assert (np.diff(tokens.clause)[np.diff(tokens.sentence) > 0] == 1).all()
@@ -97,3 +97,30 @@ def test_the_batch_tokenizer_reads_every_corpus_sentence_as_word_by_word(split: 
                  for w, negated, clause in reference(s)] for s in batch]
     mismatched = [(s, g, e) for s, g, e in zip(batch, got, expected, strict=True) if g != e]
     assert not mismatched, mismatched[:3]
+
+
+def test_words_joined_broken_and_looked_up_as_the_word_by_word_reading_says() -> None:
+    batch = ["a''b 'c' d/'e f/u w/o cl's ab' /x y/ ’z’", "x" * 19 + " " + "y" * 20 + "'s",
+             "isn’t don't – done — gone - here", "naïve Ǆemal ΣΊΣΥΦΟΣ ǅ", "_a_b_ 12_34",
+             "emoji 😀 here \U0001d400\U0001d401 math", "surrogate \ud800 alone", "", ",;:",
+             "日本語のテキスト and ｆｕｌｌ width", "x\u0301y e\u0301 combining"]
+    vocabulary = vocabulary_of(batch)
+    assert read(batch, vocabulary) == [reference(s) for s in batch]
+    assert words(batch) == [w for s in batch for w, _, _ in reference(s)]
+
+
+def test_every_code_point_is_a_word_character_or_not_as_the_regular_expression_says() -> None:
+    every = " ".join(chr(c) for c in range(0x110000) if c != ord("\n"))
+    assert words([every]) == [w for w, _, _ in reference(every)]
+
+
+def test_the_key_index_finds_every_key_it_holds_and_no_other() -> None:
+    rng = np.random.default_rng(7)
+    keys = np.unique(rng.integers(0, 2**63, 5000, dtype=np.int64)).astype(np.uint64)
+    index = KeyIndex.of(keys, np.arange(len(keys)) * 3)
+    homes = KeyIndex._home(keys, index.bits)
+    assert len(np.unique(homes)) < len(keys) - 100  # many keys probe past their first slot
+    asked = np.r_[keys, rng.integers(0, 2**63, 5000, dtype=np.int64).astype(np.uint64)]
+    known = dict(zip(keys.tolist(), (np.arange(len(keys)) * 3).tolist(), strict=True))
+    assert index.get(asked, -1).tolist() == [known.get(k, -1) for k in asked.tolist()]
+    assert KeyIndex.of(keys[:0], keys[:0].astype(np.int64)).get(keys[:3], -7).tolist() == [-7] * 3
