@@ -269,27 +269,37 @@ def _caseloads(prepared: Prepared, edition: Edition, latest: str | None) -> dict
     }
 
 
+def _rate(part: int, whole: int, threshold: int) -> int | None:
+    """part / whole in per cent, shown only when neither the part nor the rest of the whole is
+    a small cell (either could be worked out from the rate and the whole otherwise)."""
+    if part < threshold or whole - part < threshold:
+        return None
+    return round(100 * part / whole)
+
+
 def _outcome_table(prepared: Prepared, edition: Edition) -> list[dict[str, Any]]:
-    """Per survey type and site: due, responded, and what the responses said."""
+    """Per survey type and site: due, responded, and what the responses said. Every answer is
+    counted among the responses to surveys that were due (the universe a funder reads the
+    rates against): a survey answered early or not yet due is not an outcome yet."""
     outcomes = Tally("followup_outcomes", prepared.outcomes, _scope(edition))
     rows = []
     for survey in sorted({r["survey_type"] for r in outcomes.rows}):
         for site in [None, *sorted({r["site"] for r in outcomes.rows if r["site"]})]:
             where = {"survey_type": survey} | ({"site": site} if site else {})
             due = outcomes.count(**where, is_due=True)
-            responded = outcomes.count(**where, is_due=True, has_response=True)
+            answered = {**where, "is_due": True, "has_response": True}
+            responded = outcomes.count(**answered)
+            housed = outcomes.count(**answered, is_stably_housed_at_followup=True)
+            housing_answered = outcomes.count(**answered, is_stably_housed_at_followup=NOT_NULL)
             rows.append({
                 "survey_type": survey, "site": site or "All sites", "due": due,
                 "responded": responded,
-                "rate": round(100 * responded.value / due.value)
-                if due.value >= prepared.threshold and responded.value >= prepared.threshold
-                else None,
-                "housed": outcomes.count(**where, is_stably_housed_at_followup=True),
-                "housing_answered": outcomes.count(**where,
-                                                   is_stably_housed_at_followup=NOT_NULL),
-                "employment_gained": outcomes.count(**where, employment_change="gained"),
-                "income_increased": outcomes.count(**where, income_change="increased"),
-                "phq9_improved": outcomes.count(**where, phq9_is_improved=True),
+                "rate": _rate(responded.value, due.value, prepared.threshold),
+                "housed": housed, "housing_answered": housing_answered,
+                "housed_rate": _rate(housed.value, housing_answered.value, prepared.threshold),
+                "employment_gained": outcomes.count(**answered, employment_change="gained"),
+                "income_increased": outcomes.count(**answered, income_change="increased"),
+                "phq9_improved": outcomes.count(**answered, phq9_is_improved=True),
             })
     return rows
 

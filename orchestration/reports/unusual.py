@@ -107,7 +107,8 @@ def render(run: Run, edition: Edition, prepared: Prepared) -> str:
     privacy = Privacy(run.config, edition, prepared.redactor)
     anomalies = group_by((a for a in prepared.anomalies
                           if _visible(links, a["person_id"], a["site"])), "anomaly_kind")
-    sections = [{"kind": k, "title": title, "rows": anomalies.get(k, [])}
+    sections = [{"kind": k, "title": title, "rows": anomalies.get(k, []),
+                 "people": len({a["person_id"] or a["worker_id"] for a in anomalies.get(k, [])})}
                 for k, title in KINDS.items()]
     impossible = [{**r, "record": source_record(r["table"], {
         "_loaded_at": "", **r["row"]}, privacy)} for r in prepared.impossible

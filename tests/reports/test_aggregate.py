@@ -3,6 +3,8 @@ suppressed; the funder edition names nobody."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.reports.pages import PERSON_ID, counts, numeric_cells, read, recount, suppressed
@@ -51,3 +53,35 @@ def test_the_funder_edition_carries_aggregates_only(published) -> None:
     assert {p.split("/")[0] for p in pages} <= {"index.html", "aggregate", "quality"}
     for path in funder.rglob("*.html"):
         assert not PERSON_ID.search(read(path)), path
+
+
+@pytest.mark.parametrize("edition", ["", "funder"])
+def test_each_outcome_is_counted_among_the_responses_to_due_follow_ups(published, wh,
+                                                                       edition) -> None:
+    page = read(published["site"] / edition / "aggregate" / "latest.html")
+    rows: dict[tuple[str, str], list[tuple[set[str], float]]] = {}
+    for _, ref, _ in counts(page):
+        if ref["table"] == "followup_outcomes":
+            where = ref["where"]
+            rows.setdefault((where["survey_type"], where.get("site", "")), []).append(
+                (set(where) - {"survey_type", "site"}, recount(wh, ref)))
+    assert len(rows) > 2
+    for row, cells in rows.items():
+        [due] = [v for filters, v in cells if filters == {"is_due"}]
+        [responded] = [v for filters, v in cells if filters == {"is_due", "has_response"}]
+        assert responded <= due, row
+        answers = [(filters, v) for filters, v in cells if len(filters) > 2]
+        assert len(answers) == 5, row
+        for filters, value in answers:
+            assert {"is_due", "has_response"} < filters and value <= responded, (row, filters)
+
+
+def test_every_page_title_is_plain_text_and_the_aggregate_sections_are_in_the_body(
+        published) -> None:
+    for path in published["site"].rglob("*.html"):
+        [title] = re.findall(r"<title>(.*?)</title>", read(path).split("</head>")[0], re.S)
+        assert "<" not in title and "\n" not in title.strip(), path
+    body = read(published["site"] / "aggregate" / "latest.html").split("<body", 1)[1]
+    for heading in ("Momentum by chronic homelessness", "Beds, units and utilization",
+                    "Outcomes at 90 days and 1 year"):
+        assert f"<h2>{heading}" in body, heading

@@ -39,3 +39,14 @@ def test_a_service_after_exit_is_flagged_with_its_record(published, wh) -> None:
     page = read(published["site"] / "unusual" / "latest.html")
     assert why in page and f"{source_file}, row {source_row}" in page
     assert f"clients/{person}.html#src-" in page
+
+
+def test_tiles_count_clients_not_flags(published, wh) -> None:
+    page = read(published["site"] / "unusual" / "latest.html")
+    tiles = dict(re.findall(r'<div class="n" data-kind="([^"]+)">(\d+)</div>', page))
+    people = dict(wh.rows("select anomaly_kind, count(distinct coalesce(person_id, worker_id))"
+                          " from marts.report_anomalies group by anomaly_kind"))
+    assert tiles and {k: int(n) for k, n in tiles.items() if int(n)} == people
+    flags = dict(wh.rows("select anomaly_kind, count(*) from marts.report_anomalies"
+                         " group by anomaly_kind"))
+    assert any(flags[k] > n for k, n in people.items())  # some client carries several flags
