@@ -39,7 +39,7 @@ NEGATORS = frozenset({
     "deny", "resolved", "longer", "negative",
 })
 _SEPARATOR, _BREAK, UNKNOWN = -2, -3, -1
-_BASE = np.uint64(0x9E3779B97F4A7C15)  # odd, so it has an inverse modulo 2**64
+_BASE = np.uint64(0x9E3779B97F4A7C15)  # 2**64 / golden ratio; odd, so invertible mod 2**64
 _INVERSE = np.uint64(pow(int(_BASE), -1, 2**64))
 
 
@@ -143,9 +143,6 @@ def words(sentences: list[str]) -> list[str]:
     return [LONG_RUN if len(t) >= _LONG else t for t in _strings(sentences)]
 
 
-_MIX = np.uint64(0x9E3779B97F4A7C15)
-
-
 @dataclass(frozen=True)
 class KeyIndex:
     """Integer keys to values by open addressing with linear probing, looked up for a whole
@@ -178,7 +175,7 @@ class KeyIndex:
 
     @staticmethod
     def _home(keys: np.ndarray, bits: int) -> np.ndarray:
-        return ((keys * _MIX) >> np.uint64(64 - bits)).astype(np.int64)
+        return ((keys * _BASE) >> np.uint64(64 - bits)).astype(np.int64)  # Fibonacci hashing
 
     def get(self, keys: np.ndarray, default: int) -> np.ndarray:
         """The value of each key, `default` for a key not in the index."""
