@@ -1,21 +1,27 @@
 {#
-    HUD reporting: the reporting period, the HUD System Performance Measures (SPM) rules and
+    HUD reporting: the reporting periods, the HUD System Performance Measures (SPM) rules and
     the reporting levels. Every SPM rule the models use lives here (project-type groups,
     destination groups, look-back days, the 14-day PH bridging rule, the 6/12/24-month return
     windows); the models read them through these macros or through int_hud_reporting_period,
     never as literals. Code meanings follow HUD's FY2024/FY2026 HMIS Data Dictionary.
 
-    Vars (dbt_project.yml):
-      spm_period_start, spm_period_end  the reporting period, `YYYY-MM-DD`; unset means the
-                                        federal fiscal year (Oct 1 - Sep 30) ending on or
+    Vars (dbt_project.yml, or --vars):
+      spm_period_start, spm_period_end  the current reporting period, `YYYY-MM-DD`; unset means
+                                        the federal fiscal year (Oct 1 - Sep 30) ending on or
                                         before var `as_of_date`; one of them alone sets a
                                         one-year period.
+      spm_trend_periods                 how many reporting periods the SPM marts report: the
+                                        current one and the ones before it, each the current
+                                        one moved back a year more (default 3: this fiscal
+                                        year and the two before; HUD's own SPM report puts
+                                        the year before beside the current one).
       spm_m2_exit_start, spm_m2_exit_end
-                                        Measure 2's exit window; unset means HUD's: the
-                                        period moved back 730 days. An agency with less than
-                                        three years of history can look at recent exits;
-                                        a return window then counts only exits observed for
-                                        all of it.
+                                        Measure 2's exit window of the current period; unset
+                                        means HUD's: the period moved back 730 days. An
+                                        agency with less than three years of history can look
+                                        at recent exits; a return window then counts only
+                                        exits observed for all of it. Earlier periods move
+                                        the window back a year each.
       default_coc_code                  the CoC of an enrollment without EnrollmentCoC.
 #}
 
@@ -45,9 +51,20 @@
     {{- return(modules.datetime.date(value[0:4] | int, value[5:7] | int, value[8:10] | int)) -}}
 {%- endmacro %}
 
+{# `day` moved back `years` calendar years (Feb 29 to Feb 28 in a year without one). #}
+{% macro _years_before(day, years) -%}
+    {%- set year = day.year - years -%}
+    {%- set is_leap_year = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) -%}
+    {%- if day.month == 2 and day.day == 29 and not is_leap_year -%}
+        {{- return(modules.datetime.date(year, 2, 28)) -}}
+    {%- endif -%}
+    {{- return(day.replace(year=year)) -}}
+{%- endmacro %}
+
 {#
-    The reporting period as (start, end) python dates: the vars when set, else the federal
-    fiscal year ending on or before the as-of date (as of 2026-11-01: 2025-10-01 - 2026-09-30).
+    The current reporting period as (start, end) python dates: the vars when set, else the
+    federal fiscal year ending on or before the as-of date (as of 2026-11-01: 2025-10-01 -
+    2026-09-30).
 #}
 {% macro hud_reporting_period() -%}
     {%- set start = caseintel._date_var('spm_period_start') -%}
@@ -62,9 +79,9 @@
         {%- set end = modules.datetime.date(year, 9, 30) -%}
         {%- set start = modules.datetime.date(year - 1, 10, 1) -%}
     {%- elif start is none -%}
-        {%- set start = end.replace(year=end.year - 1) + one_day -%}
+        {%- set start = caseintel._years_before(end, 1) + one_day -%}
     {%- elif end is none -%}
-        {%- set end = start.replace(year=start.year + 1) - one_day -%}
+        {%- set end = caseintel._years_before(start, -1) - one_day -%}
     {%- endif -%}
     {%- if start > end -%}
         {{ exceptions.raise_compiler_error("spm_period_start " ~ start ~ " is after spm_period_end " ~ end) }}
@@ -72,22 +89,84 @@
     {{- return((start, end)) -}}
 {%- endmacro %}
 
+{# var `spm_trend_periods` (default 3) as a whole number of periods, at least 1. #}
+{% macro spm_trend_periods() -%}
+    {%- set default = 3 -%}
+    {%- set value = var('spm_trend_periods', default) -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {%- set value = default -%}
+    {%- endif -%}
+    {%- set value = value | string | trim -%}
+    {%- if not modules.re.match('^[0-9]+$', value) or (value | int) < 1 -%}
+        {{ exceptions.raise_compiler_error(
+            "var spm_trend_periods must be a whole number of reporting periods, 1 or more"
+            ~ " (1 = the current period only), got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{- return(value | int) -}}
+{%- endmacro %}
+
+{# A period's label: FY<year> for a federal fiscal year, else `<start> to <end>`. #}
+{% macro hud_period_label(start, end) -%}
+    {%- if start.month == 10 and start.day == 1 and end.month == 9 and end.day == 30
+        and end.year == start.year + 1 -%}
+        {{- return('FY' ~ end.year) -}}
+    {%- endif -%}
+    {{- return(start.isoformat() ~ ' to ' ~ end.isoformat()) -}}
+{%- endmacro %}
+
 {#
-    Measure 2's exit window as SQL date expressions over int_hud_reporting_period's
-    period_start / period_end: vars spm_m2_exit_start / spm_m2_exit_end when set, else the
-    period moved back m2_lookback_days.
+    Measure 2's exit window of a period (start, end) that lies `years_back` years before the
+    current one, as python dates: vars spm_m2_exit_start / spm_m2_exit_end (which describe
+    the current period) moved back as many years, else the period moved back
+    m2_lookback_days.
 #}
-{% macro spm_m2_exit_window() -%}
+{% macro spm_m2_exit_window(period_start, period_end, years_back) -%}
     {%- set start = caseintel._date_var('spm_m2_exit_start') -%}
     {%- set end = caseintel._date_var('spm_m2_exit_end') -%}
     {%- if start is not none and end is not none and start > end -%}
         {{ exceptions.raise_compiler_error("spm_m2_exit_start " ~ start ~ " is after spm_m2_exit_end " ~ end) }}
     {%- endif -%}
-    {%- set lookback = -1 * spm_days('m2_lookback_days') -%}
+    {%- set lookback = modules.datetime.timedelta(days=spm_days('m2_lookback_days')) -%}
     {{- return((
-        date_literal(start) if start is not none else add_days('period_start', lookback),
-        date_literal(end) if end is not none else add_days('period_end', lookback),
+        caseintel._years_before(start, years_back) if start is not none else period_start - lookback,
+        caseintel._years_before(end, years_back) if end is not none else period_end - lookback,
     )) -}}
+{%- endmacro %}
+
+{#
+    The reporting periods, current first, as a list of dicts (index: 0 = current, 1 = the one
+    before, ...; label; start; end; m2_exit_start; m2_exit_end): spm_trend_periods periods,
+    each the current one moved back `index` calendar years.
+#}
+{% macro hud_reporting_periods() -%}
+    {%- set current = hud_reporting_period() -%}
+    {%- set periods = [] -%}
+    {%- for index in range(spm_trend_periods()) -%}
+        {%- set start = caseintel._years_before(current[0], index) -%}
+        {%- set end = caseintel._years_before(current[1], index) -%}
+        {%- set m2_exit_window = spm_m2_exit_window(start, end, index) -%}
+        {%- do periods.append({
+            'index': index,
+            'label': hud_period_label(start, end),
+            'start': start,
+            'end': end,
+            'm2_exit_start': m2_exit_window[0],
+            'm2_exit_end': m2_exit_window[1],
+        }) -%}
+    {%- endfor -%}
+    {{- return(periods) -}}
+{%- endmacro %}
+
+{#
+    The period key columns of a row `alias` that carries them (int_hud_reporting_period or an
+    SPM model), in the order every SPM model shows them.
+#}
+{% macro spm_period_columns(alias) -%}
+    {{ alias }}.period_label,
+    {{ alias }}.period_start,
+    {{ alias }}.period_end,
+    {{ alias }}.period_index,
+    {{ alias }}.is_current_period
 {%- endmacro %}
 
 {# A python date as a SQL date literal. #}

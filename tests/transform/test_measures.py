@@ -98,15 +98,23 @@ def _build_warehouse(root: Path) -> Path:
     return settings.db_path
 
 
-def _dbt(root: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+def _dbt(root: Path, env: dict[str, str], *args: str,
+         dbt_vars: dict[str, object] | None = None) -> subprocess.CompletedProcess:
     """A dbt command in a subprocess, its target and logs under `root`."""
     return subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), *args,
          "--project-dir", str(REPO_ROOT / "dbt_project"),
          "--profiles-dir", str(REPO_ROOT / "dbt_project"),
          "--target-path", str(root / "dbt_target"), "--log-path", str(root / "dbt_logs"),
-         "--vars", json.dumps({"as_of_date": AS_OF.isoformat()})],
+         "--vars", json.dumps({"as_of_date": AS_OF.isoformat(), **(dbt_vars or {})})],
         env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
+
+
+def _warehouse_copy(warehouse_path: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the built warehouse and the dbt environment that points at it."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    return copy, {"CASEINTEL_DBT_TARGET": "duckdb", "CASEINTEL_DB": str(copy)}
 
 
 @pytest.fixture(scope="module")
@@ -161,16 +169,20 @@ def test_every_measure_counts_a_numerator_within_its_denominator(wh) -> None:
 
 def test_deduplicated_people_never_exceed_per_site_people(wh) -> None:
     compared = wh.rows("select window_months, per_site_universe, deduplicated_universe"
-                       " from marts.spm_m2_counting_comparison where reporting_level = 'coc'")
+                       " from marts.spm_m2_counting_comparison"
+                       " where reporting_level = 'coc' and is_current_period")
     assert {row[0] for row in compared} == {6, 12, 24}
     for _, per_site, deduplicated in compared:
         assert deduplicated <= per_site
-    # Measure 1: a person counted once per CoC, once per site they stayed at
-    coc, sites = wh.execute(
-        "select sum(case when reporting_level = 'coc' then universe end),"
+    # Measure 1: a person counted once per CoC, once per site they stayed at, in every period
+    by_period = wh.rows(
+        "select period_index, sum(case when reporting_level = 'coc' then universe end),"
         " sum(case when reporting_level = 'site' then universe end)"
-        " from marts.spm_m1_length_of_time_homeless where metric = 'es_sh_th'").fetchone()
-    assert 0 < coc <= sites
+        " from marts.spm_m1_length_of_time_homeless where metric = 'es_sh_th'"
+        " group by period_index order by period_index")
+    assert [period for period, _, _ in by_period] == [0, 1, 2]
+    for _, coc, sites in by_period:
+        assert 0 < coc <= sites
 
 
 def test_each_person_counts_in_exactly_one_project_type_row(wh) -> None:
@@ -178,26 +190,78 @@ def test_each_person_counts_in_exactly_one_project_type_row(wh) -> None:
                                  ("spm_m5_first_time_homeless", "metric"),
                                  ("spm_m7_permanent_placements", "measure")):
         totals = wh.rows(
-            f"select {measure_column}, reporting_level, sum(universe) from marts.{mart}"
-            f" group by all order by all")
-        by_level: dict[str, dict[str, int]] = {}
-        for measure, level, universe in totals:
-            by_level.setdefault(measure, {})[level] = universe
-        for measure, levels in by_level.items():
-            assert levels["coc"] == levels["site"] == levels["project_type"], (mart, measure)
+            f"select period_index, {measure_column}, reporting_level, sum(universe)"
+            f" from marts.{mart} group by all order by all")
+        by_level: dict[tuple[int, str], dict[str, int]] = {}
+        for period, measure, level, universe in totals:
+            by_level.setdefault((period, measure), {})[level] = universe
+        for key, levels in by_level.items():
+            assert levels["coc"] == levels["site"] == levels["project_type"], (mart, key)
 
 
 def test_return_at_another_site_counts_only_when_deduplicated(wh) -> None:
     returner = wh.rows(
         "select counting, has_returned, is_return_at_other_site, days_to_return"
-        " from intermediate.int_spm_m2_exit_cohort where record_key = 'hmis:north:XR1'"
-        " order by counting")
+        " from intermediate.int_spm_m2_exit_cohort"
+        " where record_key = 'hmis:north:XR1' and is_current_period order by counting")
     assert returner == [("deduplicated", True, True, 94), ("per_site", False, False, None)]
     per_site, deduplicated, at_other_site = wh.execute(
         "select per_site_returns, deduplicated_returns, returns_at_other_site"
         " from marts.spm_m2_counting_comparison"
-        " where reporting_level = 'coc' and window_months = 6").fetchone()
+        " where reporting_level = 'coc' and window_months = 6 and is_current_period").fetchone()
     assert deduplicated - per_site >= 1 and at_other_site >= 1
+
+
+def test_each_period_counts_the_returner_by_its_own_dates(wh) -> None:
+    """Three fiscal years by default. The returner's stays (north's shelter 2024-01-05 -
+    2024-03-01, south's from 2024-06-03, still open) all began in FY2024: Measure 5 counts
+    the first entry in FY2024 only; the 2024-03-01 exit is in FY2026's Measure 2 exit window
+    only; Measure 1 counts each period's own nights, an open stay up to the period's end."""
+    assert wh.rows("select period_index, period_label, is_current_period"
+                   " from intermediate.int_hud_reporting_period order by period_index") == [
+        (0, "FY2026", True), (1, "FY2025", False), (2, "FY2024", False)]
+    person = "(select person_id from intermediate.int_hud_enrollments" \
+             " where record_key = 'hmis:north:XR1')"
+    assert wh.rows(
+        "select period_label, enrollment_key, is_first_time from intermediate.int_spm_m5_entries"
+        f" where metric = 'es_sh_th' and person_id = {person}") == [("FY2024", "north:XE1", True)]
+    assert wh.rows(
+        "select period_label, counting from intermediate.int_spm_m2_exit_cohort"
+        f" where person_id = {person} order by counting") == [
+        ("FY2026", "deduplicated"), ("FY2026", "per_site")]
+    # FY2024: 56 nights at north and 120 at south; FY2025: the whole year at south and, with
+    # the year before, 56 + 485 nights; FY2026: two whole years at south
+    assert wh.rows(
+        "select period_label, nights_in_period, nights_total from intermediate.int_spm_m1_nights"
+        f" where metric = 'es_sh' and reporting_level = 'coc' and person_id = {person}"
+        " order by period_index") == [("FY2026", 365, 730), ("FY2025", 365, 541),
+                                      ("FY2024", 176, 176)]
+
+
+def test_the_number_of_periods_follows_the_var(warehouse_path: Path, tmp_path: Path) -> None:
+    """spm_trend_periods 1 reports the current period alone, with the same figures as the
+    three-period build; 0 is refused with a compiler error that names the var."""
+    copy, env = _warehouse_copy(warehouse_path, tmp_path)
+    measure = ("select metric, reporting_level, coc_code, site, project_type_name, universe,"
+               " numerator, denominator, rate, people_with_prior_stay_at_other_site"
+               " from marts.spm_m5_first_time_homeless where {} order by all")
+    with Warehouse(copy, read_only=True) as warehouse:
+        three_periods = warehouse.rows(measure.format("is_current_period"))
+    one = _dbt(tmp_path, env, "run", "--select",
+               "int_hud_reporting_period int_spm_m5_entries spm_m5_first_time_homeless",
+               dbt_vars={"spm_trend_periods": 1})
+    assert one.returncode == 0, one.stdout[-3000:]
+    with Warehouse(copy, read_only=True) as warehouse:
+        assert warehouse.rows("select period_label from intermediate.int_hud_reporting_period"
+                              ) == [("FY2026",)]
+        assert warehouse.rows("select distinct period_index from marts.spm_m5_first_time_homeless"
+                              ) == [(0,)]
+        assert warehouse.rows(measure.format("true")) == three_periods
+    assert three_periods
+    refused = _dbt(tmp_path, env, "compile", "--select", "int_hud_reporting_period",
+                   dbt_vars={"spm_trend_periods": 0})
+    assert refused.returncode != 0
+    assert "var spm_trend_periods must be a whole number of reporting periods" in refused.stdout
 
 
 def test_deleted_enrollments_never_reach_the_measures(wh) -> None:
@@ -241,9 +305,7 @@ def test_required_columns_are_checked_in_one_scan_naming_each_null_column(
         warehouse_path: Path, tmp_path: Path) -> None:
     """`not_null_columns` passes on the built marts; with nulls put into two of the required
     columns it fails, its failure count is the null cells and its rows name the columns."""
-    copy = tmp_path / "copy.duckdb"
-    shutil.copyfile(warehouse_path, copy)
-    env = {"CASEINTEL_DBT_TARGET": "duckdb", "CASEINTEL_DB": str(copy)}
+    copy, env = _warehouse_copy(warehouse_path, tmp_path)
     select = ("--select", "client_momentum,test_name:not_null_columns")
     clean = _dbt(tmp_path, env, "test", *select)
     assert clean.returncode == 0 and "PASS=1 " in clean.stdout, clean.stdout[-3000:]

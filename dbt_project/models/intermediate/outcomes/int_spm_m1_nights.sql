@@ -1,7 +1,8 @@
 {#
-    SPM Measure 1 (length of time homeless), one row per metric x person x reporting group:
-    the person's nights homeless in the metric's projects. Metric es_sh counts emergency
-    shelter and safe haven (HUD 1a.1), es_sh_th adds transitional housing (1a.2).
+    SPM Measure 1 (length of time homeless), one row per reporting period x metric x person x
+    reporting group: the person's nights homeless in the metric's projects. Metric es_sh
+    counts emergency shelter and safe haven (HUD 1a.1), es_sh_th adds transitional housing
+    (1a.2).
 
     - A night is a date the person slept in the project: entry/exit stays count the entry
       night through the night before exit (an open stay through the period end);
@@ -14,9 +15,11 @@
       to the period end; a person is in the universe with at least one night in the period.
     - Each reporting group (macro spm_reporting_levels) merges only its own stays, so a
       person has one row per group they stayed in, and a de-duplicated row per CoC.
+    - Each reporting period (int_hud_reporting_period) counts its own nights: stays are cut
+      to its look-back and its end, an open stay runs to its end.
 #}
-{%- set group_keys = ['metric', 'person_id', 'reporting_level', 'level_order', 'coc_code', 'site',
-                      'project_type', 'project_type_name'] -%}
+{%- set group_keys = ['period_index', 'metric', 'person_id', 'reporting_level', 'level_order',
+                      'coc_code', 'site', 'project_type', 'project_type_name'] -%}
 
 with period as (
     select * from {{ ref('int_hud_reporting_period') }}
@@ -36,6 +39,7 @@ levels as (
 
 entry_exit_stays as (
     select
+        period.period_index,
         enrollments.enrollment_key,
         enrollments.person_id,
         enrollments.coc_code,
@@ -54,6 +58,7 @@ entry_exit_stays as (
 bed_nights as (
     -- night-by-night shelters: one night per bed-night service inside the enrollment
     select
+        period.period_index,
         enrollments.enrollment_key,
         enrollments.person_id,
         enrollments.coc_code,
@@ -65,6 +70,7 @@ bed_nights as (
     from enrollments
     inner join services
         on services.enrollment_key = enrollments.enrollment_key
+    cross join period
     where {{ in_project_types('enrollments.project_type', 'es_night_by_night') }}
         and services.record_type = 200
         and services.date_provided >= enrollments.entry_date
@@ -78,8 +84,9 @@ stays as (
 ),
 
 clipped_stays as (
-    -- the nights inside the look-back and the period
+    -- the nights inside the period's look-back and the period
     select
+        stays.period_index,
         stays.enrollment_key,
         stays.person_id,
         stays.coc_code,
@@ -89,7 +96,8 @@ clipped_stays as (
         greatest(stays.night_start, period.m1_lookback_start) as night_start,
         least(stays.night_end, {{ add_days('period.period_end', 1) }}) as night_end
     from stays
-    cross join period
+    inner join period
+        on period.period_index = stays.period_index
     where stays.night_start <= period.period_end
         and stays.night_end > period.m1_lookback_start
         and stays.night_end > stays.night_start
@@ -109,6 +117,7 @@ metric_stays as (
 
 grouped_stays as (
     select
+        metric_stays.period_index,
         metric_stays.metric,
         metric_stays.person_id,
         {{ spm_level_columns('metric_stays') }},
@@ -125,6 +134,7 @@ stay_islands as (
 housed_stays as (
     -- stays whose nights are not homeless nights for the metric
     select
+        period.period_index,
         enrollments.person_id,
         enrollments.project_type,
         case
@@ -142,20 +152,20 @@ housed_stays as (
 ),
 
 negating_stays as (
-    select 'es_sh' as metric, person_id, night_start, night_end
+    select period_index, 'es_sh' as metric, person_id, night_start, night_end
     from housed_stays
     where night_end > night_start
 
     union all
 
-    select 'es_sh_th' as metric, person_id, night_start, night_end
+    select period_index, 'es_sh_th' as metric, person_id, night_start, night_end
     from housed_stays
     where {{ in_project_types('project_type', 'ph') }}
         and night_end > night_start
 ),
 
 housed_islands as (
-    {{ merge_intervals('negating_stays', ['metric', 'person_id'], 'night_start', 'night_end') }}
+    {{ merge_intervals('negating_stays', ['period_index', 'metric', 'person_id'], 'night_start', 'night_end') }}
 ),
 
 island_spans as (
@@ -173,7 +183,8 @@ island_spans as (
         stay_islands.night_end,
         'period' as span
     from stay_islands
-    cross join period
+    inner join period
+        on period.period_index = stay_islands.period_index
     where stay_islands.night_end > period.period_start
 ),
 
@@ -193,7 +204,8 @@ housed_overlaps as (
         ) as housed_nights
     from island_spans
     inner join housed_islands
-        on housed_islands.metric = island_spans.metric
+        on housed_islands.period_index = island_spans.period_index
+        and housed_islands.metric = island_spans.metric
         and housed_islands.person_id = island_spans.person_id
         and housed_islands.night_start < island_spans.night_end
         and housed_islands.night_end > island_spans.night_start
@@ -212,7 +224,8 @@ island_nights as (
         - coalesce(housed_overlaps.housed_nights, 0) as nights
     from island_spans
     left join housed_overlaps
-        on housed_overlaps.metric = island_spans.metric
+        on housed_overlaps.period_index = island_spans.period_index
+        and housed_overlaps.metric = island_spans.metric
         and housed_overlaps.person_id = island_spans.person_id
         and housed_overlaps.reporting_level = island_spans.reporting_level
         and housed_overlaps.coc_code = island_spans.coc_code
@@ -232,8 +245,17 @@ person_nights as (
 ),
 
 universe as (
-    select * from person_nights
-    where nights_in_period > 0
+    select
+        {{ spm_period_columns('period') }},
+        {%- for key in group_keys if key != 'period_index' %}
+        person_nights.{{ key }},
+        {%- endfor %}
+        person_nights.nights_total,
+        person_nights.nights_in_period
+    from person_nights
+    inner join period
+        on period.period_index = person_nights.period_index
+    where person_nights.nights_in_period > 0
 )
 
 select * from universe

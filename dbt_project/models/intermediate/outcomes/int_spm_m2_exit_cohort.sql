@@ -1,6 +1,7 @@
 {#
-    SPM Measure 2 (returns to homelessness), one row per counting x counted person: the exit
-    that puts the person in the cohort and their first return, if any.
+    SPM Measure 2 (returns to homelessness), one row per reporting period x counting x counted
+    person: the exit that puts the person in the period's cohort and their first return, if
+    any. Each period has its own exit window and looks for returns up to its own end.
 
     - counting `deduplicated`: a person is a person_id (the identity crosswalk links a
       client's records across sites); `per_site`: a person is one site's PersonalID
@@ -45,9 +46,10 @@ counted_enrollments as (
 
 permanent_exits as (
     select
+        period.period_index,
         counted_enrollments.*,
         row_number() over (
-            partition by counted_enrollments.counting, counted_enrollments.counted_as
+            partition by period.period_index, counted_enrollments.counting, counted_enrollments.counted_as
             order by
                 counted_enrollments.exit_date,
                 counted_enrollments.entry_date,
@@ -68,6 +70,7 @@ cohort as (
 return_candidates as (
     -- later homeless or PH enrollments of the same person within 730 days, by the period end
     select
+        cohort.period_index,
         cohort.counting,
         cohort.counted_as,
         cohort.exit_date as cohort_exit_date,
@@ -78,7 +81,8 @@ return_candidates as (
         later.entry_date,
         {{ in_project_types('later.project_type', 'ph') }} as is_permanent_housing
     from cohort
-    cross join period
+    inner join period
+        on period.period_index = cohort.period_index
     inner join counted_enrollments as later
         on later.counting = cohort.counting
         and later.counted_as = cohort.counted_as
@@ -93,6 +97,7 @@ return_candidates as (
 ph_bridges as (
     -- a PH candidate's bridge start: the cohort exit or a later PH exit before its entry
     select
+        candidates.period_index,
         candidates.counting,
         candidates.counted_as,
         candidates.enrollment_key,
@@ -107,6 +112,7 @@ ph_bridges as (
         and bridge.exit_date <= candidates.entry_date
     where candidates.is_permanent_housing
     group by
+        candidates.period_index,
         candidates.counting,
         candidates.counted_as,
         candidates.enrollment_key,
@@ -117,13 +123,15 @@ qualifying_returns as (
     select
         return_candidates.*,
         row_number() over (
-            partition by return_candidates.counting, return_candidates.counted_as
+            partition by return_candidates.period_index, return_candidates.counting, return_candidates.counted_as
             order by return_candidates.entry_date, return_candidates.enrollment_key
         ) as return_rank
     from return_candidates
-    cross join period
+    inner join period
+        on period.period_index = return_candidates.period_index
     left join ph_bridges
-        on ph_bridges.counting = return_candidates.counting
+        on ph_bridges.period_index = return_candidates.period_index
+        and ph_bridges.counting = return_candidates.counting
         and ph_bridges.counted_as = return_candidates.counted_as
         and ph_bridges.enrollment_key = return_candidates.enrollment_key
     where not return_candidates.is_permanent_housing
@@ -137,6 +145,7 @@ first_returns as (
 
 joined as (
     select
+        {{ spm_period_columns('period') }},
         cohort.counting,
         cohort.counted_as,
         cohort.person_id,
@@ -158,9 +167,11 @@ joined as (
         coalesce(first_returns.site <> cohort.site, false) as is_return_at_other_site,
         {{ days_between('cohort.exit_date', 'period.m2_observed_until') }} as days_observed
     from cohort
-    cross join period
+    inner join period
+        on period.period_index = cohort.period_index
     left join first_returns
-        on first_returns.counting = cohort.counting
+        on first_returns.period_index = cohort.period_index
+        and first_returns.counting = cohort.counting
         and first_returns.counted_as = cohort.counted_as
 )
 

@@ -1,8 +1,9 @@
 {#
-    SPM Measure 2 aggregated: one row per counting x return window x reporting group. The
-    universe is the exit cohort; a window's denominator is the cohort exits observed for the
-    whole window by the period end (all of them under HUD's exit window, which ends 730 days
-    before the period end); its numerator is those with a first return within the window.
+    SPM Measure 2 aggregated: one row per reporting period x counting x return window x
+    reporting group. The universe is the period's exit cohort; a window's denominator is the
+    cohort exits observed for the whole window by the period end (all of them under HUD's
+    exit window, which ends 730 days before the period end); its numerator is those with a
+    first return within the window.
 #}
 with period as (
     select * from {{ ref('int_hud_reporting_period') }}
@@ -22,6 +23,7 @@ windows as (
 
 grouped as (
     select
+        cohort.period_index,
         cohort.counting,
         {{ spm_level_columns('cohort') }},
         cohort.counted_as,
@@ -47,6 +49,7 @@ windowed as (
 
 aggregated as (
     select
+        period_index,
         counting,
         window_months,
         window_days,
@@ -57,15 +60,13 @@ aggregated as (
         count(distinct case when is_observed and returned_in_window and is_return_to_ph then counted_as end) as returns_to_ph,
         count(distinct case when is_observed and returned_in_window and is_return_at_other_site then counted_as end) as returns_at_other_site
     from windowed
-    group by counting, window_months, window_days, {{ spm_level_group_by() }}
+    group by period_index, counting, window_months, window_days, {{ spm_level_group_by() }}
 ),
 
 final as (
     select
         aggregated.counting,
-        period.period_label,
-        period.period_start,
-        period.period_end,
+        {{ spm_period_columns('period') }},
         period.m2_exit_window_start,
         period.m2_exit_window_end,
         aggregated.reporting_level,
@@ -83,7 +84,8 @@ final as (
         aggregated.returns_to_ph,
         aggregated.returns_at_other_site
     from aggregated
-    cross join period
+    inner join period
+        on period.period_index = aggregated.period_index
 )
 
 select * from final

@@ -1,7 +1,7 @@
 {#
-    SPM Measure 4 (income growth), one row per adult person (person_id) who is a stayer or a
-    leaver of a CoC-program project during the reporting period, with the enrollment that
-    decides it and the person's total monthly income at entry and later.
+    SPM Measure 4 (income growth), one row per reporting period x adult person (person_id)
+    who is a stayer or a leaver of a CoC-program project during the period, with the
+    enrollment that decides it and the person's total monthly income at entry and later.
 
     - Projects: the project types CoC programs fund (spm_project_types m4_coc_funded: TH,
       PSH, PH, SSO, SH, RRH); Funder.csv is not loaded, so the project type stands in.
@@ -39,6 +39,7 @@ entry_incomes as (
 active_enrollments as (
     select
         enrollments.*,
+        period.period_index,
         period.period_start,
         period.period_end,
         {{ full_months_between('clients.dob', 'greatest(enrollments.entry_date, period.period_start)') }}
@@ -62,7 +63,7 @@ ranked_enrollments as (
     select
         active_enrollments.*,
         row_number() over (
-            partition by person_id
+            partition by period_index, person_id
             order by
                 case population when 'stayers' then 0 else 1 end,
                 coalesce(exit_date, period_end) desc,
@@ -81,12 +82,13 @@ deciding_enrollments as (
 
 later_incomes as (
     select
+        deciding_enrollments.period_index,
         income_records.enrollment_key,
         income_records.data_collection_stage,
         {{ hmis_monthly_income('income_records.total_monthly_income', 'income_records.income_from_any_source') }} as monthly_income,
         income_records.information_date,
         row_number() over (
-            partition by income_records.enrollment_key
+            partition by deciding_enrollments.period_index, income_records.enrollment_key
             order by
                 case when income_records.data_collection_stage = 3 then 0 else 1 end,
                 income_records.information_date desc,
@@ -114,6 +116,7 @@ later_incomes as (
 
 joined as (
     select
+        {{ spm_period_columns('period') }},
         deciding_enrollments.person_id,
         deciding_enrollments.population,
         deciding_enrollments.enrollment_key,
@@ -130,10 +133,13 @@ joined as (
         later_incomes.monthly_income - entry_incomes.monthly_income as monthly_income_change,
         coalesce(later_incomes.monthly_income > entry_incomes.monthly_income, false) as has_increased_income
     from deciding_enrollments
+    inner join period
+        on period.period_index = deciding_enrollments.period_index
     left join entry_incomes
         on entry_incomes.enrollment_key = deciding_enrollments.enrollment_key
     left join later_incomes
-        on later_incomes.enrollment_key = deciding_enrollments.enrollment_key
+        on later_incomes.period_index = deciding_enrollments.period_index
+        and later_incomes.enrollment_key = deciding_enrollments.enrollment_key
         and later_incomes.record_rank = 1
 )
 

@@ -1,7 +1,8 @@
 {#
-    SPM Measure 5 (first-time homeless), one row per metric x person (person_id) who entered
-    the metric's projects during the reporting period: the earliest such entry and whether
-    the person had any homeless or housing enrollment in the m5_lookback_days (730) before it.
+    SPM Measure 5 (first-time homeless), one row per reporting period x metric x person
+    (person_id) who entered the metric's projects during the period: the earliest such entry
+    and whether the person had any homeless or housing enrollment in the m5_lookback_days
+    (730) before it.
 
     - Metric es_sh_th (HUD 5.1): entries to emergency shelter, safe haven or transitional
       housing; es_sh_th_ph (5.2) adds permanent housing.
@@ -20,7 +21,7 @@ enrollments as (
 ),
 
 period_entries as (
-    select enrollments.*
+    select period.period_index, enrollments.*
     from enrollments
     cross join period
     where enrollments.entry_date between period.period_start and period.period_end
@@ -42,7 +43,7 @@ first_entries as (
     select
         metric_entries.*,
         row_number() over (
-            partition by metric, person_id
+            partition by period_index, metric, person_id
             order by entry_date, enrollment_key
         ) as entry_rank
     from metric_entries
@@ -51,13 +52,15 @@ first_entries as (
 prior_enrollments as (
     -- homeless or housing stays open at some time in the look-back before the entry
     select
+        first_entries.period_index,
         first_entries.metric,
         first_entries.person_id,
         count(*) as prior_enrollments,
         max(earlier.entry_date) as latest_prior_entry_date,
         max(case when earlier.site <> first_entries.site then 1 else 0 end) = 1 as has_prior_at_other_site
     from first_entries
-    cross join period
+    inner join period
+        on period.period_index = first_entries.period_index
     inner join enrollments as earlier
         on earlier.person_id = first_entries.person_id
         and earlier.enrollment_key <> first_entries.enrollment_key
@@ -68,11 +71,12 @@ prior_enrollments as (
         )
     where first_entries.entry_rank = 1
         and {{ in_project_types('earlier.project_type', 'm5_lookback') }}
-    group by first_entries.metric, first_entries.person_id
+    group by first_entries.period_index, first_entries.metric, first_entries.person_id
 ),
 
 joined as (
     select
+        {{ spm_period_columns('period') }},
         first_entries.metric,
         first_entries.person_id,
         first_entries.enrollment_key,
@@ -86,8 +90,11 @@ joined as (
         coalesce(prior_enrollments.has_prior_at_other_site, false) as has_prior_at_other_site,
         prior_enrollments.person_id is null as is_first_time
     from first_entries
+    inner join period
+        on period.period_index = first_entries.period_index
     left join prior_enrollments
-        on prior_enrollments.metric = first_entries.metric
+        on prior_enrollments.period_index = first_entries.period_index
+        and prior_enrollments.metric = first_entries.metric
         and prior_enrollments.person_id = first_entries.person_id
     where first_entries.entry_rank = 1
 )

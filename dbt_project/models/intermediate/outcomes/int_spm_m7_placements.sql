@@ -1,6 +1,6 @@
 {#
-    SPM Measure 7 (successful placement), one row per measure x person (person_id) in the
-    measure's universe, with the enrollment that decides it.
+    SPM Measure 7 (successful placement), one row per reporting period x measure x person
+    (person_id) in the measure's universe, with the enrollment that decides it.
 
     - 7a (street outreach): people who left street outreach during the period and have no
       outreach enrollment open on the period end; their latest outreach exit decides.
@@ -36,13 +36,12 @@ measure_enrollments as (
 
     select '7b2' as measure, enrollments.*
     from enrollments
-    cross join period
-    where {{ in_project_types('enrollments.project_type', 'm7b2') }}
-        and enrollments.move_in_date <= period.period_end
+    where {{ in_project_types('project_type', 'm7b2') }}
 ),
 
 classified as (
     select
+        period.period_index,
         measure_enrollments.*,
         measure_enrollments.entry_date <= period.period_end
             and (
@@ -53,10 +52,12 @@ classified as (
     from measure_enrollments
     cross join period
     where measure_enrollments.entry_date <= period.period_end
+        -- 7b2 counts people housed: moved in by the period end
+        and (measure_enrollments.measure <> '7b2' or measure_enrollments.move_in_date <= period.period_end)
 ),
 
 people_still_enrolled as (
-    select distinct measure, person_id
+    select distinct period_index, measure, person_id
     from classified
     where is_open_at_period_end
 ),
@@ -66,7 +67,8 @@ candidates as (
     select classified.*
     from classified
     left join people_still_enrolled
-        on people_still_enrolled.measure = classified.measure
+        on people_still_enrolled.period_index = classified.period_index
+        and people_still_enrolled.measure = classified.measure
         and people_still_enrolled.person_id = classified.person_id
     where (
             classified.measure in ('7a', '7b1')
@@ -83,7 +85,7 @@ ranked as (
     select
         candidates.*,
         row_number() over (
-            partition by measure, person_id
+            partition by period_index, measure, person_id
             order by
                 case when is_open_at_period_end then 0 else 1 end,
                 exit_date desc,
@@ -104,25 +106,28 @@ deciding as (
 
 judged as (
     select
-        measure,
-        person_id,
-        enrollment_key,
-        coc_code,
-        site,
-        project_type,
-        project_type_name,
-        entry_date,
-        exit_date,
-        destination,
-        destination_group,
-        is_open_at_period_end as is_stayer,
+        {{ spm_period_columns('period') }},
+        deciding.measure,
+        deciding.person_id,
+        deciding.enrollment_key,
+        deciding.coc_code,
+        deciding.site,
+        deciding.project_type,
+        deciding.project_type_name,
+        deciding.entry_date,
+        deciding.exit_date,
+        deciding.destination,
+        deciding.destination_group,
+        deciding.is_open_at_period_end as is_stayer,
         case
-            when measure = '7a' then coalesce({{ spm_m7a_is_successful('destination') }}, false)
-            when measure = '7b1' then is_hud_permanent_destination
-            when measure = '7b2' then is_open_at_period_end or is_hud_permanent_destination
+            when deciding.measure = '7a' then coalesce({{ spm_m7a_is_successful('deciding.destination') }}, false)
+            when deciding.measure = '7b1' then deciding.is_hud_permanent_destination
+            when deciding.measure = '7b2' then deciding.is_open_at_period_end or deciding.is_hud_permanent_destination
         end as is_successful
     from deciding
-    where not coalesce(is_excluded, false)
+    inner join period
+        on period.period_index = deciding.period_index
+    where not coalesce(deciding.is_excluded, false)
 )
 
 select * from judged

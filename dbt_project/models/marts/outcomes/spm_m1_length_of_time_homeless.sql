@@ -8,6 +8,7 @@ person_nights as (
 
 aggregated as (
     select
+        period_index,
         metric,
         {{ spm_level_group_by() }},
         count(distinct person_id) as universe,
@@ -16,14 +17,12 @@ aggregated as (
         {{ median('nights_total') }} as median_nights,
         avg(cast(nights_in_period as {{ dbt.type_numeric() }})) as average_nights_in_period
     from person_nights
-    group by metric, {{ spm_level_group_by() }}
+    group by period_index, metric, {{ spm_level_group_by() }}
 ),
 
 final as (
     select
-        period.period_label,
-        period.period_start,
-        period.period_end,
+        {{ spm_period_columns('period') }},
         period.m1_lookback_start,
         aggregated.metric,
         case aggregated.metric
@@ -42,7 +41,8 @@ final as (
         round(cast(aggregated.median_nights as {{ dbt.type_numeric() }}), 1) as median_nights,
         round(aggregated.average_nights_in_period, 1) as average_nights_in_period
     from aggregated
-    cross join period
+    inner join period
+        on period.period_index = aggregated.period_index
 )
 
 select * from final

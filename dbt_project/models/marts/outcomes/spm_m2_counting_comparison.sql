@@ -1,4 +1,4 @@
-{%- set keys = ['reporting_level', 'level_order', 'coc_code', 'site', 'project_type',
+{%- set keys = ['period_index', 'reporting_level', 'level_order', 'coc_code', 'site', 'project_type',
                 'project_type_name', 'window_months'] -%}
 
 with deduplicated as (
@@ -22,10 +22,8 @@ report_rows as (
 
 compared as (
     select
-        period.period_label,
-        period.period_start,
-        period.period_end,
-        {%- for key in keys %}
+        {{ spm_period_columns('period') }},
+        {%- for key in keys if key != 'period_index' %}
         report_rows.{{ key }},
         {%- endfor %}
         coalesce(per_site.universe, 0) as per_site_universe,
@@ -38,15 +36,18 @@ compared as (
         deduplicated.rate as deduplicated_rate,
         coalesce(deduplicated.returns_at_other_site, 0) as returns_at_other_site
     from report_rows
-    cross join period
+    inner join period
+        on period.period_index = report_rows.period_index
     left join deduplicated
-        on deduplicated.reporting_level = report_rows.reporting_level
+        on deduplicated.period_index = report_rows.period_index
+        and deduplicated.reporting_level = report_rows.reporting_level
         and deduplicated.coc_code = report_rows.coc_code
         and deduplicated.site = report_rows.site
         and deduplicated.project_type_name = report_rows.project_type_name
         and deduplicated.window_months = report_rows.window_months
     left join per_site
-        on per_site.reporting_level = report_rows.reporting_level
+        on per_site.period_index = report_rows.period_index
+        and per_site.reporting_level = report_rows.reporting_level
         and per_site.coc_code = report_rows.coc_code
         and per_site.site = report_rows.site
         and per_site.project_type_name = report_rows.project_type_name

@@ -7,6 +7,8 @@ deduplicated as (
         period_label,
         period_start,
         period_end,
+        period_index,
+        is_current_period,
         m2_exit_window_start,
         m2_exit_window_end,
         reporting_level,

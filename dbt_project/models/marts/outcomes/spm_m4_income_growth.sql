@@ -19,6 +19,7 @@ populations as (
 
 grouped as (
     select
+        populations.period_index,
         populations.income_population,
         {{ spm_level_columns('populations') }},
         populations.person_id,
@@ -30,6 +31,7 @@ grouped as (
 
 aggregated as (
     select
+        period_index,
         income_population,
         {{ spm_level_group_by() }},
         count(distinct person_id) as universe,
@@ -38,14 +40,12 @@ aggregated as (
         count(monthly_income_change) as people_with_both_incomes,
         avg(monthly_income_change) as average_monthly_income_change
     from grouped
-    group by income_population, {{ spm_level_group_by() }}
+    group by period_index, income_population, {{ spm_level_group_by() }}
 ),
 
 final as (
     select
-        period.period_label,
-        period.period_start,
-        period.period_end,
+        {{ spm_period_columns('period') }},
         aggregated.income_population,
         aggregated.reporting_level,
         aggregated.level_order,
@@ -60,7 +60,8 @@ final as (
         aggregated.people_with_both_incomes,
         round(cast(aggregated.average_monthly_income_change as {{ dbt.type_numeric() }}), 2) as average_monthly_income_change
     from aggregated
-    cross join period
+    inner join period
+        on period.period_index = aggregated.period_index
 )
 
 select * from final

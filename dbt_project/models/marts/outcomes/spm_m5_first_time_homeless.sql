@@ -12,6 +12,7 @@ levels as (
 
 grouped as (
     select
+        entries.period_index,
         entries.metric,
         {{ spm_level_columns('entries') }},
         entries.person_id,
@@ -23,6 +24,7 @@ grouped as (
 
 aggregated as (
     select
+        period_index,
         metric,
         {{ spm_level_group_by() }},
         count(distinct person_id) as universe,
@@ -30,14 +32,12 @@ aggregated as (
         count(distinct person_id) as denominator,
         count(distinct case when has_prior_at_other_site then person_id end) as people_with_prior_stay_at_other_site
     from grouped
-    group by metric, {{ spm_level_group_by() }}
+    group by period_index, metric, {{ spm_level_group_by() }}
 ),
 
 final as (
     select
-        period.period_label,
-        period.period_start,
-        period.period_end,
+        {{ spm_period_columns('period') }},
         aggregated.metric,
         case aggregated.metric
             when 'es_sh_th' then 'Entries to emergency shelter, safe haven or transitional housing (5.1)'
@@ -55,7 +55,8 @@ final as (
         {{ safe_rate('aggregated.numerator', 'aggregated.denominator') }} as rate,
         aggregated.people_with_prior_stay_at_other_site
     from aggregated
-    cross join period
+    inner join period
+        on period.period_index = aggregated.period_index
 )
 
 select * from final

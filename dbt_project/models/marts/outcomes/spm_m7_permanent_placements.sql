@@ -12,6 +12,7 @@ levels as (
 
 grouped as (
     select
+        placements.period_index,
         placements.measure,
         {{ spm_level_columns('placements') }},
         placements.person_id,
@@ -23,6 +24,7 @@ grouped as (
 
 aggregated as (
     select
+        period_index,
         measure,
         {{ spm_level_group_by() }},
         count(distinct person_id) as universe,
@@ -30,14 +32,12 @@ aggregated as (
         count(distinct person_id) as denominator,
         count(distinct case when is_stayer then person_id end) as stayers
     from grouped
-    group by measure, {{ spm_level_group_by() }}
+    group by period_index, measure, {{ spm_level_group_by() }}
 ),
 
 final as (
     select
-        period.period_label,
-        period.period_start,
-        period.period_end,
+        {{ spm_period_columns('period') }},
         aggregated.measure,
         case aggregated.measure
             when '7a' then 'Exits from street outreach to a place off the street (7a.1)'
@@ -56,7 +56,8 @@ final as (
         {{ safe_rate('aggregated.numerator', 'aggregated.denominator') }} as rate,
         aggregated.stayers
     from aggregated
-    cross join period
+    inner join period
+        on period.period_index = aggregated.period_index
 )
 
 select * from final

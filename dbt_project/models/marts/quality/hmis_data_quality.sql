@@ -1,5 +1,7 @@
 with period as (
+    -- data quality is reported for the current period only
     select * from {{ ref('int_hud_reporting_period') }}
+    where is_current_period
 ),
 
 checks as (

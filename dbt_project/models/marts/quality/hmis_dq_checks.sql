@@ -18,7 +18,9 @@
 {%- set dk_pna = dq_dk_pna_codes() -%}
 
 with period as (
+    -- data quality is reported for the current period only
     select * from {{ ref('int_hud_reporting_period') }}
+    where is_current_period
 ),
 
 enrollments as (

@@ -1,7 +1,9 @@
 {%- set buckets = dq_timeliness_buckets() -%}
 
 with period as (
+    -- data quality is reported for the current period only
     select * from {{ ref('int_hud_reporting_period') }}
+    where is_current_period
 ),
 
 enrollments as (
