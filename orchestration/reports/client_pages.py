@@ -2,7 +2,8 @@
 
 Every line cites its source row, and every cited row is shown at the foot of the page
 (file, row, load and the loaded fields this edition may see) under a stable anchor, so a
-claim on any report links straight to the record behind it.
+claim on any report links straight to the record behind it. Codes and caseintel's own
+words are shown as labels; an edition limited to some sites shows only their records.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from orchestration.reports.rendering import GRADE_LABELS, Run
 from orchestration.reports.site import write_page
 from orchestration.reports.sources import (
     Privacy,
+    Vocabulary,
     highlight,
     load_records,
+    markup,
     note_facts,
+    read_vocabulary,
     redactor_for,
     source_record,
 )
@@ -36,6 +40,13 @@ SECTIONS = {  # report_client_events.category -> section heading, in page order
     "contact": "Services and contacts",
     "movement": "Movement events",
     "plan": "Service plan",
+}
+# Events whose detail is a HUD code: the page shows these fields of the cited row instead,
+# as labels (a service's type means something only beside its record type).
+CODED_DETAILS = {
+    "service": ("record_type", "type_provided"),
+    "permanent_exit": ("destination",),
+    "current_living_situation": ("current_living_situation",),
 }
 
 
@@ -53,6 +64,7 @@ class Agency:
     merged: dict[str, str]
     redactor: Redactor
     facts: dict[tuple[str, str], ClientFacts]
+    vocabulary: Vocabulary
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,7 @@ def read_agency(run: Run) -> Agency:
                             " where status = 'merged' and merged_into is not null")),
         redactor=redactor_for(wh),
         facts=note_facts(wh),
+        vocabulary=read_vocabulary(wh),
     )
 
 
@@ -112,7 +125,8 @@ def read_batch(run: Run, first: str, last: str) -> Batch:
 
 
 def _findings(events: list[Row], notes: dict[str, Row], privacy: Privacy) -> list[dict]:
-    """Case notes with findings, each note once with every cited quote marked."""
+    """Case notes with findings, each note once with every cited quote marked, as plain
+    text (the markup of a note written in a rich-text editor is not shown)."""
     by_note: dict[str, list[Row]] = defaultdict(list)
     for e in events:
         if e["category"] == "finding":
@@ -129,10 +143,31 @@ def _findings(events: list[Row], notes: dict[str, Row], privacy: Privacy) -> lis
             "note": note, "findings": findings, "load_id": first["_load_id"],
             "source_file": first["_source_file"], "source_row": first["_source_row"],
             "segments": highlight(text, [(f["quote_start"], f["quote_end"]) for f in findings],
-                                  redaction),
+                                  redaction, markup(text)),
         })
     return sorted(shown, key=lambda n: (n["note"]["note_date"] or "", n["note"]["note_key"]),
                   reverse=True)
+
+
+def _labelled(event: Row, records: dict[tuple[str, int], tuple[str, dict[str, str]]],
+              vocabulary: Vocabulary) -> Row:
+    """The event with `what` and `about`: its kind and detail as a reader says them."""
+    about = vocabulary.say(event["detail"])
+    coded = CODED_DETAILS.get(event["kind"])
+    if coded:
+        cited = records.get((event["_load_id"], int(event["_source_row"])))
+        if cited is None:
+            about = "(source record not found)"
+        else:
+            table, row = cited
+            about = " – ".join(vocabulary.value(table, column, row)[0] for column in coded
+                               if row.get(column))
+    return {**event, "what": vocabulary.say(event["kind"]), "about": about}
+
+
+def _in_sites(edition: Edition, rows: list[Row]) -> list[Row]:
+    """The rows of an edition's sites (all of them when it is not limited to some)."""
+    return [r for r in rows if not edition.sites or r["site"] in edition.sites]
 
 
 def _score_chart(screens: list[Row]) -> Any:
@@ -146,7 +181,10 @@ def _score_chart(screens: list[Row]) -> Any:
 def _page(run: Run, edition: Edition, agency: Agency, prepared: Batch, privacy: Privacy,
           client: Row) -> str:
     pid = client["person_id"]
-    events = prepared.events.get(pid, [])
+    say = agency.vocabulary.say
+    everything = prepared.events.get(pid, [])
+    events = [_labelled(e, prepared.records, agency.vocabulary)
+              for e in _in_sites(edition, everything)]
     by_key = {e["event_key"]: e for e in events}
     momentum = agency.momentum.get(pid)
     cited = {}
@@ -154,21 +192,28 @@ def _page(run: Run, edition: Edition, agency: Agency, prepared: Batch, privacy: 
         key = (e["_load_id"], int(e["_source_row"]))
         if key in prepared.records and key not in cited:
             table, row = prepared.records[key]
-            cited[key] = source_record(table, row, privacy)
-    history = prepared.history.get(pid, [])
+            cited[key] = source_record(table, row, privacy, agency.vocabulary)
+    shown = {(e["_load_id"], int(e["_source_row"])) for e in events}
+    left_out = {(e["_load_id"], int(e["_source_row"])) for e in everything} - shown
+    all_history = prepared.history.get(pid, [])
+    history = [{**h, "grade_reason": say(h["grade_reason"])}
+               for h in _in_sites(edition, all_history)]
     return run.render(
         "client.html.j2", edition, run.links(edition),
         brief=run.briefs["comprehensive"],
         client=client,
-        momentum=momentum,
+        momentum={**momentum, "grade_reason": say(momentum["grade_reason"]),
+                  "overdue_survey_types": say(momentum["overdue_survey_types"])}
+        if momentum else None,
         deciding={
             "movement": by_key.get(f"movement:{momentum['last_movement_key']}")
             if momentum else None,
             "contact": by_key.get(f"contact:{momentum['last_contact_key']}")
             if momentum else None,
         },
-        missing=prepared.missing.get(pid, []),
-        anomalies=prepared.anomalies.get(pid, []),
+        left_out={"records": len(left_out), "months": len(all_history) - len(history)},
+        missing_elements=_in_sites(edition, prepared.missing.get(pid, [])),
+        anomalies=_in_sites(edition, prepared.anomalies.get(pid, [])),
         history=list(reversed(history)),
         history_chart=charts.grade_strip(
             "Grade at each month-end", [(h["as_of_date"], h["grade"]) for h in history],
@@ -178,10 +223,11 @@ def _page(run: Run, edition: Edition, agency: Agency, prepared: Batch, privacy: 
                   for c, title in SECTIONS.items()],
         followups=[e for e in events if e["category"] == "contact"
                    and e["kind"] == "survey_response"],
-        screens=prepared.screens.get(pid, []),
-        score_chart=_score_chart(prepared.screens.get(pid, [])),
+        screens=_in_sites(edition, prepared.screens.get(pid, [])),
+        score_chart=_score_chart(_in_sites(edition, prepared.screens.get(pid, []))),
         findings=_findings(events, prepared.notes, privacy),
         records=sorted(cited.values(), key=lambda r: (r.source_file, r.source_row)),
+        say=say,
     )
 
 

@@ -41,11 +41,14 @@ _DOB_LABELLED = re.compile(
     re.IGNORECASE)
 _SUFFIX = (r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Court|Ct|Way"
            r"|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Trail|Trl|Loop)")
+_STREET = (rf"(?:(?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){{1,5}}{_SUFFIX}\b"
+           rf"|(?:Avenida|Calle|Camino|Via)(?:\s+[\w'’]+){{1,3}})")
+_UNIT = r",?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?\w+"
+# A house number and street, a street and unit ("Oak Ave Apt 5": the unit makes it one
+# home even without the number), or a PO box.
 _ADDRESS = re.compile(
-    rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?"
-    rf"(?:(?:(?:[A-Z][\w'’.-]*|\d+(?:st|nd|rd|th))\s+){{1,5}}{_SUFFIX}\b"
-    rf"|(?:Avenida|Calle|Camino|Via)(?:\s+[\w'’]+){{1,3}})"
-    rf"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?\w+)?"
+    rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?{_STREET}(?:{_UNIT})?"
+    rf"|\b{_STREET}{_UNIT}"
     rf"|\bP\.?\s?O\.?\s+Box\s+\d+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
@@ -169,9 +172,13 @@ class Redactor:
     def __init__(self, known_names: Iterable[str] = ()) -> None:
         self.known_names = frozenset(known_names) - _NOT_NAMES
 
-    def redact(self, text: str, client: ClientFacts | None = None) -> Redaction:
+    def redact(self, text: str, client: ClientFacts | None = None,
+               keep: frozenset[str] = frozenset()) -> Redaction:
+        """`keep`: kinds left as written (a report edition that may name its clients keeps
+        NAME, and still hides their phones, emails and addresses)."""
         client = client or ClientFacts()
-        spans = _merge(text, sorted(self._detect(text, client)))
+        kept = {KINDS.index(kind) for kind in keep}
+        spans = _merge(text, sorted(s for s in self._detect(text, client) if s[2] not in kept))
         parts: list[str] = []
         placed: list[tuple[int, int, int, int]] = []
         cursor = length = 0

@@ -30,7 +30,7 @@ def _manifest_is_stale() -> bool:
     parsed_at = manifest.stat().st_mtime
     root = dbt_project.project_dir
     sources = [root / "dbt_project.yml", root / "profiles.yml"]
-    for folder in ("models", "macros", "tests"):
+    for folder in ("models", "macros", "tests", "seeds"):
         sources += [p for p in (root / folder).rglob("*") if p.is_file()]
     return any(p.exists() and p.stat().st_mtime > parsed_at for p in sources)
 
