@@ -1,7 +1,10 @@
 """Unusual: flags against the client's own history and the caseload (report_anomalies), a
 survey or screen that says fine beside a note that says otherwise (contradictions), and
 impossible readings: rows the data contracts rejected or flagged under an impossible-date
-rule (rubrics/reports.yaml, unusual.impossible_rules), shown with their loaded fields."""
+rule (rubrics/reports.yaml, unusual.impossible_rules), shown with their loaded fields.
+
+The page puts the rare, serious kinds first and the long, routine ones last, so a long kind
+cannot bury the rest; every heading says who acts on it and carries its counts."""
 
 from __future__ import annotations
 
@@ -11,20 +14,53 @@ from typing import Any
 from orchestration.reports.config import Edition
 from orchestration.reports.data import dicts, group_by
 from orchestration.reports.rendering import Links, Run
-from orchestration.reports.sources import Privacy, load_records, redactor_for, source_record
+from orchestration.reports.sources import (
+    Privacy,
+    Vocabulary,
+    load_records,
+    read_vocabulary,
+    redactor_for,
+    source_record,
+)
 from orchestration.scoring.redact import Redactor
 
-KINDS = {
-    "risk_finding": "Risk noted in a case note",
-    "note_integrity": "Note text addressed to the reader (for the data steward)",
-    "contact_drop": "Contact frequency dropped sharply",
-    "screen_worsened": "Screen score got worse",
-    "long_stay": "Length of stay doubled",
-    "caseload_drift": "Caseload far from the agency norm",
-    "service_after_exit": "Service recorded after exit",
+
+@dataclass(frozen=True)
+class Kind:
+    """One heading of the page."""
+
+    title: str
+    audience: str  # who acts on it, and how
+    collapsed: bool = False  # routine and systemic: its rows folded away under the heading
+
+
+CONTRADICTED, CONTRACTS = "contradictions", "impossible"  # the two headings not from the mart
+IMPOSSIBLE = "Impossible: for the data steward, to send back to the site that sent the file."
+KINDS = {  # page order: the rare, serious kinds first, the long routine ones last
+    "risk_finding": Kind("Risk noted in a case note", "For the assigned worker, today."),
+    CONTRADICTED: Kind("Answers the notes contradict", "For the assigned worker."),
+    "updated_before_created": Kind("Record updated before it was created", IMPOSSIBLE),
+    "stamped_after_export": Kind("Record stamped after its export was made", IMPOSSIBLE),
+    "service_after_exit": Kind("Service recorded after exit", IMPOSSIBLE),
+    CONTRACTS: Kind("Impossible readings the data contracts caught", IMPOSSIBLE),
+    "note_integrity": Kind("Note text addressed to the reader",
+                           "For the data steward: it says nothing about the client; check who"
+                           " wrote it."),
+    "screen_worsened": Kind("Screen score got worse", "For the assigned worker."),
+    "contact_drop": Kind("Contact frequency dropped sharply", "For the assigned worker, today."),
+    "caseload_drift": Kind("Caseload far from the agency norm",
+                           "For the supervisor's next staffing review."),
+    "long_stay": Kind("Stay among the longest of its program",
+                      "For the supervisor and the assigned worker: what holds the stay open?"
+                      " Farthest above the program's median first. Permanent housing other"
+                      " than rapid re-housing is never flagged: its stays are long by design."),
+    "stamped_just_after_export": Kind(
+        "Record stamped hours after its export (check the clocks)",
+        "For the data steward: within the clock tolerance, so the export and its records may"
+        " be stamped on different clocks or time zones; check with the vendor before"
+        " correcting records.", collapsed=True),
 }
 QUARANTINE_META = ("_rule", "_field", "_value", "_reason", "_raw_record")
-
 
 CONTRADICTIONS = {
     "housed_vs_housing_loss": "Survey says stably housed; a note says housing was lost",
@@ -39,6 +75,7 @@ class Prepared:
     contradictions: list[dict[str, Any]]
     impossible: list[dict[str, Any]]
     redactor: Redactor
+    vocabulary: Vocabulary
 
 
 def _hmis_people(run: Run) -> dict[str, str]:
@@ -86,11 +123,13 @@ def _impossible(run: Run) -> list[dict[str, Any]]:
 def prepare(run: Run) -> Prepared:
     return Prepared(
         anomalies=dicts(run.wh, "select * from marts.report_anomalies"
-                                " order by flagged_date desc, anomaly_key"),
+                                " order by extremity desc nulls last, flagged_date desc,"
+                                " anomaly_key"),
         contradictions=dicts(run.wh, "select * from marts.contradictions"
                                      " order by claim_date desc, contradiction_key"),
         impossible=_impossible(run),
         redactor=redactor_for(run.wh),
+        vocabulary=read_vocabulary(run.wh),
     )
 
 
@@ -102,22 +141,27 @@ def _visible(links: Links, person_id: str | None, site: str | None) -> bool:
     return not edition.programs and (not edition.sites or site in edition.sites)
 
 
+def _section(kind: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One heading of the page: its rows and how many clients (workers) and flags it holds."""
+    about = {r.get("person_id") or r.get("worker_id") for r in rows} - {None}
+    return {"kind": kind, "title": KINDS[kind].title, "audience": KINDS[kind].audience,
+            "collapsed": KINDS[kind].collapsed, "rows": rows, "people": len(about),
+            "who": "workers" if kind == "caseload_drift" else "clients"}
+
+
 def render(run: Run, edition: Edition, prepared: Prepared) -> str:
     links = run.links(edition)
     privacy = Privacy(run.config, edition, prepared.redactor)
-    anomalies = group_by((a for a in prepared.anomalies
-                          if _visible(links, a["person_id"], a["site"])), "anomaly_kind")
-    sections = [{"kind": k, "title": title, "rows": anomalies.get(k, []),
-                 "people": len({a["person_id"] or a["worker_id"] for a in anomalies.get(k, [])})}
-                for k, title in KINDS.items()]
-    impossible = [{**r, "record": source_record(r["table"], {
-        "_loaded_at": "", **r["row"]}, privacy)} for r in prepared.impossible
+    rows = group_by((a for a in prepared.anomalies
+                     if _visible(links, a["person_id"], a["site"])), "anomaly_kind")
+    rows[CONTRACTS] = [{**r, "record": source_record(r["table"], {
+        "_loaded_at": "", **r["row"]}, privacy, prepared.vocabulary)} for r in prepared.impossible
         if _visible(links, r["person_id"], r["site"])]
-    contradictions = [{**c, "title": CONTRADICTIONS[c["contradiction_kind"]]}
-                      for c in prepared.contradictions
-                      if _visible(links, c["person_id"], c["site"])]
+    rows[CONTRADICTED] = [{**c, "title": CONTRADICTIONS[c["contradiction_kind"]]}
+                          for c in prepared.contradictions
+                          if _visible(links, c["person_id"], c["site"])]
     return run.render("unusual.html.j2", edition, links, brief=run.briefs["unusual"],
-                      sections=sections, contradictions=contradictions, impossible=impossible,
+                      sections=[_section(k, rows.get(k, [])) for k in KINDS],
                       impossible_rules=run.config.impossible_rules,
                       contradiction_window_days=int(
                           run.config.rules.get("contradiction_window_days", 0)))

@@ -21,6 +21,7 @@ renamed as (
         {{ clean_text('source_id') }} as source_id,
         {{ clean_text('source_name') }} as source_name,
         {{ to_date('export_date', hmis_pivot()) }} as export_date,
+        {{ to_timestamp('export_date', hmis_pivot()) }} as exported_at,
         {{ to_date('export_start_date', hmis_pivot()) }} as export_start_date,
         {{ to_date('export_end_date', hmis_pivot()) }} as export_end_date,
         {{ clean_text('software_name') }} as software_name,

@@ -2,12 +2,16 @@
     The Unusual report: one row per flag raised as of the as-of date, each with the sentence
     saying why and the source row behind it. Thresholds come from rubrics/reports.yaml
     (report_rules). Against the client's own history: contact frequency dropping sharply, a
-    screen getting worse, a stay far longer than their earlier ones. Against the caseload: a
-    stay far longer than the program's median, a worker's caseload far from the agency's
-    median. From the notes: risk findings, and text addressed to the reader (a data-integrity
-    event for the data steward, kept apart from client risks). Impossible readings that reached the warehouse:
-    services dated after their enrollment's exit. (Rows the data contracts rejected, such as
-    an exit before its entry, are in quarantine and listed by the report beside these.)
+    screen getting worse. Against the caseload: a stay among the longest of its program and
+    far longer than the program's median (or than the client's own earlier stays in that
+    kind of program), a worker's caseload far from the agency's median. From the notes: risk
+    findings, and text addressed to the reader (a data-integrity event for the data steward,
+    kept apart from client risks). Impossible readings that reached the warehouse, for the
+    data steward: services dated after their enrollment's exit, records updated before they
+    were created, records stamped after their export was made (more than the clock tolerance
+    after it is impossible; within it, a clock or time-zone mismatch to check). (Rows the
+    data contracts rejected, such as an exit before its entry, are in quarantine and listed
+    by the report beside these.) `extremity` ranks the flags of one kind, most extreme first.
 #}
 with momentum as (
     select * from {{ ref('client_momentum') }}
@@ -39,6 +43,10 @@ services as (
 
 rules as (
     select * from {{ ref('report_rules') }}
+),
+
+stamps as (
+    select * from {{ ref('int_hmis_audit_stamps') }}
 ),
 
 open_clients as (
@@ -114,7 +122,8 @@ contact_drops as (
         touchpoints._load_id as evidence_load_id,
         touchpoints._source_file as evidence_source_file,
         touchpoints._source_row as evidence_source_row,
-        contact_expectations.person_id as subject_key
+        contact_expectations.person_id as subject_key,
+        cast(null as {{ type_double() }}) as extremity
     from contact_expectations
     left join touchpoints
         on touchpoints.touchpoint_key = contact_expectations.last_contact_key
@@ -144,7 +153,8 @@ screen_worsened as (
         screen_scores._load_id as evidence_load_id,
         screen_scores._source_file as evidence_source_file,
         screen_scores._source_row as evidence_source_row,
-        screen_scores.screen_key as subject_key
+        screen_scores.screen_key as subject_key,
+        cast(null as {{ type_double() }}) as extremity
     from screen_scores
     inner join open_clients
         on open_clients.person_id = screen_scores.person_id
@@ -180,12 +190,15 @@ program_norms as (
 ),
 
 own_history as (
+    -- the client's longest completed stay in the same kind of program: a month in a shelter
+    -- says nothing about how long a transitional-housing stay should last
     select
         person_id,
+        project_type,
         max(stay_days) as longest_stay_days
     from stays
     where is_completed
-    group by person_id
+    group by person_id, project_type
 ),
 
 open_stays as (
@@ -198,34 +211,53 @@ open_stays as (
         on open_clients.person_id = enrollments.person_id
     where enrollments.entry_date <= open_clients.as_of_date
         and (enrollments.exit_date is null or enrollments.exit_date > open_clients.as_of_date)
+        -- permanent housing other than rapid re-housing has no planned end (HUD measures
+        -- its retention, SPM 7b2): a long stay there is the goal, not a warning
+        and not {{ in_project_types('coalesce(enrollments.project_type, -1)', 'ph_other_than_rrh') }}
+),
+
+ranked_stays as (
+    -- where each open stay stands among its program's open stays: its rank by length and
+    -- how many are at least as long (ties included)
+    select
+        open_stays.*,
+        count(*) over (partition by open_stays.project_type) as program_open_stays,
+        rank() over (partition by open_stays.project_type order by open_stays.stay_days desc) as length_rank,
+        count(*) over (partition by open_stays.project_type order by open_stays.stay_days desc) as stays_at_least_as_long
+    from open_stays
 ),
 
 compared_stays as (
     select
-        open_stays.*,
+        ranked_stays.*,
         program_norms.median_stay_days,
         own_history.longest_stay_days,
         rules.length_of_stay_ratio,
+        rules.length_of_stay_max_share,
         case
             when program_norms.program_stays >= rules.min_program_stays
-                and open_stays.stay_days >= rules.length_of_stay_ratio * program_norms.median_stay_days
+                and ranked_stays.stay_days >= rules.length_of_stay_ratio * program_norms.median_stay_days
                 then 'program'
             when own_history.longest_stay_days > 0
-                and open_stays.stay_days >= rules.length_of_stay_ratio * own_history.longest_stay_days
+                and ranked_stays.stay_days >= rules.length_of_stay_ratio * own_history.longest_stay_days
                 then 'own'
         end as compared_with
-    from open_stays
+    from ranked_stays
     cross join rules
     left join program_norms
-        on program_norms.project_type = open_stays.project_type
+        on program_norms.project_type = ranked_stays.project_type
     left join own_history
-        on own_history.person_id = open_stays.person_id
+        on own_history.person_id = ranked_stays.person_id
+        and own_history.project_type = ranked_stays.project_type
 ),
 
 long_stays as (
+    -- only the longest stays of a program: at most length_of_stay_max_share of its open
+    -- stays, rounded up so a small program's longest stay can still be flagged; a long
+    -- program does not fill the report with its ordinary long tail
     select
         'long_stay' as anomaly_kind,
-        'Length of stay doubled' as anomaly_label,
+        'Stay among the longest of its program' as anomaly_label,
         person_id,
         cast(null as {{ dbt.type_string() }}) as worker_id,
         site,
@@ -236,13 +268,15 @@ long_stays as (
         case compared_with
             when 'program' then {{ dbt.concat([
                 "'Open '", as_text('stay_days'), "' days in '", 'project_type_name', "' (entered '",
-                as_text('entry_date'), "'): at least '", as_text('length_of_stay_ratio'),
-                "' times the program''s median stay of '", as_text('cast(median_stay_days as ' ~ dbt.type_int() ~ ')'), "' days'"
+                as_text('entry_date'), "'), ranked '", as_text('length_rank'), "' of its program''s '",
+                as_text('program_open_stays'), "' open stays by length: '", as_text('round(cast(stay_days / median_stay_days as numeric), 1)'),
+                "' times the median stay of '", as_text('cast(median_stay_days as ' ~ dbt.type_int() ~ ')'), "' days'"
             ]) }}
             else {{ dbt.concat([
                 "'Open '", as_text('stay_days'), "' days in '", 'project_type_name', "' (entered '",
-                as_text('entry_date'), "'): at least '", as_text('length_of_stay_ratio'),
-                "' times the client''s own longest earlier stay of '", as_text('longest_stay_days'), "' days'"
+                as_text('entry_date'), "'), ranked '", as_text('length_rank'), "' of its program''s '",
+                as_text('program_open_stays'), "' open stays by length: at least '", as_text('length_of_stay_ratio'),
+                "' times the client''s own longest earlier stay in this kind of program, '", as_text('longest_stay_days'), "' days'"
             ]) }}
         end as why,
         'stg_hmis__enrollments' as evidence_source_model,
@@ -250,9 +284,12 @@ long_stays as (
         _load_id as evidence_load_id,
         _source_file as evidence_source_file,
         _source_row as evidence_source_row,
-        enrollment_key as subject_key
+        enrollment_key as subject_key,
+        -- times the program's median, whichever comparison raised it: one scale for the kind
+        cast(stay_days / nullif(median_stay_days, 0) as {{ type_double() }}) as extremity
     from compared_stays
     where compared_with is not null
+        and stays_at_least_as_long <= ceil(length_of_stay_max_share * program_open_stays)
 ),
 
 caseload_drift as (
@@ -278,7 +315,8 @@ caseload_drift as (
         cast(null as {{ dbt.type_string() }}) as evidence_load_id,
         cast(null as {{ dbt.type_string() }}) as evidence_source_file,
         cast(null as {{ dbt.type_int() }}) as evidence_source_row,
-        caseloads.worker_id as subject_key
+        caseloads.worker_id as subject_key,
+        cast(null as {{ type_double() }}) as extremity
     from caseloads
     inner join as_of
         on as_of.as_of_date = caseloads.as_of_date
@@ -339,7 +377,8 @@ risk_findings as (
         risk_notes._load_id as evidence_load_id,
         risk_notes._source_file as evidence_source_file,
         risk_notes._source_row as evidence_source_row,
-        {{ dbt.concat(['risk_notes.note_key', "':'", 'risk_notes.label']) }} as subject_key
+        {{ dbt.concat(['risk_notes.note_key', "':'", 'risk_notes.label']) }} as subject_key,
+        cast(null as {{ type_double() }}) as extremity
     from risk_notes
     inner join momentum
         on momentum.person_id = risk_notes.person_id
@@ -368,12 +407,101 @@ services_after_exit as (
         services._load_id as evidence_load_id,
         services._source_file as evidence_source_file,
         services._source_row as evidence_source_row,
-        services.service_key as subject_key
+        services.service_key as subject_key,
+        cast(null as {{ type_double() }}) as extremity
     from services
     inner join enrollments
         on enrollments.enrollment_key = services.enrollment_key
     where enrollments.exit_date is not null
         and services.date_provided > enrollments.exit_date
+),
+
+stamp_gaps as (
+    -- each record's latest stamp, and whether it runs past its export by more than the
+    -- clock tolerance
+    select
+        stamps.*,
+        greatest(coalesce(stamps.date_created, stamps.date_updated), coalesce(stamps.date_updated, stamps.date_created)) as latest_stamp,
+        greatest(coalesce(stamps.date_created, stamps.date_updated), coalesce(stamps.date_updated, stamps.date_created))
+            > {{ dbt.dateadd('hour', 'rules.export_clock_tolerance_hours', 'stamps.exported_at') }} as is_beyond_tolerance,
+        {{ as_text('cast(rules.export_clock_tolerance_hours as ' ~ dbt.type_int() ~ ')') }} as tolerance_hours_text,
+        {{ dbt.concat(["case stamps.exported_at_from when 'ExportDate' then 'ExportDate ' else 'loaded ' end", as_text('stamps.exported_at')]) }} as exported_text
+    from stamps
+    cross join rules
+),
+
+stamp_readings as (
+    -- after the export: beyond the tolerance no clock or time-zone difference explains it;
+    -- within it, the export and its records may be stamped on different clocks
+    select
+        case when is_beyond_tolerance then 'stamped_after_export' else 'stamped_just_after_export' end as anomaly_kind,
+        stamp_gaps.*,
+        latest_stamp as flagged_at,
+        case
+            when date_created > exported_at and date_updated > exported_at then {{ dbt.concat([
+                "'DateCreated '", as_text('date_created'), "' and DateUpdated '", as_text('date_updated'), "' are '"]) }}
+            when date_created > exported_at then {{ dbt.concat(["'DateCreated '", as_text('date_created'), "' is '"]) }}
+            else {{ dbt.concat(["'DateUpdated '", as_text('date_updated'), "' is '"]) }}
+        end as stamp_text,
+        {{ dbt.datediff('exported_at', 'latest_stamp', 'minute') }} as gap_minutes,
+        {{ dbt.concat(["' after this export was made ('", 'exported_text', "')'"]) }} as relation_text,
+        case
+            when is_beyond_tolerance then {{ dbt.concat([
+                "': more than '", 'tolerance_hours_text', "' hours, which no clock or time-zone difference explains.'",
+                "' Impossible: for the data steward, to send back to the site'"]) }}
+            else {{ dbt.concat([
+                "': within '", 'tolerance_hours_text', "' hours, so the export and its records may be stamped on'",
+                "' different clocks or time zones. For the data steward, to check the clocks with the vendor'",
+                "' before correcting records'"]) }}
+        end as verdict
+    from stamp_gaps
+    where latest_stamp > exported_at
+        and is_beyond_tolerance is not null
+    union all
+    select
+        'updated_before_created' as anomaly_kind,
+        stamp_gaps.*,
+        date_updated as flagged_at,
+        {{ dbt.concat(["'DateUpdated '", as_text('date_updated'), "' is '"]) }} as stamp_text,
+        {{ dbt.datediff('date_updated', 'date_created', 'minute') }} as gap_minutes,
+        {{ dbt.concat(["' before DateCreated '", as_text('date_created')]) }} as relation_text,
+        ': a record cannot change before it exists. Impossible: for the data steward, to send back to the site' as verdict
+    from stamp_gaps
+    where date_updated < date_created
+),
+
+impossible_stamps as (
+    select
+        anomaly_kind,
+        case anomaly_kind
+            when 'updated_before_created' then 'Record updated before it was created'
+            when 'stamped_after_export' then 'Record stamped after its export was made'
+            else 'Record stamped hours after its export (check the clocks)'
+        end as anomaly_label,
+        person_id,
+        cast(null as {{ dbt.type_string() }}) as worker_id,
+        site,
+        cast(null as {{ dbt.type_string() }}) as program,
+        cast(flagged_at as date) as flagged_date,
+        cast(null as {{ dbt.type_float() }}) as observed_value,
+        cast(null as {{ dbt.type_float() }}) as expected_value,
+        {{ dbt.concat([
+            'stamp_text',
+            "case when gap_minutes < 2880 then "
+                ~ as_text('round(cast(gap_minutes / 60.0 as numeric), 1)') ~ " || ' hours' else "
+                ~ as_text('cast(floor(gap_minutes / 1440.0) as ' ~ dbt.type_int() ~ ')') ~ " || ' days' end",
+            'relation_text',
+            'verdict'
+        ]) }} as why,
+        source_model as evidence_source_model,
+        source_key as evidence_source_key,
+        _load_id as evidence_load_id,
+        _source_file as evidence_source_file,
+        _source_row as evidence_source_row,
+        stamp_key as subject_key,
+        -- hours past the possible
+        cast(gap_minutes / 60.0 as {{ type_double() }}) as extremity
+    from stamp_readings
 ),
 
 unioned as (
@@ -388,6 +516,8 @@ unioned as (
     select * from risk_findings
     union all
     select * from services_after_exit
+    union all
+    select * from impossible_stamps
 ),
 
 final as (
@@ -408,7 +538,8 @@ final as (
         unioned.evidence_source_key,
         unioned.evidence_load_id,
         unioned.evidence_source_file,
-        unioned.evidence_source_row
+        unioned.evidence_source_row,
+        unioned.extremity
     from unioned
     cross join as_of
 )

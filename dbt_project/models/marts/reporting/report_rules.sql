@@ -19,6 +19,8 @@ pivoted as (
         cast(max(case when rule_key = 'screen_lookback_days' then rule_value end) as {{ dbt.type_int() }}) as screen_lookback_days,
         max(case when rule_key = 'length_of_stay_ratio' then rule_value end) as length_of_stay_ratio,
         cast(max(case when rule_key = 'min_program_stays' then rule_value end) as {{ dbt.type_int() }}) as min_program_stays,
+        max(case when rule_key = 'length_of_stay_max_share' then rule_value end) as length_of_stay_max_share,
+        max(case when rule_key = 'export_clock_tolerance_hours' then rule_value end) as export_clock_tolerance_hours,
         cast(max(case when rule_key = 'caseload_window_days' then rule_value end) as {{ dbt.type_int() }}) as caseload_window_days,
         max(case when rule_key = 'caseload_high_ratio' then rule_value end) as caseload_high_ratio,
         max(case when rule_key = 'caseload_low_ratio' then rule_value end) as caseload_low_ratio,
