@@ -23,6 +23,11 @@
     count(case when {{ grade }} = 'closed' then 1 end) as closed_clients
 {%- endmacro %}
 
-{# The cluster for a stall reason that matches no rubric cluster, or for no reason at all. #}
+{# The cluster for a stall reason that matches no rubric cluster. #}
 {% macro other_stall_cluster_key() -%}'other'{%- endmacro %}
 {% macro other_stall_cluster_label() -%}'Other'{%- endmacro %}
+
+{# The "cluster" of a stalled client for whom no reason was ever captured: a gap in the
+   record to close, not a kind of barrier. #}
+{% macro unrecorded_stall_cluster_key() -%}'not_recorded'{%- endmacro %}
+{% macro unrecorded_stall_cluster_label() -%}'Reason never recorded'{%- endmacro %}

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from orchestration.reports import charts
+from orchestration.reports import charts, spm
 from orchestration.reports.config import Edition
 from orchestration.reports.data import Row, dicts
+from orchestration.reports.disclosure import Cell, Disclosure
 from orchestration.reports.rendering import GRADES, Run
 
 NOT_NULL = object()
@@ -32,12 +33,6 @@ OUTCOME_COLUMNS = ("is_due", "has_response", "is_stably_housed_at_followup",
                    "employment_change", "income_change", "phq9_is_improved")
 CASELOAD_BANDS = ((1, 5), (6, 10), (11, 15), (16, 20), (21, 1_000_000))
 TRAILING_MONTHS = 6
-
-
-@dataclass(frozen=True)
-class Cell:
-    value: int | float
-    ref: str
 
 
 def _matches(value: Any, wanted: Any) -> bool:
@@ -65,11 +60,14 @@ def _encode(wanted: Any) -> Any:
 class Tally:
     """Counts over one mart's rows, each returned with the ref that re-counts it.
 
-    `scope` filters (an edition's sites and programs) apply to every count."""
+    `scope` filters (an edition's sites and programs) apply to every count; counts of people
+    are cells of the page's `disclosure`, which decides which of them it may show."""
 
-    def __init__(self, table: str, rows: Iterable[Row], scope: dict[str, Any]):
+    def __init__(self, table: str, rows: Iterable[Row], scope: dict[str, Any],
+                 disclosure: Disclosure):
         self.table = table
         self.scope = scope
+        self.disclosure = disclosure
         self.rows = [r for r in rows if all(_matches(r.get(k), v) for k, v in scope.items())]
 
     def _select(self, where: dict[str, Any]) -> list[Row]:
@@ -81,11 +79,16 @@ class Tally:
                           sort_keys=True)
 
     def sum(self, column: str, **where: Any) -> Cell:
+        return self.disclosure.cell(sum(r[column] or 0 for r in self._select(where)),
+                                    self._ref("sum", column, where))
+
+    def total(self, column: str, **where: Any) -> Cell:
+        """A sum that does not count people (beds, units): never suppressed."""
         return Cell(sum(r[column] or 0 for r in self._select(where)),
                     self._ref("sum", column, where))
 
     def count(self, **where: Any) -> Cell:
-        return Cell(len(self._select(where)), self._ref("count", None, where))
+        return self.disclosure.cell(len(self._select(where)), self._ref("count", None, where))
 
     def median(self, column: str, **where: Any) -> Cell:
         values = [r[column] for r in self._select(where) if r[column] is not None]
@@ -104,7 +107,7 @@ class Prepared:
     chronic_outcomes: list[Row]
     inventory: list[Row]
     dates: list[str]
-    threshold: int
+    measures: spm.Prepared
 
 
 def prepare(run: Run) -> Prepared:
@@ -130,7 +133,7 @@ def prepare(run: Run) -> Prepared:
                         " project_type_name, beds, units, chronic_beds, people_enrolled"),
         dates=[str(d) for (d,) in wh.rows(
             "select distinct as_of_date from marts.cohort_momentum order by as_of_date")],
-        threshold=run.config.suppression_threshold,
+        measures=spm.prepare(run),
     )
 
 
@@ -146,17 +149,24 @@ CHRONIC_LABELS = {"yes": "Chronically homeless", "no": "Not chronically homeless
                   "not_hmis": "No HMIS enrollment"}
 
 
-def _chronic(prepared: Prepared, edition: Edition, latest: str | None) -> dict[str, Any]:
+def _chronic(prepared: Prepared, edition: Edition, latest: str | None,
+             disclosure: Disclosure) -> dict[str, Any]:
     """Grades and follow-up outcomes by chronic homelessness at program start (HUD)."""
-    momentum = Tally("chronic_momentum", prepared.chronic, _scope(edition, program=None))
+    momentum = Tally("chronic_momentum", prepared.chronic, _scope(edition, program=None),
+                     disclosure)
     now = {"as_of_date": latest}
     statuses = [s for s in CHRONIC_LABELS if any(r["chronic_status"] == s for r in momentum.rows)]
-    outcomes = Tally("chronic_outcomes", prepared.chronic_outcomes, {})
+    outcomes = Tally("chronic_outcomes", prepared.chronic_outcomes, {}, disclosure)
+    rows = []
+    for s in statuses:
+        row = {"label": CHRONIC_LABELS[s],
+               "clients": momentum.sum("clients", **now, chronic_status=s),
+               "grades": [momentum.sum(f"{g}_clients", **now, chronic_status=s)
+                          for g, _ in GRADES]}
+        disclosure.relate(row["clients"], row["grades"])
+        rows.append(row)
     return {
-        "momentum": [{"label": CHRONIC_LABELS[s],
-                      "clients": momentum.sum("clients", **now, chronic_status=s),
-                      "grades": [momentum.sum(f"{g}_clients", **now, chronic_status=s)
-                                 for g, _ in GRADES]} for s in statuses],
+        "momentum": rows,
         # outcomes are agency-wide: a site split of a split would leave only small cells
         "outcomes": [] if edition.sites or edition.programs else [
             {"survey_type": survey, "label": CHRONIC_LABELS[s],
@@ -169,18 +179,18 @@ def _chronic(prepared: Prepared, edition: Edition, latest: str | None) -> dict[s
     }
 
 
-def _inventory(prepared: Prepared, edition: Edition) -> list[dict[str, Any]]:
+def _inventory(prepared: Prepared, edition: Edition,
+               disclosure: Disclosure) -> list[dict[str, Any]]:
     """Beds, units and people enrolled per project on the grading date (HMIS Inventory)."""
-    inventory = Tally("inventory_utilization", prepared.inventory, _scope(edition, program=None))
+    inventory = Tally("inventory_utilization", prepared.inventory, _scope(edition, program=None),
+                      disclosure)
     rows = []
     for row in sorted(inventory.rows, key=lambda r: (r["site"], r["project_key"])):
         key = {"project_key": row["project_key"]}
-        beds, people = inventory.sum("beds", **key), inventory.sum("people_enrolled", **key)
         rows.append({"site": row["site"], "project": row["project_name"] or row["project_key"],
-                     "type": row["project_type_name"], "beds": beds,
-                     "units": inventory.sum("units", **key), "people": people,
-                     "utilization": round(100 * people.value / beds.value)
-                     if beds.value and people.value >= prepared.threshold else None})
+                     "type": row["project_type_name"], "beds": inventory.total("beds", **key),
+                     "units": inventory.total("units", **key),
+                     "people": inventory.sum("people_enrolled", **key)})
     return rows
 
 
@@ -205,9 +215,9 @@ def _scope(edition: Edition, site: str = "site", program: str | None = "program"
     return scope
 
 
-def _momentum(prepared: Prepared, edition: Edition) -> dict[str, Any]:
-    cohorts = Tally("cohort_momentum", prepared.cohorts, _scope(edition))
-    flows = Tally("cohort_flows", prepared.flows, _scope(edition))
+def _momentum(prepared: Prepared, edition: Edition, disclosure: Disclosure) -> dict[str, Any]:
+    cohorts = Tally("cohort_momentum", prepared.cohorts, _scope(edition), disclosure)
+    flows = Tally("cohort_flows", prepared.flows, _scope(edition), disclosure)
     latest = prepared.dates[-1] if prepared.dates else None
     # Flows are shown for the last month-end: the as-of date itself may be a day after it.
     month_ends = [d for d in prepared.dates if _is_month_end(d)] or prepared.dates
@@ -229,14 +239,26 @@ def _momentum(prepared: Prepared, edition: Edition) -> dict[str, Any]:
     order = ["new", "green", "amber", "red", "closed"]
     matrix = [{"from": a, "cells": [flows.sum("clients", as_of_date=flow_date, from_grade=a,
                                               to_grade=b) for b in order[1:]]} for a in order]
+    by_date = {m["as_of_date"]: m for m in months}
+    if latest:  # a reader adds up the program rows to the month's row, column by column
+        for i, total in enumerate(by_date[latest]["grades"]):
+            disclosure.relate(total, [p["grades"][i] for p in programs])
+    if flow_date and by_date[flow_date]["moves"]:
+        cell = {(row["from"], b): c for row in matrix for b, c in zip(order[1:], row["cells"],
+                                                                        strict=True)}
+        for i, (total, (froms, tos)) in enumerate(zip(by_date[flow_date]["moves"],
+                                                      MOVES.values(), strict=True)):
+            disclosure.relate(total, [p["moves"][i] for p in programs])
+            disclosure.relate(total, [cell[(a, b)] for a in froms for b in tos])
     return {"latest": latest, "flow_date": flow_date, "flow_from": flow_from,
             "months": months, "programs": programs, "matrix": matrix,
             "flow_order": order}
 
 
-def _stall_reasons(prepared: Prepared, edition: Edition) -> dict[str, Any]:
-    trends = Tally("report_stall_reason_trends", prepared.trends, _scope(edition))
-    stalled = Tally("stall_reasons", prepared.stalled, _scope(edition))
+def _stall_reasons(prepared: Prepared, edition: Edition,
+                   disclosure: Disclosure) -> dict[str, Any]:
+    trends = Tally("report_stall_reason_trends", prepared.trends, _scope(edition), disclosure)
+    stalled = Tally("stall_reasons", prepared.stalled, _scope(edition), disclosure)
     dates = prepared.dates[-TRAILING_MONTHS:]
     labels = {r["cluster_key"]: r["cluster_label"] for r in trends.rows}
     labels |= {r["reason_cluster_key"]: r["reason_cluster_label"] for r in stalled.rows}
@@ -245,94 +267,143 @@ def _stall_reasons(prepared: Prepared, edition: Edition) -> dict[str, Any]:
              "months": [trends.sum("reasons", as_of_date=d, cluster_key=key) for d in dates]}
             for key, label in labels.items()]
     rows.sort(key=lambda r: (-r["now"].value, r["label"]))
-    return {"dates": dates, "rows": rows, "total": stalled.count()}
+    total = stalled.count()
+    disclosure.relate(total, [r["now"] for r in rows])
+    return {"dates": dates, "rows": rows, "total": total}
 
 
-def _caseloads(prepared: Prepared, edition: Edition, latest: str | None) -> dict[str, Any]:
-    caseloads = Tally("report_caseloads", prepared.caseloads, _scope(edition, "worker_site", None))
+def _caseloads(prepared: Prepared, edition: Edition, latest: str | None,
+               disclosure: Disclosure) -> dict[str, Any]:
+    caseloads = Tally("report_caseloads", prepared.caseloads,
+                      _scope(edition, "worker_site", None), disclosure)
     sites = sorted({r["worker_site"] for r in caseloads.rows
                     if r["as_of_date"] == latest and r["worker_site"]})
     assigned = {"as_of_date": latest, "worker_id": NOT_NULL}
-    return {
-        "sites": [{"site": s,
-                   "workers": caseloads.count(**assigned, worker_site=s),
-                   "clients": caseloads.sum("open_clients", **assigned, worker_site=s),
-                   "median": caseloads.median("open_clients", **assigned, worker_site=s)}
-                  for s in sites],
-        "all": {"workers": caseloads.count(**assigned),
-                "clients": caseloads.sum("open_clients", **assigned),
-                "median": caseloads.median("open_clients", **assigned)},
-        "unassigned": caseloads.sum("open_clients", as_of_date=latest, worker_id=None),
-        "bands": [{"label": f"{lo}–{hi}" if hi < 1_000_000 else f"{lo} or more",
-                   "workers": caseloads.count(**assigned, open_clients=(lo, hi))}
-                  for lo, hi in CASELOAD_BANDS],
-    }
+    rows = [{"site": s,
+             "workers": caseloads.count(**assigned, worker_site=s),
+             "clients": caseloads.sum("open_clients", **assigned, worker_site=s),
+             "median": caseloads.median("open_clients", **assigned, worker_site=s)}
+            for s in sites]
+    every = {"workers": caseloads.count(**assigned),
+             "clients": caseloads.sum("open_clients", **assigned),
+             "median": caseloads.median("open_clients", **assigned)}
+    bands = [{"label": f"{lo}–{hi}" if hi < 1_000_000 else f"{lo} or more",
+              "workers": caseloads.count(**assigned, open_clients=(lo, hi))}
+             for lo, hi in CASELOAD_BANDS]
+    for column in ("workers", "clients"):
+        disclosure.relate(every[column], [r[column] for r in rows])
+    disclosure.relate(every["workers"], [b["workers"] for b in bands])
+    return {"sites": rows, "all": every, "bands": bands,
+            "unassigned": caseloads.sum("open_clients", as_of_date=latest, worker_id=None)}
 
 
-def _rate(part: int, whole: int, threshold: int) -> int | None:
-    """part / whole in per cent, shown only when neither the part nor the rest of the whole is
-    a small cell (either could be worked out from the rate and the whole otherwise)."""
-    if part < threshold or whole - part < threshold:
-        return None
-    return round(100 * part / whole)
+OUTCOME_COUNTS = ("due", "responded", "housed", "housing_answered", "employment_gained",
+                  "income_increased", "phq9_improved")
 
 
-def _outcome_table(prepared: Prepared, edition: Edition) -> list[dict[str, Any]]:
+def _outcome_table(prepared: Prepared, edition: Edition,
+                   disclosure: Disclosure) -> list[dict[str, Any]]:
     """Per survey type and site: due, responded, and what the responses said. Every answer is
     counted among the responses to surveys that were due (the universe a funder reads the
     rates against): a survey answered early or not yet due is not an outcome yet."""
-    outcomes = Tally("followup_outcomes", prepared.outcomes, _scope(edition))
+    outcomes = Tally("followup_outcomes", prepared.outcomes, _scope(edition), disclosure)
     rows = []
     for survey in sorted({r["survey_type"] for r in outcomes.rows}):
+        survey_rows = []
         for site in [None, *sorted({r["site"] for r in outcomes.rows if r["site"]})]:
             where = {"survey_type": survey} | ({"site": site} if site else {})
-            due = outcomes.count(**where, is_due=True)
             answered = {**where, "is_due": True, "has_response": True}
-            responded = outcomes.count(**answered)
-            housed = outcomes.count(**answered, is_stably_housed_at_followup=True)
-            housing_answered = outcomes.count(**answered, is_stably_housed_at_followup=NOT_NULL)
-            rows.append({
-                "survey_type": survey, "site": site or "All sites", "due": due,
-                "responded": responded,
-                "rate": _rate(responded.value, due.value, prepared.threshold),
-                "housed": housed, "housing_answered": housing_answered,
-                "housed_rate": _rate(housed.value, housing_answered.value, prepared.threshold),
+            survey_rows.append({
+                "survey_type": survey, "site": site or "All sites",
+                "due": outcomes.count(**where, is_due=True),
+                "responded": outcomes.count(**answered),
+                "housed": outcomes.count(**answered, is_stably_housed_at_followup=True),
+                "housing_answered": outcomes.count(**answered,
+                                                   is_stably_housed_at_followup=NOT_NULL),
                 "employment_gained": outcomes.count(**answered, employment_change="gained"),
                 "income_increased": outcomes.count(**answered, income_change="increased"),
                 "phq9_improved": outcomes.count(**answered, phq9_is_improved=True),
             })
+        everyone, *sites = survey_rows
+        for column in OUTCOME_COUNTS:
+            disclosure.relate(everyone[column], [r[column] for r in sites])
+        rows += survey_rows
     return rows
 
 
+def _relate_sections(disclosure: Disclosure, momentum: dict, chronic: dict, caseloads: dict,
+                     outcomes: list[dict]) -> None:
+    """The sums a reader can make across sections: the chronic-status rows add up to the
+    month's grades, assigned and unassigned clients to the open ones, and the chronic-status
+    outcome rows to the all-sites outcomes."""
+    if not momentum["latest"]:
+        return
+    latest = momentum["months"][-1]["grades"]
+    if chronic["momentum"]:
+        for i, total in enumerate(latest):
+            disclosure.relate(total, [c["grades"][i] for c in chronic["momentum"]])
+    open_now = disclosure.cell(sum(c.value for c in latest[:3]))
+    disclosure.relate(open_now, latest[:3])
+    disclosure.relate(open_now, [caseloads["all"]["clients"], caseloads["unassigned"]])
+    everyone = {o["survey_type"]: o for o in outcomes if o["site"] == "All sites"}
+    for survey, row in everyone.items():
+        by_status = [c for c in chronic["outcomes"] if c["survey_type"] == survey]
+        if by_status:
+            for column, chronic_column in (("due", "due"), ("responded", "responded"),
+                                           ("housed", "housed")):
+                disclosure.relate(row[column], [c[chronic_column] for c in by_status])
+
+
+def _rate(disclosure: Disclosure, part: Cell, whole: Cell) -> int | None:
+    rate = disclosure.rate(part, whole)
+    return None if rate is None else round(rate)
+
+
 def render(run: Run, edition: Edition, prepared: Prepared) -> str:
-    hide = run.config.suppression_threshold
-    momentum = _momentum(prepared, edition)
-    reasons = _stall_reasons(prepared, edition)
-    caseloads = _caseloads(prepared, edition, momentum["latest"])
+    disclosure = Disclosure(edition.suppression_threshold)
+    momentum = _momentum(prepared, edition, disclosure)
+    reasons = _stall_reasons(prepared, edition, disclosure)
+    caseloads = _caseloads(prepared, edition, momentum["latest"], disclosure)
+    outcomes = _outcome_table(prepared, edition, disclosure)
+    chronic = _chronic(prepared, edition, momentum["latest"], disclosure)
+    inventory = _inventory(prepared, edition, disclosure)
+    measures = spm.measures(prepared.measures, edition, disclosure)
+    _relate_sections(disclosure, momentum, chronic, caseloads, outcomes)
+    disclosure.protect()
+    spm.rates(measures, disclosure)
+    for o in outcomes:
+        o["rate"] = _rate(disclosure, o["responded"], o["due"])
+        o["housed_rate"] = _rate(disclosure, o["housed"], o["housing_answered"])
+    for r in inventory:
+        r["utilization"] = (round(100 * r["people"].value / r["beds"].value)
+                            if r["beds"].value and not r["people"].hidden else None)
     labels = {**dict(GRADES), "new": "New"}
-    latest_flows = [(a["from"], b, cell.value) for a in momentum["matrix"]
+    shown = disclosure.chart_value
+    latest_flows = [(a["from"], b, shown(cell)) for a in momentum["matrix"]
                     for b, cell in zip(momentum["flow_order"][1:], a["cells"], strict=True)]
     return run.render(
         "aggregate.html.j2", edition, run.links(edition),
         brief=run.briefs["aggregate"],
         grades=GRADES, moves=list(MOVES), momentum=momentum, reasons=reasons,
-        caseloads=caseloads, outcomes=_outcome_table(prepared, edition),
+        caseloads=caseloads, outcomes=outcomes,
         outcomes_built=bool(prepared.outcomes), labels=labels,
-        chronic=_chronic(prepared, edition, momentum["latest"]),
-        inventory=_inventory(prepared, edition),
+        chronic=chronic, inventory=inventory, measures=measures,
         charts={
             "mix": charts.stacked_bars(
                 "Clients by grade at each month-end",
-                [(m["as_of_date"][:7], {g: c.value for (g, _), c in zip(GRADES, m["grades"],
-                                                                        strict=True)})
-                 for m in momentum["months"]], [g for g in GRADES if g[0] != "closed"], hide),
+                [(m["as_of_date"][:7], {g: shown(c) for (g, _), c in zip(GRADES, m["grades"],
+                                                                         strict=True)})
+                 for m in momentum["months"]], [g for g in GRADES if g[0] != "closed"]),
             "flows": charts.flows(f"How clients moved between grades, {momentum['flow_from']}"
                                   f" to {momentum['flow_date']}",
-                                  latest_flows, momentum["flow_order"], labels, hide),
-            "reasons": charts.hbars("Stalled clients by reason cluster",
-                                    [(r["label"], r["now"].value) for r in reasons["rows"]], hide),
+                                  latest_flows, momentum["flow_order"], labels),
+            "reasons": charts.stacked_bars(
+                "Stall reasons recorded each month, by cluster",
+                [(d[:7], {r["label"]: shown(r["months"][i]) for r in reasons["rows"]})
+                 for i, d in enumerate(reasons["dates"])],
+                [(r["label"], r["label"]) for r in reasons["rows"]]),
             "caseloads": charts.hbars("Workers by caseload size",
-                                      [(b["label"], b["workers"].value)
-                                       for b in caseloads["bands"]], hide),
+                                      [(b["label"], shown(b["workers"]))
+                                       for b in caseloads["bands"]]),
         },
     )

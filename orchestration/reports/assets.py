@@ -11,13 +11,15 @@ from orchestration.resources import CaseintelResource
 
 REPORT_INPUTS = {
     "momentum": ("client_momentum", "stall_reasons", "cohort_momentum"),
-    "missing_incomplete": ("report_missing_elements", "client_momentum"),
+    "missing_incomplete": ("report_missing_elements", "client_momentum", "report_client_workers"),
     "unusual": ("report_anomalies", "report_caseloads", "client_momentum"),
     "comprehensive": ("report_client_events", "report_screen_scores", "report_missing_elements",
                       "report_anomalies", "client_momentum_history", "clients"),
     "aggregate": ("cohort_momentum", "cohort_flows", "report_stall_reason_trends",
                   "stall_reasons", "report_caseloads", "followup_outcomes", "chronic_momentum",
-                  "chronic_outcomes", "inventory_utilization"),
+                  "chronic_outcomes", "inventory_utilization", "spm_m1_length_of_time_homeless",
+                  "spm_m2_returns_to_homelessness", "spm_m4_income_growth",
+                  "spm_m5_first_time_homeless", "spm_m7_permanent_placements"),
     "data_quality": ("hmis_data_quality", "hmis_dq_timeliness", "hmis_export_gaps"),
 }
 # Every report rewrites its editions' index, which lists the drops that could not be read.
@@ -25,15 +27,17 @@ INDEX_INPUTS = ("ingest_failures",)
 DESCRIPTIONS = {
     "momentum": "The momentum report: grade counts, why clients stalled, the stalled and "
                 "amber lists, and the grade mix month by month.",
-    "missing_incomplete": "Missing & incomplete: every amber or red element per client and "
-                          "program, the one input that fixes it, and the grade it would give "
-                          "(int_client_grades re-run on the client's records plus that input).",
+    "missing_incomplete": "Missing & incomplete: every amber or red element per client, "
+                          "grouped by worker and program, the one input that fixes it, and "
+                          "the grade it would give (int_client_grades re-run on the client's "
+                          "records plus that input); a page per worker.",
     "unusual": "Unusual: changes against the client's own history and the caseload, risk "
                "findings and impossible readings, each with why it was flagged.",
     "comprehensive": "Comprehensive: one page per client by persistent ID, every claim "
                      "linked to its source record.",
     "aggregate": "Aggregate: cohort momentum and flows, stall reasons over time, follow-up "
-                 "outcomes and caseloads; small counts suppressed, no names.",
+                 "outcomes, caseloads and the HUD system performance measures across "
+                 "reporting periods; small counts suppressed, no names.",
     "data_quality": "HMIS data quality per project and site, worst offenders first.",
 }
 

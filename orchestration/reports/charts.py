@@ -2,8 +2,8 @@
 CDN). Every label is escaped; every chart has a text title for screen readers, and the
 numbers it shows are also in a table on the same page.
 
-`hide_below`: values from 1 to hide_below - 1 are drawn as nothing and labelled "<n", so a
-chart never reveals a count its table suppresses.
+A value of None is a count the page's table hides (reports.disclosure): drawn as nothing and
+labelled "*", so a chart never reveals what its table suppresses.
 """
 
 from __future__ import annotations
@@ -13,17 +13,26 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from orchestration.reports.disclosure import SYMBOL
+
 COLORS = {"green": "#1a7f37", "amber": "#b35900", "red": "#c62828", "closed": "#8c959f",
           "new": "#0969da", "bar": "#0969da"}
 FONT = 'font-family="system-ui, sans-serif" font-size="11"'
+# Colour-blind-safe categories (Okabe-Ito) for keys without a colour of their own.
+PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442",
+           "#000000")
 
 
-def _shown(value: int, hide_below: int | None) -> int:
-    return 0 if hide_below and 0 < value < hide_below else value
+def _color(key: str, index: int) -> str:
+    return COLORS.get(key) or PALETTE[index % len(PALETTE)]
 
 
-def _label(value: int, hide_below: int | None) -> str:
-    return f"<{hide_below}" if hide_below and 0 < value < hide_below else str(value)
+def _shown(value: int | None) -> int:
+    return value or 0
+
+
+def _label(value: int | None) -> str:
+    return SYMBOL if value is None else str(value)
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
@@ -33,45 +42,52 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
         f"<title>{escape(title)}</title>{''.join(body)}</svg>")
 
 
-def stacked_bars(title: str, columns: Sequence[tuple[str, dict[str, int]]],
-                 keys: Sequence[tuple[str, str]], hide_below: int | None = None) -> Markup:
+def _legend(keys: Sequence[tuple[str, str]], left: int, width: int) -> tuple[list[str], int]:
+    """The legend's swatches, wrapped onto as many lines as the width needs; and its height."""
+    body, x, y = [], left, 4
+    for k, (key, name) in enumerate(keys):
+        if x > left and x + 30 + 7 * len(name) > width:
+            x, y = left, y + 14
+        body.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{_color(key, k)}"/>'
+                    f'<text x="{x + 14}" y="{y + 9}" {FONT}>{escape(name)}</text>')
+        x += 30 + 7 * len(name)
+    return body, y + 20
+
+
+def stacked_bars(title: str, columns: Sequence[tuple[str, dict[str, int | None]]],
+                 keys: Sequence[tuple[str, str]]) -> Markup:
     """One stacked bar per column (e.g. month), segments per key (e.g. grade)."""
-    width, height, left, bottom, top = 720, 240, 40, 40, 24
-    plot_h = height - bottom - top
-    totals = [sum(_shown(v.get(k, 0), hide_below) for k, _ in keys) for _, v in columns]
+    width, left, bottom, plot_h = 720, 40, 40, 176
+    body, top = _legend(keys, left, width)
+    height = top + plot_h + bottom
+    totals = [sum(_shown(v.get(k, 0)) for k, _ in keys) for _, v in columns]
     peak = max(totals, default=0) or 1
     step = (width - left - 10) / max(len(columns), 1)
-    body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
-            'stroke="#d0d7de"/>',
-            f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" {FONT}>{peak}</text>',
-            f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" {FONT}>0</text>']
+    body += [f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
+             'stroke="#d0d7de"/>',
+             f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" {FONT}>{peak}</text>',
+             f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" {FONT}>0</text>']
     for i, (label, values) in enumerate(columns):
         x = left + i * step + step * 0.15
         y = top + plot_h
-        for key, name in keys:
+        for k, (key, name) in enumerate(keys):
             value = values.get(key, 0)
-            h = plot_h * _shown(value, hide_below) / peak
+            h = plot_h * _shown(value) / peak
             y -= h
             body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{step * 0.7:.1f}" '
-                        f'height="{h:.1f}" fill="{COLORS.get(key, COLORS["bar"])}">'
+                        f'height="{h:.1f}" fill="{_color(key, k)}">'
                         f'<title>{escape(label)}: {escape(name)} '
-                        f'{escape(_label(value, hide_below))}</title></rect>')
+                        f'{escape(_label(value))}</title></rect>')
         body.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom + 14}" '
                     f'text-anchor="middle" {FONT}>{escape(label)}</text>')
-    legend_x = left
-    for key, name in keys:
-        body.append(f'<rect x="{legend_x}" y="4" width="10" height="10" '
-                    f'fill="{COLORS.get(key, COLORS["bar"])}"/>'
-                    f'<text x="{legend_x + 14}" y="13" {FONT}>{escape(name)}</text>')
-        legend_x += 30 + 7 * len(name)
     return _svg(width, height, title, body)
 
 
-def flows(title: str, moves: Sequence[tuple[str, str, int]], order: Sequence[str],
-          labels: dict[str, str], hide_below: int | None = None) -> Markup:
+def flows(title: str, moves: Sequence[tuple[str, str, int | None]], order: Sequence[str],
+          labels: dict[str, str]) -> Markup:
     """Who moved from which grade (left) to which grade (right), band width ~ people."""
     width, height, pad, node_w = 720, 260, 20, 14
-    shown = [(a, b, _shown(n, hide_below)) for a, b, n in moves]
+    shown = [(a, b, _shown(n)) for a, b, n in moves]
     total = sum(n for _, _, n in shown) or 1
     usable = height - 2 * pad - 8 * len(order)
     scale = usable / total
@@ -115,21 +131,21 @@ def flows(title: str, moves: Sequence[tuple[str, str, int]], order: Sequence[str
     return _svg(width, height, title, body)
 
 
-def hbars(title: str, items: Sequence[tuple[str, int]], hide_below: int | None = None) -> Markup:
+def hbars(title: str, items: Sequence[tuple[str, int | None]]) -> Markup:
     """Horizontal bars, one per labelled value, largest scale first."""
     width, row_h, label_w = 720, 22, 300
     height = row_h * max(len(items), 1) + 10
-    peak = max((_shown(v, hide_below) for _, v in items), default=0) or 1
+    peak = max((_shown(v) for _, v in items), default=0) or 1
     body = []
     for i, (label, value) in enumerate(items):
         y = 5 + i * row_h
-        w = (width - label_w - 60) * _shown(value, hide_below) / peak
+        w = (width - label_w - 60) * _shown(value) / peak
         body.append(f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" {FONT}>'
                     f'{escape(label)}</text>'
                     f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
                     f'fill="{COLORS["bar"]}"/>'
                     f'<text x="{label_w + w + 6:.1f}" y="{y + 14}" {FONT}>'
-                    f'{escape(_label(value, hide_below))}</text>')
+                    f'{escape(_label(value))}</text>')
     return _svg(width, height, title, body)
 
 

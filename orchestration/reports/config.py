@@ -30,6 +30,7 @@ class Edition:
     sites: tuple[str, ...]
     programs: tuple[str, ...]
     reports: tuple[str, ...]
+    suppression_threshold: int  # counts of 1 to this - 1 people are hidden; 0 or 1: none
 
     def carries(self, report: str) -> bool:
         return report in self.reports
@@ -47,7 +48,6 @@ class ReportsConfig:
     version: str
     cron: str
     timezone: str
-    suppression_threshold: int
     editions: tuple[Edition, ...]
     rules: dict[str, float]  # the numeric thresholds dbt reads from raw.report_rules
     impossible_rules: tuple[str, ...]
@@ -80,7 +80,14 @@ def _number(value: Any, where: str) -> float:
     return float(value)
 
 
-def _edition(raw: Any, where: str) -> Edition:
+def _threshold(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise RubricError(f"{where}: suppression_threshold must be a whole number >= 0,"
+                          f" got {value!r}")
+    return value
+
+
+def _edition(raw: Any, where: str, threshold: int) -> Edition:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
         raise RubricError(f"{where}: each edition needs a `name`")
     where = f"{where} {raw['name']}"
@@ -97,7 +104,11 @@ def _edition(raw: Any, where: str) -> Edition:
         audience=str(raw.get("audience") or ""), folder=str(raw.get("folder") or "").strip("/"),
         level=level, client_names=raw.get("client_names") is True,
         sites=_words(raw.get("sites"), f"{where} sites"),
-        programs=_words(raw.get("programs"), f"{where} programs"), reports=reports)
+        programs=_words(raw.get("programs"), f"{where} programs"), reports=reports,
+        suppression_threshold=_threshold(raw.get("suppression_threshold", threshold), where))
+    if level == "aggregates" and edition.suppression_threshold < 2:
+        raise RubricError(f"{where}: an aggregates-only edition must suppress small counts"
+                          " (suppression_threshold 2 or more)")
     if level == "aggregates" and set(reports) - AGGREGATE_REPORTS:
         raise RubricError(f"{where}: an aggregates-only edition may carry only "
                           f"{', '.join(sorted(AGGREGATE_REPORTS))}")
@@ -112,10 +123,9 @@ def load_reports_config(path: Path) -> ReportsConfig:
     data = load_yaml(path)
     where = str(path)
     schedule = _mapping(data, "schedule", where)
-    threshold = data.get("suppression_threshold")
-    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
-        raise RubricError(f"{where}: suppression_threshold must be a whole number >= 1")
-    editions = tuple(_edition(e, f"{where} editions") for e in data.get("editions") or [])
+    threshold = _threshold(data.get("suppression_threshold"), where)
+    editions = tuple(_edition(e, f"{where} editions", threshold)
+                     for e in data.get("editions") or [])
     if not editions:
         raise RubricError(f"{where}: list at least one edition")
     folders = [e.folder for e in editions]
@@ -130,7 +140,6 @@ def load_reports_config(path: Path) -> ReportsConfig:
         version=rubric_version(path),
         cron=str(schedule.get("cron") or "0 6 * * 1"),
         timezone=str(schedule.get("timezone") or "UTC"),
-        suppression_threshold=threshold,
         editions=editions,
         rules=rules,
         impossible_rules=_words(unusual.get("impossible_rules"), f"{where} impossible_rules"),

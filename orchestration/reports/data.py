@@ -32,26 +32,49 @@ def group_by(rows: Iterable[Row], key: str) -> dict[Any, list[Row]]:
 
 @dataclass(frozen=True)
 class Freshness:
-    """How current the data behind a report is: said at the top of every page."""
+    """How current the data behind a report is: said at the top of every page. `as_of` is
+    None while no client has been graded (nothing loaded yet, or the run failed)."""
 
-    as_of: str
+    as_of: str | None
     last_loaded: str | None
     last_contact: str | None
     note_backend: str
 
 
 def freshness(wh: Warehouse) -> Freshness:
-    as_of = wh.scalar("select max(as_of_date) from marts.client_momentum")
-    last_loaded = wh.scalar("select max(loaded_at) from raw.ingest_ledger where status = 'loaded'")
-    last_contact = wh.scalar("select max(last_contact_date) from marts.client_momentum")
+    graded = wh.table_exists("marts", "client_momentum")
+    as_of = wh.scalar("select max(as_of_date) from marts.client_momentum") if graded else None
+    last_loaded = (wh.scalar("select max(loaded_at) from raw.ingest_ledger where status = 'loaded'")
+                   if wh.table_exists("raw", "ingest_ledger") else None)
+    last_contact = (wh.scalar("select max(last_contact_date) from marts.client_momentum")
+                    if graded else None)
     backend = (wh.scalar("select string_agg(distinct backend, ', ') from scoring.note_reads")
                if wh.table_exists("scoring", "note_reads") else None)
     return Freshness(
-        as_of=str(as_of),
+        as_of=str(as_of) if as_of else None,
         last_loaded=str(last_loaded)[:19] if last_loaded else None,
         last_contact=str(last_contact) if last_contact else None,
         note_backend=backend or "offline",
     )
+
+
+def missing_data(wh: Warehouse) -> list[str]:
+    """Why no client is graded yet, in words a data engineer can act on; empty once some
+    client is. A report published from an empty warehouse says this instead of zeros."""
+    if not wh.table_exists("raw", "ingest_ledger"):
+        return ["No file has been loaded yet: put the agency's exports (HMIS CSV, intake, case"
+                " notes, surveys) in the landing folder and run the pipeline."]
+    loaded = wh.scalar("select count(*) from raw.ingest_ledger where status = 'loaded'")
+    if not loaded:
+        return ["No file has been loaded yet: the landing folder had no readable export"
+                " (see the data-quality page and the run's log for files that were refused)."]
+    if not wh.table_exists("marts", "client_momentum"):
+        return [f"{loaded} files were loaded, but the warehouse models were not built: the"
+                " transform step of the run failed (see the run's log)."]
+    if not wh.scalar("select count(*) from marts.client_momentum"):
+        return [f"{loaded} files were loaded, but no client has a program enrollment to grade:"
+                " an HMIS export with Enrollment.csv, or intake records, is needed."]
+    return []
 
 
 def failed_drops(wh: Warehouse) -> list[Row]:
@@ -64,6 +87,8 @@ def failed_drops(wh: Warehouse) -> list[Row]:
 
 def client_scope(wh: Warehouse) -> dict[str, tuple[str | None, str | None]]:
     """(site, program) of every graded person: what an edition's scope is checked against."""
+    if not wh.table_exists("marts", "client_momentum"):
+        return {}
     return {pid: (site, program) for pid, site, program in wh.rows(
         "select person_id, site, program from marts.client_momentum")}
 
@@ -75,6 +100,8 @@ def client_names(wh: Warehouse, person_ids: Iterable[str]) -> dict[str, str]:
     """
     wanted = set(person_ids)
     names: dict[str, str] = {}
+    if not wanted:
+        return names
     for pid, first, last in wh.rows("""
             select links.person_id, clients.first_name, clients.last_name
             from staging.stg_hmis__clients as clients

@@ -10,6 +10,7 @@ from orchestration.reports import charts
 from orchestration.reports.config import Edition
 from orchestration.reports.data import dicts
 from orchestration.reports.rendering import GRADES, Run
+from orchestration.reports.sources import read_vocabulary
 
 OPEN_GRADES = [(g, label) for g, label in GRADES if g != "closed"]
 
@@ -25,9 +26,11 @@ def _clusters(stalled: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for label, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def prepare(run: Run) -> dict[str, list[dict[str, Any]]]:
-    """Every graded client with their stall reason, and the monthly cohort counts."""
+def prepare(run: Run) -> dict[str, Any]:
+    """Every graded client with their stall reason, the monthly cohort counts, and the
+    words a page uses for caseintel's own terms (`milestone_met`, `90_day`)."""
     return {
+        "vocabulary": read_vocabulary(run.wh),
         "graded": dicts(run.wh, """
             select m.person_id, m.grade, m.program, m.site, m.months_since_movement,
                    m.last_movement_date, m.last_movement_kind, m.grade_reason,
@@ -45,12 +48,17 @@ def prepare(run: Run) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def render(run: Run, edition: Edition, prepared: dict[str, list[dict[str, Any]]]) -> str:
+def render(run: Run, edition: Edition, prepared: dict[str, Any]) -> str:
     links = run.links(edition)
+    say = prepared["vocabulary"].say
     graded = [dict(r) for r in prepared["graded"] if edition.includes(r["site"], r["program"])]
+    for r in graded:
+        r["grade_reason"] = say(r["grade_reason"])
+        r["overdue_survey_types"] = ", ".join(
+            say(t.strip()) for t in (r["overdue_survey_types"] or "").split(",") if t.strip())
     stalled = [r for r in graded if r["grade"] == "red"]
     for r in stalled:
-        r["last_movement"] = (f"{r['last_movement_date']} ({r['last_movement_kind']})"
+        r["last_movement"] = (f"{r['last_movement_date']} ({say(r['last_movement_kind'])})"
                               if r["last_movement_date"] else None)
     grades = Counter(r["grade"] for r in graded)
     clusters = _clusters(stalled)
@@ -59,13 +67,17 @@ def render(run: Run, edition: Edition, prepared: dict[str, list[dict[str, Any]]]
         if edition.includes(row["site"], row["program"]):
             for g, _ in GRADES:
                 months[row["month"]][g] += row[f"{g}_clients"]
+    # this period against the last: the month-end before the latest date in the history
+    previous = list(months)[-2] if len(months) > 1 else None
     chart = charts.stacked_bars(
         "Clients by grade at each month-end", [(m[:7], dict(c)) for m, c in months.items()],
         OPEN_GRADES)
     return run.render(
         "momentum.html.j2", edition, links,
         brief=run.briefs["momentum"],
-        tiles=[{"grade": g, "label": label, "count": grades.get(g, 0)} for g, label in GRADES],
+        tiles=[{"grade": g, "label": label, "count": grades.get(g, 0),
+                "before": months[previous][g] if previous else None} for g, label in GRADES],
+        previous=previous,
         stalled=stalled,
         amber=[r for r in graded if r["grade"] == "amber"],
         clusters=clusters,

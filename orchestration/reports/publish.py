@@ -1,8 +1,9 @@
 """Publish a report into every edition that carries it, then refresh every edition's index.
 
 A report module has `prepare(run)` (work shared by all editions, done once; None when its
-marts are not built) and `render(run, edition, prepared)` (one page). The comprehensive
-report writes one page per client instead (`client_pages.publish`).
+marts are not built) and `render(run, edition, prepared)` (one page). Missing & incomplete
+also writes a page per worker (`missing.worker_pages`). The comprehensive report writes one
+page per client instead (`client_pages.publish`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from types import ModuleType
 from orchestration.reports import aggregate, client_pages, missing, momentum, quality, unusual
 from orchestration.reports.data import failed_drops
 from orchestration.reports.rendering import GRADES, open_run
-from orchestration.reports.site import write_index, write_report
+from orchestration.reports.site import (
+    write_client_ids,
+    write_index,
+    write_no_data,
+    write_pages,
+    write_report,
+)
 from orchestration.settings import Settings
 from orchestration.warehouse import Warehouse
 
@@ -29,13 +36,20 @@ def publish_report(settings: Settings, report: str) -> list[Path]:
         editions = run.config.editions_with(report)
         if not editions:
             written = []
+        elif run.as_of is None:
+            written = [write_no_data(run, e, report) for e in editions]
         elif report == "comprehensive":
             written = client_pages.publish(run, list(editions))
+            written += [write_client_ids(run, e, written) for e in editions]
         else:
             module = SINGLE_PAGE[report]
             prepared = module.prepare(run)
             written = [] if prepared is None else [
                 write_report(run, e, report, module.render(run, e, prepared)) for e in editions]
+            if report == "missing_incomplete" and prepared is not None:
+                written += [path for e in editions
+                            for path in write_pages(run, e, missing.WORKER_FOLDER,
+                                                    missing.worker_pages(run, e, prepared))]
         for edition in run.config.editions:
             write_index(run, edition)
     return written

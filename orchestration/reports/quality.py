@@ -11,6 +11,7 @@ from typing import Any
 
 from orchestration.reports.config import Edition
 from orchestration.reports.data import Row, dicts
+from orchestration.reports.disclosure import Disclosure
 from orchestration.reports.rendering import Run
 
 WORST_SHOWN = 40
@@ -38,34 +39,69 @@ def prepare(run: Run) -> Prepared | None:
     )
 
 
-def _projects(elements: list[Row]) -> list[dict[str, Any]]:
+ELEMENT_COUNTS = ("records", "dk_pna", "missing", "data_issues", "errors")
+DAYS = ("days_0", "days_1_3", "days_4_6", "days_7_10", "days_11_plus", "days_unknown")
+
+
+def _counted(row: Row, columns: tuple[str, ...], disclosure: Disclosure) -> dict[str, Any]:
+    """The row with each count of people or records as a cell of the page's disclosure."""
+    return {**row, **{c: disclosure.cell(row[c] or 0) for c in columns}}
+
+
+def _elements(rows: list[Row], disclosure: Disclosure) -> list[dict[str, Any]]:
+    elements = []
+    for row in rows:
+        element = _counted(row, ELEMENT_COUNTS, disclosure)
+        disclosure.relate(element["errors"], [element[c] for c in ("dk_pna", "missing",
+                                                                    "data_issues")])
+        elements.append(element)
+    return elements
+
+
+def _projects(elements: list[dict[str, Any]], disclosure: Disclosure) -> list[dict[str, Any]]:
     """One line per project: its records, errors over all elements, and its worst element."""
-    by_project: dict[tuple, list[Row]] = defaultdict(list)
+    by_project: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for row in elements:
         by_project[(row["site"], row["project_key"], row["project_name"])].append(row)
     projects = []
     for (site, key, name), rows in by_project.items():
-        records, errors = sum(r["records"] or 0 for r in rows), sum(r["errors"] or 0 for r in rows)
+        project = {"site": site, "project_key": key, "project_name": name,
+                   "project_type_name": rows[0]["project_type_name"],
+                   "records": disclosure.cell(sum(r["records"].value for r in rows)),
+                   "errors": disclosure.cell(sum(r["errors"].value for r in rows))}
+        for column in ("records", "errors"):
+            disclosure.relate(project[column], [r[column] for r in rows])
         worst = min(rows, key=lambda r: r["error_rank"])
-        projects.append({"site": site, "project_key": key, "project_name": name,
-                         "project_type_name": rows[0]["project_type_name"],
-                         "records": records, "errors": errors,
-                         "error_rate": errors / records if records else 0.0,
-                         "worst": worst if worst["errors"] else None})
-    return sorted(projects, key=lambda p: (-p["error_rate"], -p["errors"], p["project_key"]))
+        project["worst"] = worst if worst["errors"].value else None
+        projects.append(project)
+    return sorted(projects, key=lambda p: (-p["errors"].value / (p["records"].value or 1),
+                                           -p["errors"].value, p["project_key"]))
+
+
+def _timeliness(rows: list[Row], disclosure: Disclosure) -> list[dict[str, Any]]:
+    timeliness = []
+    for row in rows:
+        counted = _counted(row, ("records", *DAYS), disclosure)
+        disclosure.relate(counted["records"], [counted[c] for c in DAYS])
+        timeliness.append(counted)
+    return timeliness
 
 
 def render(run: Run, edition: Edition, prepared: Prepared) -> str:
+    disclosure = Disclosure(edition.suppression_threshold)
     in_scope = [r for r in prepared.elements if not edition.sites or r["site"] in edition.sites]
-    timeliness = [r for r in prepared.timeliness
-                  if not edition.sites or r["site"] in edition.sites]
+    elements = _elements(in_scope, disclosure)
+    projects = _projects(elements, disclosure)
+    timeliness = _timeliness([r for r in prepared.timeliness
+                              if not edition.sites or r["site"] in edition.sites], disclosure)
+    disclosure.protect()
     return run.render(
         "quality.html.j2", edition, run.links(edition),
         brief=run.briefs["data_quality"],
         period=in_scope[0]["period_label"] if in_scope else None,
-        projects=_projects(in_scope),
-        worst=[r for r in in_scope if r["errors"]][:WORST_SHOWN],
+        projects=projects,
+        worst=[r for r in elements if r["errors"].value][:WORST_SHOWN],
         timeliness=timeliness,
         gaps=[g for g in prepared.gaps if not edition.sites or g["site"] in edition.sites],
-        aggregates_only=edition.level == "aggregates",
+        rate=disclosure.rate,
     )

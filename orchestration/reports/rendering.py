@@ -8,6 +8,7 @@ anywhere, and opened offline.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from orchestration.reports.data import (
     client_scope,
     failed_drops,
     freshness,
+    missing_data,
 )
 from orchestration.reports.sources import anchor
 from orchestration.rubrics import load_yaml
@@ -39,21 +41,33 @@ FOLDERS = {"momentum": "momentum", "missing_incomplete": "missing", "unusual": "
            "comprehensive": "clients", "aggregate": "aggregate", "data_quality": "quality"}
 
 
-def suppressor(threshold: int):
-    """Counts of people below the threshold become "<threshold" (zero stays 0)."""
-    def suppress(value: int | None) -> str:
-        if value is None:
-            return ""
-        return f"<{threshold}" if 0 < value < threshold else str(value)
-    return suppress
+def describe_ref(ref: str | None) -> str:
+    """A count's ref (aggregate.Tally) in words, for its tooltip: what it counts, where."""
+    if not ref:
+        return ""
+    data = json.loads(ref)
+    measure = {"count": "rows", "sum": f"sum of {data['column']}",
+               "median": f"median {data['column']}"}[data["agg"]]
+    filters = []
+    for column, wanted in data["where"].items():
+        if isinstance(wanted, dict) and "is" in wanted:
+            filters.append(f"{column} is {wanted['is']}")
+        elif isinstance(wanted, dict):
+            filters.append(f"{column} {wanted['between'][0]}–{wanted['between'][1]}")
+        elif isinstance(wanted, list):
+            filters.append(f"{column} in {', '.join(map(str, wanted))}")
+        else:
+            filters.append(f"{column} = {wanted}")
+    return (f"{measure} of marts.{data['table']}"
+            + (f" where {'; '.join(filters)}" if filters else ""))
 
 
-def environment(threshold: int = 11) -> Environment:
+def environment() -> Environment:
     """Jinja2 with autoescaping on for every template: note text is data, never markup."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["suppress"] = suppressor(threshold)
     env.filters["grade_label"] = lambda g: GRADE_LABELS.get(g, g or "Not graded")
+    env.filters["describe_ref"] = describe_ref
     env.globals["anchor"] = anchor
     return env
 
@@ -105,10 +119,11 @@ class Run:
     briefs: dict[str, Any]
     scope: dict[str, tuple[str | None, str | None]]
     failures: list[Row] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # why nothing is graded yet (data.py)
     _names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
-    def as_of(self) -> str:
+    def as_of(self) -> str | None:
         return self.fresh.as_of
 
     def links(self, edition: Edition, depth: int = 1) -> Links:
@@ -124,7 +139,8 @@ class Run:
         failures = [f for f in self.failures if not edition.sites or f["site"] in edition.sites]
         return self.env.get_template(template).render(
             as_of=self.as_of, fresh=self.fresh, edition=edition, links=links, failures=failures,
-            generated_at=self.generated_at, suppression=self.config.suppression_threshold,
+            generated_at=self.generated_at, suppression=edition.suppression_threshold,
+            no_data_reasons=self.missing,
             **context)
 
 
@@ -137,10 +153,11 @@ def open_run(settings: Settings) -> Iterator[Run]:
             settings=settings,
             config=config,
             wh=wh,
-            env=environment(config.suppression_threshold),
+            env=environment(),
             fresh=freshness(wh),
             generated_at=datetime.now().replace(microsecond=0).isoformat(sep=" "),
             briefs=load_yaml(settings.rubrics_dir / "decision_brief.yaml"),
             scope=client_scope(wh),
             failures=failed_drops(wh),
+            missing=missing_data(wh),
         )

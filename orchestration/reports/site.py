@@ -11,12 +11,16 @@ good; a person_id merged into another becomes a page that sends the reader on.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from orchestration.reports.config import REPORTS, Edition
-from orchestration.reports.rendering import FOLDERS, Run
+from orchestration.reports.disclosure import Disclosure
+from orchestration.reports.rendering import FOLDERS, GRADES, Run
 
 DATED = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -36,14 +40,49 @@ def _write(path: Path, html: str) -> Path:
 
 
 def write_report(run: Run, edition: Edition, report: str, html: str) -> Path:
-    """Write the page for this as-of date and make it the latest."""
+    """Write the page for this as-of date and make it the latest; then the list of the
+    report's dates every page's period picker reads (archive.js)."""
     folder = edition_root(run, edition) / FOLDERS[report]
     _write(folder / "latest.html", html)
-    return _write(folder / f"{run.as_of}.html", html)
+    page = _write(folder / f"{run.as_of}.html", html)
+    _write(folder / "archive.js", "window.CASEINTEL_ARCHIVE = "
+           f"{json.dumps(archive(run, edition, report))};\n")
+    return page
+
+
+def write_client_ids(run: Run, edition: Edition, pages: list[Path]) -> Path:
+    """The IDs this edition has a client page for (merged ones included: their page sends
+    the reader on), for the search box: a script, since a page opened from disk may not
+    fetch a data file."""
+    folder = edition_root(run, edition) / "clients"
+    ids = sorted(p.stem for p in pages if p.parent == folder and p.stem != "index")
+    return _write(folder / "ids.js", f"window.CASEINTEL_CLIENT_IDS = {json.dumps(ids)};\n")
+
+
+def landing_page(report: str) -> str:
+    """Where a report's current page lives, relative to the edition's root."""
+    folder = FOLDERS[report]
+    return f"{folder}/index.html" if report == "comprehensive" else f"{folder}/latest.html"
+
+
+def write_no_data(run: Run, edition: Edition, report: str) -> Path:
+    """While nothing is graded, a report's current page says what is missing (no dated page:
+    there is no as-of date to file it under)."""
+    html = run.render("no_data.html.j2", edition, run.links(edition), brief=run.briefs[report])
+    return _write(edition_root(run, edition) / landing_page(report), html)
 
 
 def write_page(run: Run, edition: Edition, relative: str, html: str) -> Path:
     return _write(edition_root(run, edition) / relative, html)
+
+
+def write_pages(run: Run, edition: Edition, folder: str, pages: dict[str, str]) -> list[Path]:
+    """Write a folder of current-only pages (one per worker), removing the pages of this
+    folder the run no longer has, so no page shows an old week's list as if it were today's."""
+    written = [write_page(run, edition, relative, html) for relative, html in pages.items()]
+    for stale in set((edition_root(run, edition) / folder).glob("*.html")) - set(written):
+        stale.unlink()
+    return written
 
 
 def archive(run: Run, edition: Edition, report: str) -> list[str]:
@@ -60,18 +99,36 @@ def write_index(run: Run, edition: Edition) -> Path:
     entries = []
     for report in (r for r in REPORTS if edition.carries(r)):
         folder = FOLDERS[report]
-        published = (edition_root(run, edition) / folder / ("index.html"
-                     if report == "comprehensive" else "latest.html")).exists()
+        published = (edition_root(run, edition) / landing_page(report)).exists()
         entries.append({
             "report": report,
             "brief": run.briefs[report],
-            "href": (f"{folder}/index.html" if report == "comprehensive"
-                     else f"{folder}/latest.html") if published else None,
+            "href": landing_page(report) if published else None,
             "archive": [] if report == "comprehensive" else
             [{"as_of": d, "href": f"{folder}/{d}.html"} for d in archive(run, edition, report)],
         })
     others = [{"title": e.title, "audience": e.audience, "href": f"{e.folder}/index.html"}
               for e in run.config.editions if e is not edition and not edition.folder
               and e.folder]
-    html = run.render("index.html.j2", edition, links, entries=entries, others=others)
+    html = run.render("index.html.j2", edition, links, entries=entries, others=others,
+                      headline=_headline(run, edition))
     return _write(edition_root(run, edition) / "index.html", html)
+
+
+def _headline(run: Run, edition: Edition) -> dict[str, Any] | None:
+    """The edition's clients by grade today, for its front page (suppressed like its
+    aggregates: a total and its parts are related)."""
+    if run.as_of is None:
+        return None
+    counts: Counter[str] = Counter()
+    for site, program, grade, n in run.wh.rows(
+            "select site, program, grade, count(*) from marts.client_momentum"
+            " group by site, program, grade"):
+        if edition.includes(site, program):
+            counts[grade] += n
+    disclosure = Disclosure(edition.suppression_threshold)
+    grades = [(g, label, disclosure.cell(counts[g])) for g, label in GRADES]
+    total = disclosure.cell(sum(counts.values()))
+    disclosure.relate(total, [cell for *_, cell in grades])
+    disclosure.protect()
+    return {"grades": grades, "total": total}

@@ -11,6 +11,7 @@ import dagster as dg
 import pytest
 
 from orchestration.demo.generator import generate_agency
+from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
 from tests.reports.agency import plant_oddities
 
@@ -50,9 +51,12 @@ def wh(published):
 
 
 @pytest.fixture(scope="package")
-def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the browser test leaves a screenshot of every page it opened."""
-    folder = tmp_path_factory.mktemp("screenshots")
+def screenshots() -> Path:
+    """Where the browser tests leave a screenshot of every page they opened: kept after the
+    run (var/ is git-ignored), replaced by the next run, listed at the end."""
+    folder = REPO_ROOT / "var" / "test-screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
     SCREENSHOTS.append(folder)
     return folder
 

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-COUNT = re.compile(r'<span class="(count|stat)" data-ref="([^"]*)">([^<]*)</span>')
+COUNT = re.compile(r'<span class="(count|stat)" data-ref="([^"]*)"(?: title="[^"]*")?>'
+                   r'([^<]*)</span>')
 NUM_CELL = re.compile(r'<td class="num[^"]*">(.*?)</td>', re.S)
 IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 PERSON_ID = re.compile(r"\bP\d{7}\b")
@@ -52,7 +53,3 @@ def recount(wh, ref: dict[str, Any]) -> float:
                "median": f"coalesce(median({column}), 0)"}[ref["agg"]]
     return wh.scalar(f"select {measure} from marts.{ref['table']}"
                      f" where {' and '.join(where) or 'true'}", params)
-
-
-def suppressed(value: float, threshold: int = 11) -> str:
-    return f"<{threshold}" if 0 < value < threshold else str(value)

@@ -3,11 +3,15 @@ suppressed; the funder edition names nobody."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 import pytest
 
-from tests.reports.pages import PERSON_ID, counts, numeric_cells, read, recount, suppressed
+from tests.reports.pages import PERSON_ID, counts, numeric_cells, read, recount
+
+THRESHOLD = {"": 0, "funder": 11}  # rubrics/reports.yaml, per edition
 
 
 @pytest.mark.parametrize("edition", ["", "funder"])
@@ -18,24 +22,70 @@ def test_every_count_on_the_aggregate_report_reconciles_with_the_marts(published
     assert len(declared) > 100
     for kind, ref, shown in declared:
         value = recount(wh, ref)
-        if kind == "count":
-            assert shown == suppressed(int(value)), (ref, shown, value)
+        if kind == "count" and 0 < value < THRESHOLD[edition]:
+            assert shown == "*", (ref, shown, value)
+        elif kind == "count" and THRESHOLD[edition]:
+            assert shown in ("*", str(int(value))), (ref, shown, value)
         else:
             assert float(shown) == value, (ref, shown, value)
+
+
+def _within(total: dict, part: dict) -> tuple | None:
+    """The keys by which `part` narrows `total` (same table and measure, every filter of the
+    total kept or narrowed from a list to one of its values), or None."""
+    if (part["table"], part["agg"], part["column"]) != (total["table"], total["agg"],
+                                                        total["column"]):
+        return None
+    narrowed = []
+    for key, wanted in total["where"].items():
+        if part["where"].get(key) == wanted:
+            continue
+        if isinstance(wanted, list) and part["where"].get(key) in wanted:
+            narrowed.append(key)
+        else:
+            return None
+    extra = sorted(set(part["where"]) - set(total["where"]))
+    return (*narrowed, *extra) or None
+
+
+@pytest.mark.parametrize("edition", ["funder"])
+def test_no_total_less_the_rest_of_its_parts_gives_back_a_suppressed_count(published, wh,
+                                                                          edition) -> None:
+    """Read as an attacker would: every shown total whose parts are also on the page and add
+    up to it must hide none or at least two of them."""
+    page = read(published["site"] / edition / "aggregate" / "latest.html")
+    cells = {json.dumps(ref, sort_keys=True): (ref, shown, recount(wh, ref))
+             for kind, ref, shown in counts(page) if kind == "count"}
+    relations = 0
+    for total_ref, total_shown, total_value in cells.values():
+        groups: dict[tuple, list[tuple[str, float]]] = {}
+        for ref, shown, value in cells.values():
+            if (keys := _within(total_ref, ref)) is not None:
+                groups.setdefault(keys, []).append((shown, value))
+        for keys, parts in groups.items():
+            if len(parts) < 2 or sum(v for _, v in parts) != total_value:
+                continue
+            relations += 1
+            hidden = [total_shown == "*"] + [shown == "*" for shown, _ in parts]
+            assert sum(hidden) != 1, (total_ref, keys, total_value, parts)
+    assert relations > 20
 
 
 def test_every_number_in_an_aggregate_table_is_a_declared_count(published) -> None:
     page = read(published["site"] / "aggregate" / "latest.html")
     for cell in numeric_cells(page):
         assert ('class="count"' in cell or 'class="stat"' in cell or cell.endswith("%")
-                or cell in ("suppressed", "")), cell
+                or cell in ("*", "–", "")), cell
 
 
-def test_counts_below_the_threshold_show_as_less_than_11(published) -> None:
-    shown = [text for kind, _, text in counts(read(published["site"] / "aggregate" / "latest.html"))
-             if kind == "count"]
-    assert "<11" in shown
-    assert not any(t.isdigit() and 0 < int(t) < 11 for t in shown)
+def test_small_counts_are_hidden_in_the_funder_edition_only(published) -> None:
+    funder = [text for kind, _, text in counts(read(
+        published["site"] / "funder" / "aggregate" / "latest.html")) if kind == "count"]
+    assert "*" in funder
+    assert not any(t.isdigit() and 0 < int(t) < 11 for t in funder)
+    agency = [text for kind, _, text in counts(read(
+        published["site"] / "aggregate" / "latest.html")) if kind == "count"]
+    assert "*" not in agency and any(t.isdigit() and 0 < int(t) < 11 for t in agency)
 
 
 def test_the_latest_red_count_is_the_number_of_stalled_clients(published, wh) -> None:
@@ -85,3 +135,39 @@ def test_every_page_title_is_plain_text_and_the_aggregate_sections_are_in_the_bo
     for heading in ("Momentum by chronic homelessness", "Beds, units and utilization",
                     "Outcomes at 90 days and 1 year"):
         assert f"<h2>{heading}" in body, heading
+
+
+def test_no_rate_on_the_funder_quality_page_gives_back_a_hidden_count(published) -> None:
+    page = read(published["site"] / "funder" / "quality" / "latest.html")
+    checked = 0
+    for row in re.findall(r"<tr>(.*?)</tr>", page, re.S):
+        cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
+        if len(cells) != 5:  # universal data elements: records, three counts, error rate
+            continue
+        records = cells[0]
+        for cell in cells[1:4]:
+            count, rate = re.fullmatch(r"(\S+) \((\S+)\)", cell).groups()
+            if rate.endswith("%"):
+                checked += 1
+                assert count != "*" and records != "*", row
+                assert not 0 < int(records) - int(count) < 11, row
+    assert checked > 10
+
+
+@pytest.mark.parametrize("edition", ["", "funder"])
+def test_the_hud_measures_are_on_the_page_with_their_definitions_and_periods(
+        published, wh, edition) -> None:
+    page = read(published["site"] / edition / "aggregate" / "latest.html")
+    for model in ("spm_m1_length_of_time_homeless", "spm_m2_returns_to_homelessness",
+                  "spm_m4_income_growth", "spm_m5_first_time_homeless",
+                  "spm_m7_permanent_placements"):
+        section = page.split(f'<section class="spm" id="{model}">', 1)[1].split("</section>")[0]
+        assert "<dt>Universe</dt>" in section and "<dt>What it shows</dt>" in section, model
+        periods = [p for (p,) in wh.rows(f"select distinct period_label from marts.{model}"
+                                         " order by 1 desc")]
+        header = re.findall(r'<th class="num" title="[^"]*">([^<]+)</th>', section)
+        assert sorted(header, reverse=True) == periods, (model, header)
+        cited = {json.loads(html.unescape(ref))["table"]
+                 for ref in re.findall(r'data-ref="([^"]+)"', section)}
+        assert cited == ({model} if periods else set()), (model, cited)
+        assert periods or "in any of the reporting periods yet" in section, model

@@ -9,7 +9,6 @@ import yaml
 
 from orchestration.reports import charts
 from orchestration.reports.config import load_reports_config
-from orchestration.reports.rendering import suppressor
 from orchestration.rubrics import RubricError
 from orchestration.settings import REPO_ROOT
 
@@ -26,10 +25,10 @@ def _variant(tmp_path: Path, edit) -> Path:
 
 def test_the_shipped_config_has_an_agency_a_supervisor_and_a_funder_edition() -> None:
     config = load_reports_config(SHIPPED)
-    assert config.suppression_threshold == 11
-    assert [(e.name, e.level, e.client_names) for e in config.editions] == [
-        ("agency", "clients", False), ("supervisor-north", "clients", True),
-        ("funder", "aggregates", False)]
+    assert [(e.name, e.level, e.client_names, e.suppression_threshold)
+            for e in config.editions] == [
+        ("agency", "clients", False, 0), ("supervisor-north", "clients", True, 0),
+        ("funder", "aggregates", False, 11)]
     assert config.cron == "0 6 * * 1"
     assert config.rules["screen_repeat_days"] == 90
 
@@ -48,11 +47,23 @@ def test_an_aggregates_edition_cannot_carry_client_pages(tmp_path) -> None:
         load_reports_config(_variant(tmp_path, funder_sees_clients))
 
 
-def test_counts_from_1_to_10_are_shown_as_less_than_11() -> None:
-    suppress = suppressor(11)
-    assert [suppress(n) for n in (0, 1, 10, 11, 250)] == ["0", "<11", "<11", "11", "250"]
+def test_an_edition_without_its_own_threshold_takes_the_default(tmp_path) -> None:
+    def default_only(data):
+        for edition in data["editions"]:
+            edition.pop("suppression_threshold")
+        data["suppression_threshold"] = 5
+    config = load_reports_config(_variant(tmp_path, default_only))
+    assert {e.suppression_threshold for e in config.editions} == {5}
+
+
+def test_an_aggregates_edition_must_suppress(tmp_path) -> None:
+    def funder_unsuppressed(data):
+        data["editions"][2]["suppression_threshold"] = 0
+    with pytest.raises(RubricError, match="must suppress"):
+        load_reports_config(_variant(tmp_path, funder_unsuppressed))
 
 
 def test_charts_do_not_draw_a_suppressed_count() -> None:
-    svg = str(charts.hbars("reasons", [("Transportation", 3), ("Childcare", 40)], 11))
-    assert "&lt;11" in svg and ">3<" not in svg and ">40<" in svg
+    svg = str(charts.hbars("reasons", [("Transportation", None), ("Childcare", 40)]))
+    assert ">*<" in svg and ">40<" in svg
+    assert 'width="0.0"' in svg  # the hidden bar is not drawn

@@ -24,7 +24,7 @@ def graded(wh) -> dict[str, Regrade]:
 
 def test_the_page_leads_with_the_decision_and_lists_every_element(published, wh) -> None:
     page = read(published["site"] / "missing" / "latest.html")
-    assert page.index("Decision:") < page.index("By client")
+    assert page.index("Decision:") < page.index("By worker")
     listed = set(ELEMENT_ROW.findall(page))
     assert listed == {k for (k,) in wh.rows(
         "select element_key from marts.report_missing_elements")}
@@ -59,3 +59,63 @@ def test_every_input_together_never_grades_worse(graded, wh) -> None:
     for pid, grade in wh.rows("select distinct person_id, grade"
                               " from marts.report_missing_elements"):
         assert order[graded[scenario_id(pid, ALL)].grade] <= order[grade]
+
+
+def _blocks(page: str) -> list[tuple[str, str, str, str]]:
+    """(worker section, person, grade now, grade with every input) per client block."""
+    blocks = []
+    for section in page.split('<section class="worker" id="worker-')[1:]:
+        worker = section.split('"', 1)[0]
+        for pid, body in re.findall(r'<section class="client" id="(P\d+)">(.*?)</table>',
+                                    section, re.S):
+            now, after = re.findall(r'<span class="grade (\w+)">',
+                                    body.split('class="all-inputs"')[1])
+            blocks.append((worker, pid, now, after))
+    return blocks
+
+
+def test_action_lists_are_grouped_by_each_clients_worker(published, wh) -> None:
+    page = read(published["site"] / "missing" / "latest.html")
+    workers = dict(wh.rows("select person_id, worker_id from marts.report_client_workers"
+                           " where as_of_date = (select max(as_of_date)"
+                           " from marts.report_client_workers)"))
+    blocks = _blocks(page)
+    assert {pid for _, pid, _, _ in blocks} == {p for (p,) in wh.rows(
+        "select distinct person_id from marts.report_missing_elements")}
+    assert len({w for w, *_ in blocks}) > 1
+    for worker, pid, _, _ in blocks:
+        assert worker == (workers.get(pid) or "Unassigned"), pid
+
+
+def test_each_worker_page_lists_their_stalled_and_pending_clients_and_one_input(
+        published, wh) -> None:
+    site = published["site"] / "missing"
+    page = read(site / "latest.html")
+    linked = re.findall(r'<a href="workers/([^"]+)\.html">', page)
+    assert linked and sorted(p.stem for p in (site / "workers").glob("*.html")) == sorted(linked)
+    blocks = _blocks(page)
+    for worker in linked:
+        rows = re.findall(r'<tr class="action" data-person="(P\d+)">(.*?)</tr>',
+                          read(site / "workers" / f"{worker}.html"), re.S)
+        expected = {pid for w, pid, now, _ in blocks if w == worker and now in ("amber", "red")}
+        assert {pid for pid, _ in rows} == expected, worker
+        for pid, row in rows:
+            assert f"clients/{pid}.html" in row and "<strong>" in row
+
+
+def test_the_headline_counts_only_amber_and_red_clients_an_input_would_improve(
+        published) -> None:
+    page = read(published["site"] / "missing" / "latest.html")
+    order = {"red": 0, "amber": 1, "green": 2}
+    improving = sum(now != "green" and order[after] > order[now]
+                    for _, _, now, after in _blocks(page))
+    tile = re.search(r'<div class="n green">(\d+)</div>Amber or red clients a better grade',
+                     page)
+    assert tile and int(tile.group(1)) == improving
+    assert any(now == "green" for _, _, now, _ in _blocks(page))  # listed, not counted
+
+
+def test_no_fix_asks_for_a_note_instead_of_progress(wh) -> None:
+    for fix, in wh.rows("select distinct fix from marts.report_missing_elements"
+                        " where element = 'no_movement'"):
+        assert "case note" not in fix, fix

@@ -121,7 +121,7 @@ no_movement as (
             "'; the program''s window of '", as_text('open_clients.stall_after_months'),
             "' months ended '", as_text(add_months('open_clients.movement_clock_start', 'open_clients.stall_after_months'))
         ]) }} as what_is_missing,
-        'A recorded step forward: a service-plan milestone met (a screen improving, a housing move-in, an income increase or a case note recording progress count too)' as fix,
+        'Take the next step of the service plan with the client (a housing move-in, a job or income increase, a milestone met, a screen improving), then record it' as fix,
         'movement' as proposed_table,
         'milestone_met' as proposed_kind,
         'proposed' as proposed_detail,
