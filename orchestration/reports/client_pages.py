@@ -150,9 +150,10 @@ def _findings(events: list[Row], notes: dict[str, Row], privacy: Privacy) -> lis
 
 
 def _labelled(event: Row, records: dict[tuple[str, int], tuple[str, dict[str, str]]],
-              vocabulary: Vocabulary) -> Row:
-    """The event with `what` and `about`: its kind and detail as a reader says them."""
-    about = vocabulary.say(event["detail"])
+              vocabulary: Vocabulary, privacy: Privacy) -> Row:
+    """The event with `what` and `about`: its kind and detail as a reader says them (a
+    detail may be free text, an intake's program or a milestone's goal: redacted like one)."""
+    about = privacy.redaction(vocabulary.say(event["detail"]), event["site"]).text
     coded = CODED_DETAILS.get(event["kind"])
     if coded:
         cited = records.get((event["_load_id"], int(event["_source_row"])))
@@ -183,7 +184,7 @@ def _page(run: Run, edition: Edition, agency: Agency, prepared: Batch, privacy: 
     pid = client["person_id"]
     say = agency.vocabulary.say
     everything = prepared.events.get(pid, [])
-    events = [_labelled(e, prepared.records, agency.vocabulary)
+    events = [_labelled(e, prepared.records, agency.vocabulary, privacy)
               for e in _in_sites(edition, everything)]
     by_key = {e["event_key"]: e for e in events}
     momentum = agency.momentum.get(pid)

@@ -193,3 +193,18 @@ def test_an_edition_with_names_still_hides_contact_details() -> None:
              for e in EDITIONS if e.carries("comprehensive")}
     assert shown == {True: "Dana moved into [ADDRESS]. Call [PHONE] or [EMAIL].",
                      False: "[NAME] moved into [ADDRESS]. Call [PHONE] or [EMAIL]."}
+
+
+def test_a_free_text_event_detail_is_redacted_like_a_note(wh) -> None:
+    """An intake's program or a milestone's goal is typed by a person: it may hold contact
+    details, and no edition shows them (names only where the edition allows)."""
+    from orchestration.reports.client_pages import _labelled
+
+    event = {"kind": "intake_submission", "site": "north", "_load_id": "L", "_source_row": 1,
+             "detail": "Shelter, referred by her aunt: call 555-201-4477 or aunt@example.org"}
+    for edition in EDITIONS:
+        privacy = Privacy(load_reports_config(REPO_ROOT / "rubrics" / "reports.yaml"),
+                          edition, Redactor(set()))
+        about = _labelled(event, {}, read_vocabulary(wh), privacy)["about"]
+        assert not any(p.search(about) for p in CONTACT.values()), (edition.name, about)
+        assert about.startswith("Shelter, referred by her aunt"), about
