@@ -171,7 +171,9 @@ def test_a_client_is_found_by_id_from_any_page(browser, wh) -> None:
     page.goto(browser["base"] + "index.html")
     page.fill("form.search input", "P9999999")
     page.click("form.search button")
-    assert "not in this edition" in page.locator("form.search output").inner_text()
+    # The answer is written once the edition's ID list has loaded: wait for it.
+    page.wait_for_function(
+        "document.querySelector('form.search output').textContent.includes('not in this edition')")
     assert browser["errors"] == []
 
 
