@@ -40,6 +40,7 @@ class Settings:
     note_rubric: str = "case_note_reader"
     note_model: Path | None = None  # None: the embedded model shipped with caseintel
     reader_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    report_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
     llm_concurrency: int = 8
     llm_timeout_s: float = 60.0
     llm_max_retries: int = 4
@@ -91,6 +92,8 @@ class Settings:
             note_model=Path(v).expanduser().resolve()
             if (v := os.environ.get("CASEINTEL_NOTE_MODEL")) else None,
             reader_processes=int(os.environ.get("CASEINTEL_READER_PROCESSES",
+                                                str(os.cpu_count() or 1))),
+            report_processes=int(os.environ.get("CASEINTEL_REPORT_PROCESSES",
                                                 str(os.cpu_count() or 1))),
             llm_concurrency=int(os.environ.get("CASEINTEL_LLM_CONCURRENCY", "8")),
             llm_timeout_s=float(os.environ.get("CASEINTEL_LLM_TIMEOUT_S", "60")),

@@ -4,20 +4,27 @@ Every line cites its source row, and every cited row is shown at the foot of the
 (file, row, load and the loaded fields this edition may see) under a stable anchor, so a
 claim on any report links straight to the record behind it. Codes and caseintel's own
 words are shown as labels; an edition limited to some sites shows only their records.
+
+A page is made again only when what it is made from changed (a digest of its data, kept
+beside the warehouse per site folder), so a nightly run rewrites the pages of the clients
+it touched; a large agency's pages are made by worker processes (`orchestration/parallel.py`)
+while this process reads the next batch.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from orchestration.parallel import forking, in_order
 from orchestration.reports import charts
 from orchestration.reports.config import Edition
 from orchestration.reports.data import Row, dicts, group_by
-from orchestration.reports.rendering import GRADE_LABELS, Run
-from orchestration.reports.site import write_page
+from orchestration.reports.rendering import GRADE_LABELS, TEMPLATES, Links, Run
+from orchestration.reports.site import edition_root, page_digests, save_page_digests, write_page
 from orchestration.reports.sources import (
     Privacy,
     Vocabulary,
@@ -29,6 +36,7 @@ from orchestration.reports.sources import (
     redactor_for,
     source_record,
 )
+from orchestration.scoring import redact as redact_module
 from orchestration.scoring.redact import ClientFacts, Redactor
 
 # Screen totals run from 0 to these maxima (PHQ-9: 9 items x 3, GAD-7: 7 items x 3).
@@ -228,27 +236,150 @@ def _page(run: Run, edition: Edition, agency: Agency, prepared: Batch, privacy: 
         score_chart=_score_chart(_in_sites(edition, prepared.screens.get(pid, []))),
         findings=_findings(events, prepared.notes, privacy),
         records=sorted(cited.values(), key=lambda r: (r.source_file, r.source_row)),
+        loaded=max((r.loaded_at for r in cited.values()), default=None),
         say=say,
     )
 
 
+@dataclass(frozen=True)
+class _Publishing:
+    """What every batch of pages is written with: made by the parent before any worker is
+    forked, so workers inherit it (the links' names included: a worker never reads the
+    warehouse)."""
+
+    run: Run
+    editions: list[Edition]
+    agency: Agency
+    links: dict[str, Links]
+    privacy: dict[str, Privacy]
+    shared: dict[str, str]  # edition -> digest of what all its pages are written with
+    kept: dict[str, dict[str, str]]  # edition -> person_id -> digest of its page on disk
+
+
+_publishing: _Publishing | None = None
+
+
+def _code_digest() -> str:
+    """The code and templates a client page is made with: a new version rewrites every page."""
+    files = sorted([*TEMPLATES.glob("*.j2"), *Path(__file__).parent.glob("*.py"),
+                    Path(redact_module.__file__)])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _shared_digest(run: Run, edition: Edition, agency: Agency, code: str) -> str:
+    """Everything an edition's client pages share: code, as-of date, the edition and the
+    rest of the reports config, the brief, the code lists and the drops that failed."""
+    failures = [f for f in run.failures if not edition.sites or f["site"] in edition.sites]
+    return _sha(repr(_canonical((code, run.as_of, edition, run.config,
+                                 run.briefs["comprehensive"], failures, agency.vocabulary))))
+
+
+def _canonical(value: Any) -> Any:
+    """`value` with every set and mapping in sorted order, so its repr is the same in every
+    process (a set's order follows the process's string hashing)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, dict):
+        return sorted((repr(k), _canonical(v)) for k, v in value.items())
+    if isinstance(value, set | frozenset):
+        return sorted(repr(_canonical(v)) for v in value)
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _client_digest(state: _Publishing, prepared: Batch, client: Row) -> str:
+    """A digest of all a client's pages are made from: its rows in every mart they read,
+    the notes and raw rows they cite, its own identifiers, and the agency's names its texts
+    meet (redaction reads those)."""
+    pid = client["person_id"]
+    events = prepared.events.get(pid, [])
+    notes = [prepared.notes.get(e["source_key"]) for e in events if e["category"] == "finding"]
+    records = [prepared.records.get((e["_load_id"], int(e["_source_row"])))
+               for e in events if e["_load_id"] is not None]
+    whose = {(n["site"], n["personal_id"]) for n in notes if n is not None}
+    whose |= {(r[1].get("_site", ""), r[1].get("personal_id", "")) for r in records if r}
+    facts = [state.agency.facts.get(key) for key in sorted(whose, key=repr)]
+    free_text = state.run.config.free_text_columns
+    say = state.agency.vocabulary.say
+    texts = [*(n["note_text"] for n in notes if n is not None and n["note_text"]),
+             *(say(e["detail"]) for e in events if isinstance(e["detail"], str)),
+             *(value for record in records if record is not None
+               for column, value in record[1].items() if column in free_text and value)]
+    names = state.agency.redactor.names_in("\n".join(texts))
+    return _sha(repr((client, state.agency.momentum.get(pid), events, prepared.history.get(pid),
+                      prepared.screens.get(pid), prepared.missing.get(pid),
+                      prepared.anomalies.get(pid), notes, records,
+                      [(sorted(f.names), f.literals) for f in facts if f is not None],
+                      sorted(names))))
+
+
+def _publish_batch(task: tuple[Batch, list[Row]]) -> list[tuple[str, str, str, bool]]:
+    """Each in-scope client's page of every edition, written unless the page on disk was
+    made from the same data: (edition, person_id, digest, written)."""
+    assert _publishing is not None, "publish() sets what batches are written with"
+    state, (prepared, clients) = _publishing, task
+    done = []
+    made_from = {c["person_id"]: _client_digest(state, prepared, c) for c in clients}
+    for edition in state.editions:
+        links, privacy = state.links[edition.name], state.privacy[edition.name]
+        kept = state.kept[edition.name]
+        for client in clients:
+            pid = client["person_id"]
+            if not links.in_scope(pid):
+                continue
+            # the same data, edition and name: the same page, so the one on disk is kept
+            digest = _sha(state.shared[edition.name] + made_from[pid] + repr(links.name(pid)))
+            write = kept.get(pid) != digest
+            if write:
+                write_page(state.run, edition, f"clients/{pid}.html",
+                           _page(state.run, edition, state.agency, prepared, privacy, client))
+            done.append((edition.name, pid, digest, write))
+    return done
+
+
 def publish(run: Run, editions: list[Edition]) -> list[Path]:
-    """Write every client page of each edition, batch by batch; then each edition's client
+    """Write the client pages of each edition whose data changed since they were written,
+    batch by batch (in worker processes for a large agency); then each edition's client
     directory and a forwarding page for each merged person_id, so an old link still reaches
-    the person."""
+    the person. Returns the pages written."""
+    global _publishing
     agency = read_agency(run)
-    links = {e.name: run.links(e) for e in editions}
-    privacy = {e.name: Privacy(run.config, e, agency.redactor, agency.facts) for e in editions}
+    code = _code_digest()
+    _publishing = state = _Publishing(
+        run=run, editions=editions, agency=agency,
+        links={e.name: run.links(e) for e in editions},
+        privacy={e.name: Privacy(run.config, e, agency.redactor, agency.facts)
+                 for e in editions},
+        shared={e.name: _shared_digest(run, e, agency, code) for e in editions},
+        kept={e.name: page_digests(run, e, "clients") for e in editions})
+    tasks = ((read_batch(run, batch[0]["person_id"], batch[-1]["person_id"]), batch)
+             for batch in (agency.clients[start:start + BATCH_CLIENTS]
+                           for start in range(0, len(agency.clients), BATCH_CLIENTS)))
+    processes = min(run.settings.report_processes, -(-len(agency.clients) // BATCH_CLIENTS))
+    digests: dict[str, dict[str, str]] = {e.name: {} for e in editions}
+    folders = {e.name: edition_root(run, e) / "clients" for e in editions}
     written: list[Path] = []
-    for start in range(0, len(agency.clients), BATCH_CLIENTS):
-        batch = agency.clients[start:start + BATCH_CLIENTS]
-        prepared = read_batch(run, batch[0]["person_id"], batch[-1]["person_id"])
-        for edition in editions:
-            written += [write_page(run, edition, f"clients/{c['person_id']}.html",
-                                   _page(run, edition, agency, prepared, privacy[edition.name], c))
-                        for c in batch if links[edition.name].in_scope(c["person_id"])]
+    try:
+        results = (in_order(tasks, _publish_batch, processes) if processes > 1 and forking()
+                   else map(_publish_batch, tasks))
+        for done in results:
+            for edition_name, pid, digest, wrote in done:
+                digests[edition_name][pid] = digest
+                if wrote:
+                    written.append(folders[edition_name] / f"{pid}.html")
+    finally:
+        _publishing = None
     for edition in editions:
-        scoped = [c for c in agency.clients if links[edition.name].in_scope(c["person_id"])]
+        save_page_digests(run, edition, "clients", digests[edition.name])
+        scoped = [c for c in agency.clients if state.links[edition.name].in_scope(c["person_id"])]
         written += _directory(run, edition, agency, scoped)
     return written
 

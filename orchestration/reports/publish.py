@@ -3,7 +3,7 @@
 A report module has `prepare(run)` (work shared by all editions, done once; None when its
 marts are not built) and `render(run, edition, prepared)` (one page). Missing & incomplete
 also writes a page per worker (`missing.worker_pages`). The comprehensive report writes one
-page per client instead (`client_pages.publish`).
+page per client instead (`client_pages.publish`), only where the client's data changed.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def publish_report(settings: Settings, report: str) -> list[Path]:
             written = [write_no_data(run, e, report) for e in editions]
         elif report == "comprehensive":
             written = client_pages.publish(run, list(editions))
-            written += [write_client_ids(run, e, written) for e in editions]
+            written += [write_client_ids(run, e) for e in editions]
         else:
             module = SINGLE_PAGE[report]
             prepared = module.prepare(run)

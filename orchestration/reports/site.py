@@ -11,6 +11,7 @@ good; a person_id merged into another becomes a page that sends the reader on.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -50,12 +51,13 @@ def write_report(run: Run, edition: Edition, report: str, html: str) -> Path:
     return page
 
 
-def write_client_ids(run: Run, edition: Edition, pages: list[Path]) -> Path:
+def write_client_ids(run: Run, edition: Edition) -> Path:
     """The IDs this edition has a client page for (merged ones included: their page sends
     the reader on), for the search box: a script, since a page opened from disk may not
     fetch a data file."""
     folder = edition_root(run, edition) / "clients"
-    ids = sorted(p.stem for p in pages if p.parent == folder and p.stem != "index")
+    ids = sorted(entry.name[:-5] for entry in os.scandir(folder)
+                 if entry.name.endswith(".html") and entry.name != "index.html")
     return _write(folder / "ids.js", f"window.CASEINTEL_CLIENT_IDS = {json.dumps(ids)};\n")
 
 
@@ -70,6 +72,30 @@ def write_no_data(run: Run, edition: Edition, report: str) -> Path:
     there is no as-of date to file it under)."""
     html = run.render("no_data.html.j2", edition, run.links(edition), brief=run.briefs[report])
     return _write(edition_root(run, edition) / landing_page(report), html)
+
+
+def _digests_file(run: Run, edition: Edition, folder: str) -> Path:
+    """Where the digests of a folder of pages are kept: beside the warehouse, not in the
+    published site, one file per site folder (two sites published from one warehouse keep
+    their own)."""
+    site = hashlib.sha256(str(run.settings.site_dir.resolve()).encode()).hexdigest()[:12]
+    return run.settings.var_dir / "published" / site / edition.name / f"{folder}.json"
+
+
+def page_digests(run: Run, edition: Edition, folder: str) -> dict[str, str]:
+    """Page name -> digest of what its page was written from, for the pages of `folder` that
+    are on disk (a page deleted by hand is written again)."""
+    path = _digests_file(run, edition, folder)
+    root = edition_root(run, edition) / folder
+    if not path.is_file() or not root.is_dir():
+        return {}
+    on_disk = {entry.name[:-5] for entry in os.scandir(root) if entry.name.endswith(".html")}
+    return {name: digest for name, digest in json.loads(path.read_text()).items()
+            if name in on_disk}
+
+
+def save_page_digests(run: Run, edition: Edition, folder: str, digests: dict[str, str]) -> None:
+    _write(_digests_file(run, edition, folder), json.dumps(digests, sort_keys=True))
 
 
 def write_page(run: Run, edition: Edition, relative: str, html: str) -> Path:

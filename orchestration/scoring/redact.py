@@ -215,6 +215,13 @@ class Redactor:
             if self._is_name(word, client):
                 yield match.start(), match.start() + len(word), rank["NAME"]
 
+    def names_in(self, text: str) -> frozenset[str]:
+        """The agency-wide names the text's capitalised words are: all that redacting it reads
+        of `known_names`, so a page whose texts meet the same ones redacts them the same."""
+        return frozenset(part for match in _WORD.finditer(text) if match.group(0)[0].isupper()
+                         for part in name_parts(_POSSESSIVE.sub("", match.group(0)))
+                         & self.known_names)
+
     def _is_name(self, word: str, client: ClientFacts) -> bool:
         parts = name_parts(word)
         if parts & client.names:

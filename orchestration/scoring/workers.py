@@ -5,22 +5,20 @@ new model re-reads every note an agency has. Where the platform forks (Linux), w
 forked from the parent with the model already loaded (its embedding vectors take seconds to
 build); they run only numpy, scipy and regular expressions, never the warehouse connection or
 a lock the parent may hold. Elsewhere they are spawned and load the rubric and model from the
-settings. The parent keeps the warehouse to itself: it fetches the next page and saves
-readings while the workers read, and results come back in page order.
+settings (`orchestration/parallel.py`). The parent keeps the warehouse to itself: it fetches
+the next page and saves readings while the workers read, and results come back in page order.
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 import pyarrow as pa
 from threadpoolctl import threadpool_limits
 
+from orchestration.parallel import forking, in_order
 from orchestration.scoring.offline import OfflineReader
 from orchestration.scoring.reading import NoteToRead, read_offline
 from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
@@ -59,9 +57,9 @@ def _page(reader: OfflineReader, rubric: ReaderRubric, notes: list[NoteToRead],
     return PageRead(*reading_tables(read_offline(reader, rubric, notes), stamp))
 
 
-def _read(notes: list[NoteToRead], stamp: Stamp) -> PageRead:
+def _read(task: tuple[list[NoteToRead], Stamp]) -> PageRead:
     assert _worker is not None, "the worker was not started"
-    return _page(*_worker, notes, stamp)
+    return _page(*_worker, *task)
 
 
 def read_pages(pages: Iterable[list[NoteToRead]], reader: OfflineReader,
@@ -87,19 +85,11 @@ def read_pages(pages: Iterable[list[NoteToRead]], reader: OfflineReader,
 def _parallel(pages: Iterable[list[NoteToRead]], reader: OfflineReader, rubric: ReaderRubric,
               settings: Settings, stamp: Stamp, processes: int) -> Iterator[PageRead]:
     global _worker
-    forking = "fork" in multiprocessing.get_all_start_methods()
-    if forking:  # what reading builds on first use (vectors, tables, imports) built once
+    if forking():  # what reading builds on first use (vectors, tables, imports) built once
         _page(reader, rubric, [NoteToRead("0" * 64, _SAMPLE)], stamp)
         _worker = (reader, rubric)
-    context = multiprocessing.get_context("fork" if forking else "spawn")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_start,
-                             initargs=(settings,)) as pool:
-        running: deque[Future[PageRead]] = deque()
-        for page in pages:
-            running.append(pool.submit(_read, page, stamp))
-            if len(running) > 2 * processes:  # each worker has a page waiting while the
-                # parent stores what came back
-                yield running.popleft().result()
-        while running:
-            yield running.popleft().result()
-    _worker = None
+    try:
+        yield from in_order(((page, stamp) for page in pages), _read, processes,
+                            initializer=_start, initargs=(settings,))
+    finally:
+        _worker = None

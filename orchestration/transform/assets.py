@@ -11,6 +11,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from orchestration.memory import release
 from orchestration.resources import CaseintelResource
 from orchestration.settings import Settings
 from orchestration.transform.project import dbt_project
@@ -44,6 +45,10 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
                      caseintel: CaseintelResource):
     """`dbt build`: staging, intermediate and marts, with their data tests as checks."""
     settings = caseintel.settings()
+    before, after = release()  # what ingest and linkage freed, before dbt's engine grows
+    if before is not None and after is not None:
+        context.log.info(f"memory handed back before dbt: {(before - after) / 2**30:.2f} GiB "
+                         f"(resident {before / 2**30:.2f} -> {after / 2**30:.2f} GiB)")
     # dagster-dbt hands dbt this process's environment: point the profile at our warehouse.
     os.environ.update(settings.dbt_env())
     yield from dbt.cli(["build", *dbt_vars(caseintel)], context=context,

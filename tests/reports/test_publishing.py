@@ -83,10 +83,11 @@ def test_a_merged_person_id_still_reaches_the_person(published, tmp_path, monkey
 
 
 def test_client_pages_do_not_depend_on_the_batch_size(published, tmp_path, monkeypatch) -> None:
-    """Client pages are read and written a batch of clients at a time; batches of 7 write the
-    same pages as the pipeline's one batch."""
+    """Client pages are read a batch of clients at a time and written by worker processes;
+    batches of 7 in two processes write the same pages as the pipeline's one batch."""
     site = tmp_path / "site"
     monkeypatch.setenv("CASEINTEL_SITE", str(site))
+    monkeypatch.setenv("CASEINTEL_REPORT_PROCESSES", "2")
     monkeypatch.setenv("CASEINTEL_DB", str(published["db"]))
     monkeypatch.setenv("CASEINTEL_VAR", str(published["root"] / "var"))
     monkeypatch.setattr(client_pages, "BATCH_CLIENTS", 7)
