@@ -1,8 +1,9 @@
 """The whole pipeline at 1k to 1M people: wall time, rows/s and peak memory per stage.
 
 The pipeline runs as one Dagster run in its own process, as `caseintel run` does, while this
-process samples the resident memory of that process and its children (the dbt subprocess
-included); the run's event log says which stage ran when. Per size it also times DuckDB's
+process samples the memory of that process and its children (the dbt subprocess and
+forked workers included; proportional set sizes, so a page shared with a forked worker
+counts once); the run's event log says which stage ran when. Per size it also times DuckDB's
 own `read_csv` of the same landing files (the engine's limit for ingest) and, with
 `--incremental`, a nightly run after 1% new people arrive as new drops (new HMIS exports and
 new files of every other kind, with new ids).
@@ -44,8 +45,26 @@ _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 # --- memory of a process tree --------------------------------------------------------------
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of `root` and all its descendants, read from /proc."""
+def _memory(pid: int) -> int:
+    """A process's proportional set size: its private pages, plus each page it shares (with
+    the workers it forked, say) divided among the processes sharing it, so a sum over a tree
+    of processes counts every page once. Resident size where the kernel has no rollup."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * _PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _tree_memory(root: int) -> int:
+    """Memory of `root` and all its descendants (proportional set sizes), read from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -58,11 +77,7 @@ def _tree_rss(root: int) -> int:
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        try:
-            with open(f"/proc/{pid}/statm") as fh:
-                total += int(fh.read().split()[1]) * _PAGE
-        except (OSError, IndexError, ValueError):
-            pass
+        total += _memory(pid)
         todo += children.get(pid, [])
     return total
 
@@ -78,7 +93,7 @@ def run_measured(args: list[str], env: dict[str, str], log: Path) -> tuple[float
 
         def sample() -> None:
             while not done.wait(0.2):
-                samples.append((time.time(), _tree_rss(proc.pid)))
+                samples.append((time.time(), _tree_memory(proc.pid)))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -303,8 +318,11 @@ def render(results: dict) -> str:
              "Written by `benchmarks/pipeline.py`; do not edit by hand. The pipeline runs as "
              "`caseintel run` does: one Dagster run, in one process, on the embedded DuckDB "
              "warehouse. A stage's wall time is the time its steps ran (from the run's event "
-             "log); its peak memory is the highest resident memory of the process and its "
-             "children (the dbt subprocess included) sampled while it ran. `ingest` is the "
+             "log); its peak memory is the highest memory of the process and its children (the "
+             "dbt subprocess and forked workers included) sampled while it ran, as proportional "
+             "set sizes: a page a forked worker shares with its parent counts once (runs "
+             "measured before 2026-12-07T06:30 summed resident sizes, which count it in every "
+             "process). `ingest` is the "
              "load without the contract checks, which `validate` reports (they run inside the "
              "ingest steps). `generate` and DuckDB's `read_csv` run in processes of their own. "
              "Rows: landing rows written (generate), file rows read (ingest, validate), new or "

@@ -3,19 +3,29 @@
 #}
 
 {#
-    The date grades are computed for: var `as_of_date` (`YYYY-MM-DD`), else the date the run
-    started. Returns a SQL date literal.
+    A `YYYY-MM-DD` var as that text, checked (a compile error names the var); none when it is
+    unset or blank. Every date var is read here.
 #}
-{% macro as_of_date() -%}
-    {%- set value = var('as_of_date', none) -%}
+{% macro date_var_text(name) -%}
+    {%- set value = var(name, none) -%}
     {%- if value is none or (value | string | trim) == '' -%}
-        {%- set value = run_started_at.strftime('%Y-%m-%d') -%}
+        {{- return(none) -}}
     {%- endif -%}
     {%- set value = value | string | trim -%}
     {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
-        {{ exceptions.raise_compiler_error("var as_of_date must be YYYY-MM-DD, got '" ~ value ~ "'") }}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be YYYY-MM-DD, got '" ~ value ~ "'") }}
     {%- endif -%}
-    cast('{{ value }}' as date)
+    {{- return(value) -}}
+{%- endmacro %}
+
+{# var `as_of_date` (or the date the run started) as `YYYY-MM-DD` text. #}
+{% macro as_of_date_text() -%}
+    {{- return(date_var_text('as_of_date') or run_started_at.strftime('%Y-%m-%d')) -}}
+{%- endmacro %}
+
+{# The date grades are computed for (as_of_date_text()) as a SQL date literal. #}
+{% macro as_of_date() -%}
+    cast('{{ as_of_date_text() }}' as date)
 {%- endmacro %}
 
 {# var `history_months` as an integer (how many month-ends before the as-of date). #}

@@ -25,28 +25,11 @@
       default_coc_code                  the CoC of an enrollment without EnrollmentCoC.
 #}
 
-{# var `as_of_date` (or the run date) as `YYYY-MM-DD` text, validated like as_of_date(). #}
-{% macro as_of_date_text() -%}
-    {%- set value = var('as_of_date', none) -%}
-    {%- if value is none or (value | string | trim) == '' -%}
-        {%- set value = run_started_at.strftime('%Y-%m-%d') -%}
-    {%- endif -%}
-    {%- set value = value | string | trim -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
-        {{ exceptions.raise_compiler_error("var as_of_date must be YYYY-MM-DD, got '" ~ value ~ "'") }}
-    {%- endif -%}
-    {{- return(value) -}}
-{%- endmacro %}
-
 {# A `YYYY-MM-DD` var as a python date, or none when unset. #}
 {% macro _date_var(name) -%}
-    {%- set value = var(name, none) -%}
-    {%- if value is none or (value | string | trim) == '' -%}
+    {%- set value = date_var_text(name) -%}
+    {%- if value is none -%}
         {{- return(none) -}}
-    {%- endif -%}
-    {%- set value = value | string | trim -%}
-    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be YYYY-MM-DD, got '" ~ value ~ "'") }}
     {%- endif -%}
     {{- return(modules.datetime.date(value[0:4] | int, value[5:7] | int, value[8:10] | int)) -}}
 {%- endmacro %}

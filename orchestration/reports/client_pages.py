@@ -13,12 +13,14 @@ while this process reads the next batch.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from orchestration.memory import release
 from orchestration.parallel import forking, in_order
 from orchestration.reports import charts
 from orchestration.reports.config import Edition
@@ -367,9 +369,14 @@ def publish(run: Run, editions: list[Edition]) -> list[Path]:
     digests: dict[str, dict[str, str]] = {e.name: {} for e in editions}
     folders = {e.name: edition_root(run, e) / "clients" for e in editions}
     written: list[Path] = []
+    parallel = processes > 1 and forking()
+    if parallel:  # workers inherit the parent: hand back what it freed, and keep the
+        # collector off what it holds (a collection in a worker would copy every page of it)
+        release()
+        gc.freeze()
     try:
-        results = (in_order(tasks, _publish_batch, processes) if processes > 1 and forking()
-                   else map(_publish_batch, tasks))
+        results = in_order(tasks, _publish_batch, processes) if parallel else map(
+            _publish_batch, tasks)
         for done in results:
             for edition_name, pid, digest, wrote in done:
                 digests[edition_name][pid] = digest
@@ -377,6 +384,7 @@ def publish(run: Run, editions: list[Edition]) -> list[Path]:
                     written.append(folders[edition_name] / f"{pid}.html")
     finally:
         _publishing = None
+        gc.unfreeze()
     for edition in editions:
         save_page_digests(run, edition, "clients", digests[edition.name])
         scoped = [c for c in agency.clients if state.links[edition.name].in_scope(c["person_id"])]
