@@ -29,6 +29,8 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from orchestration.memory import resident_bytes
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_JSON = REPO_ROOT / "benchmarks" / "results.json"
 RESULTS_MD = REPO_ROOT / "benchmarks" / "RESULTS.md"
@@ -40,7 +42,6 @@ NEW_DATA_TAG = "n1"
 # Id columns that name the record itself or a person; shared codes (projects, users) stay.
 KEEP_IDS = {"project_id", "organization_id", "user_id", "author_id", "source_id",
             "implementation_id"}
-_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 # --- memory of a process tree --------------------------------------------------------------
@@ -56,11 +57,7 @@ def _memory(pid: int) -> int:
                     return int(line.split()[1]) * 1024
     except (OSError, IndexError, ValueError):
         pass
-    try:
-        with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1]) * _PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
+    return resident_bytes(pid) or 0
 
 
 def _tree_memory(root: int) -> int:

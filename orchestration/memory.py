@@ -8,18 +8,18 @@ it. A full collection, then glibc's `malloc_trim`, returns those pages.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-import ctypes.util
 import gc
 import os
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def resident_bytes() -> int | None:
-    """This process's resident memory (Linux), None where /proc is not there."""
+def resident_bytes(pid: int | str = "self") -> int | None:
+    """A process's resident memory (Linux), None where /proc does not say."""
     try:
-        with open("/proc/self/statm") as fh:
+        with open(f"/proc/{pid}/statm") as fh:
             return int(fh.read().split()[1]) * _PAGE
     except (OSError, IndexError, ValueError):
         return None
@@ -29,11 +29,8 @@ def release() -> tuple[int | None, int | None]:
     """Collect and trim; resident bytes (before, after)."""
     before = resident_bytes()
     gc.collect()
-    name = ctypes.util.find_library("c")
-    try:
-        trim = ctypes.CDLL(name).malloc_trim if name else None
-    except (OSError, AttributeError):  # not glibc (musl, macOS): collection only
-        trim = None
-    if trim is not None:
-        trim(0)
+    # the C library is already loaded into this process (no lookup); without glibc's
+    # malloc_trim (musl, macOS) the collection is all there is
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).malloc_trim(0)
     return before, resident_bytes()
