@@ -76,7 +76,7 @@ def build_ingest_asset(kind: SourceKind) -> dg.AssetsDefinition:
         with caseintel.warehouse() as wh:
             ensure_tables(wh)
             for drop in drops:
-                for result in load_drop(wh, drop, loaded_at):
+                for result in load_drop(wh, drop, loaded_at, settings.duckdb_memory_limit):
                     # a drop that could not even be opened is reported on the kind's first table
                     results[result.table or kind.tables[0]].append(result)
                     if result.status == "loaded":

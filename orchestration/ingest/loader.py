@@ -17,6 +17,12 @@ from datetime import date, datetime
 
 import pyarrow as pa
 
+from orchestration.ingest.contract_results import (
+    ensure_results_table,
+    import_in_background,
+    record_results,
+)
+from orchestration.ingest.contracts import FLAG, REJECT
 from orchestration.ingest.hmis import HmisVersionError, export_facts, fiscal_year
 from orchestration.ingest.reading import (
     ParsedFile,
@@ -28,10 +34,11 @@ from orchestration.ingest.reading import (
     sha256_bytes,
 )
 from orchestration.ingest.sources import CUSTOM_TABLE, Drop, DropFile, missing_files
-from orchestration.ingest.validation import References, Verdict, validate
-from orchestration.ingest.vendor import canonical_date, canonical_text
+from orchestration.ingest.staging import Stage, Staged, quote
+from orchestration.ingest.validation import References, validate
 from orchestration.layouts import FY2022_MAPPED, HEADERS
 from orchestration.warehouse import Warehouse
+from orchestration.warehouse.duck import DuckDBWarehouse
 
 LEDGER = "raw.ingest_ledger"
 FLAGS = "quarantine.flags"
@@ -50,8 +57,9 @@ QUARANTINE_COLUMNS = ("_rule", "_field", "_value", "_reason", "_raw_record")
 # Which file of an export each cross-file rule reads.
 REFERENCED_FILES = ("Export.csv", "Organization.csv", "Project.csv", "Client.csv",
                     "Enrollment.csv", "Assessment.csv")
-# Rows parsed, checked and inserted at a time, so memory stays flat however large a file is.
+# Rows a custom file is parsed in, and rows moved from staging to the warehouse, at a time.
 SLICE_ROWS = 200_000
+MOVE_ROWS = 200_000
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,7 @@ class LoadResult:
 
 
 def ensure_tables(wh: Warehouse) -> None:
+    ensure_results_table(wh)
     wh.execute(f"""create table if not exists {LEDGER} (
         load_id varchar, drop_id varchar, source varchar, site varchar, source_table varchar,
         source_file varchar, file_sha256 varchar, csv_version varchar, encoding varchar,
@@ -126,20 +135,12 @@ class _File:
 
 @dataclass
 class _Counts:
-    """Where a file's rows went, summed over its slices."""
+    """Where a file's rows went."""
 
     read: int = 0
     quarantined: int = 0
     flagged: int = 0
     by_rule: Counter = field(default_factory=Counter)
-
-    def add(self, parsed: ParsedFile, verdict: Verdict) -> None:
-        self.by_rule.update(b.rule for b in parsed.bad)
-        self.by_rule.update(issues[0].rule for issues in verdict.rejected.values())
-        self.by_rule.update(i.rule for i in verdict.flags)
-        self.read += parsed.rows_read
-        self.quarantined += len(parsed.bad) + len(verdict.rejected)
-        self.flagged += len(verdict.flags)
 
 
 def _attempt_id(load_id: str, loaded_at: datetime) -> str:
@@ -168,30 +169,6 @@ def _record(wh: Warehouse, rows: list[list]) -> None:
     if rows:
         wh.executemany(f"insert into {LEDGER} ({', '.join(LEDGER_COLUMNS)})"
                        f" values ({', '.join('?' * len(LEDGER_COLUMNS))})", rows)
-
-
-def _references(files: dict[str, _File], as_of: date, absent: frozenset[str],
-                csv_version: str | None) -> References:
-    """Every key of the files others point into, and each enrollment's entry date, read in
-    their canonical form (a key padded with a tab is the same key)."""
-    keys: dict[str, set[str]] = {}
-    entry_dates: dict[str, str] = {}
-    for name in REFERENCED_FILES:
-        f = files.get(name)
-        if f is None:
-            continue
-        for parsed in f.slices(SLICE_ROWS):
-            header = parsed.header
-            for column in header:
-                if column.endswith("_id"):
-                    at = header.index(column)
-                    keys.setdefault(f"{name}.{column}", set()).update(
-                        key for _, v in parsed.records if (key := canonical_text(v[at])))
-            if name == "Enrollment.csv" and {"enrollment_id", "entry_date"} <= set(header):
-                e, d = header.index("enrollment_id"), header.index("entry_date")
-                entry_dates.update((canonical_text(v[e]), canonical_date(v[d], as_of))
-                                   for _, v in parsed.records if v[e] and v[d])
-    return References(keys, entry_dates, as_of, absent, csv_version)
 
 
 @dataclass(frozen=True)
@@ -237,8 +214,10 @@ def _hud_layout(drop: Drop, files: dict[str, _File], loaded_at: datetime) -> _La
                    {n: parsed.header for n, parsed in heads.items()})
 
 
-def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult]:
-    """Load one drop unless every file of it was loaded before (same bytes, same table)."""
+def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
+              memory_limit: str | None = None) -> list[LoadResult]:
+    """Load one drop unless every file of it was loaded before (same bytes, same table);
+    `memory_limit` bounds its staging area (DuckDB's setting, e.g. "4GB")."""
     ensure_tables(wh)
     drop_id = f"{drop.kind.name}/{drop.site}/{drop.name}"
     if drop.error:
@@ -263,12 +242,18 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
     csv_version = None
     results: list[LoadResult] = []
     ledger: list[list] = []
+    import_in_background()
+    stage = Stage(wh.con if isinstance(wh, DuckDBWarehouse) else None, memory_limit)
     try:
         for f in files.values():
             f.check_encoding()
         layout = _hud_layout(drop, files, loaded_at)
         csv_version, as_of, absent = layout.csv_version, layout.as_of, layout.absent
-        refs = _references(files, as_of, absent, csv_version)
+        staged = {name: stage.stage(f.data, f.encoding, f.source.relative, f.source.path,
+                                    layout.headers.get(name))
+                  for name, f in files.items() if name in new or name in REFERENCED_FILES}
+        refs = References({n: staged[n] for n in REFERENCED_FILES if n in staged}, as_of,
+                          absent, csv_version)
         with wh.transaction():
             for f in new.values():
                 load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
@@ -281,7 +266,9 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
                                 "_export_date": as_of.isoformat(),
                                 "_export_id": layout.export_id}
                     extra = (*LINEAGE_COLUMNS, *HMIS_LINEAGE)
-                counts = _load_file(wh, f, refs, lineage, extra)
+                counts = _load_file(wh, stage, f, staged[f.source.name], refs, lineage, extra)
+                if f.source.name not in REFERENCED_FILES:
+                    stage.drop(staged[f.source.name])
                 note = _layout_note(f.source.name, layout) if layout.csv_version else ""
                 row = _ledger_row(drop, f, load_id, "loaded", note, loaded_at, csv_version,
                                   counts)
@@ -320,6 +307,8 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime) -> list[LoadResult
             _record(wh, rows)
         return [LoadResult(f.source.relative, f.table, "failed", message=message)
                 for f in (*new.values(), *new_custom)]
+    finally:
+        stage.close()
     loaded = {id(f) for f in (*new.values(), *new_custom)}
     results += [LoadResult(f.source.relative, f.table, "skipped")
                 for f in (*files.values(), *custom) if id(f) not in loaded]
@@ -359,59 +348,80 @@ def _load_custom(wh: Warehouse, drop: Drop, f: _File, drop_id: str, loaded_at: d
                            message=message)
 
 
-def _load_file(wh: Warehouse, f: _File, refs: References, lineage: dict[str, object],
-               extra: tuple[str, ...]) -> _Counts:
-    """Check and insert a file slice by slice (inside the drop's transaction); a table-level
-    contract failure in any slice fails the whole drop."""
-    counts = _Counts()
-    seen_keys: dict[str, set] = {}
-    for parsed in f.slices(SLICE_ROWS):
-        verdict = validate(f.table, parsed.header, parsed.records, refs, suite_name=f.table,
-                           seen_keys=seen_keys)
-        if verdict.table_errors:
-            raise StructuralError(f.source.relative, "; ".join(verdict.table_errors), line=1)
-        _insert(wh, f.table, parsed, verdict, lineage, extra)
-        counts.add(parsed, verdict)
+def _load_file(wh: Warehouse, stage: Stage, f: _File, staged: Staged, refs: References,
+               lineage: dict[str, object], extra: tuple[str, ...]) -> _Counts:
+    """Check a staged file and move its rows to raw, quarantine and flags (inside the drop's
+    transaction); a table-level contract failure fails the whole drop."""
+    verdict = validate(stage, staged, f.table, refs)
+    if verdict.table_errors:
+        raise StructuralError(f.source.relative, "; ".join(verdict.table_errors), line=1)
+    rejected = stage.name("rejected")
+    stage.con.execute(
+        f"create temp table {rejected} as select _source_row, "
+        "arg_min(rule, position) as _rule, arg_min(field, position) as _field, "
+        "arg_min(value, position) as _value, "
+        "string_agg(reason, '; ' order by position) as _reason "
+        f"from {verdict.issues} where severity = '{REJECT}' group by _source_row")
+    _ensure_table(wh, "raw", f.table, staged.header, extra)
+    columns = ", ".join(f"s.{quote(c)}" for c in staged.header)
+    constants = ", ".join(f"${name[1:]}::{'timestamp' if name == '_loaded_at' else 'varchar'} "
+                          f"as {name}" for name in lineage)
+    params = {name[1:]: value for name, value in lineage.items()}
+    _move(wh, f"raw.{f.table}", stage, f"select {columns}, {constants}, s._source_row "
+          f"from {staged.table} s anti join {rejected} r using (_source_row)", params)
+    quarantined = stage.con.execute(
+        f"select s.*, r._rule, r._field, r._value, r._reason from {staged.table} s "
+        f"join {rejected} r using (_source_row) order by s._source_row").fetchall()
+    if quarantined or staged.bad:
+        _ensure_table(wh, "quarantine", f.table, staged.header, (*extra, *QUARANTINE_COLUMNS))
+        if quarantined:
+            n = len(staged.header)
+            wh.insert_arrow(f"quarantine.{f.table}", _table(
+                staged.header, [(row[0], list(row[1:n + 1])) for row in quarantined], lineage, {
+                    "_rule": [row[n + 1] for row in quarantined],
+                    "_field": [row[n + 2] for row in quarantined],
+                    "_value": [row[n + 3] for row in quarantined],
+                    "_reason": [row[n + 4] for row in quarantined],
+                    "_raw_record": [json.dumps(list(row[1:n + 1]), ensure_ascii=False)
+                                    for row in quarantined]}))
+        if staged.bad:
+            bad = staged.bad
+            wh.insert_arrow(f"quarantine.{f.table}", _table([], [(b.row, []) for b in bad],
+                                                            lineage, {
+                "_rule": [b.rule for b in bad], "_field": [None] * len(bad),
+                "_value": [None] * len(bad), "_reason": [b.reason for b in bad],
+                "_raw_record": [b.raw for b in bad]}))
+    _move(wh, FLAGS, stage, "select $load_id as _load_id, $site as _site, "
+          "$source_file as _source_file, _source_row, $table as source_table, rule, field, "
+          f"value, reason, $loaded_at::timestamp as _loaded_at from {verdict.issues} "
+          f"where severity = '{FLAG}'",
+          {"load_id": lineage["_load_id"], "site": lineage["_site"],
+           "source_file": lineage["_source_file"], "table": f.table,
+           "loaded_at": lineage["_loaded_at"]})
+    record_results(wh, stage, staged, verdict, refs, lineage, f.table)
+    counts = _Counts(read=staged.rows_read)
+    counts.by_rule.update(b.rule for b in staged.bad)
+    counts.by_rule.update(dict(stage.con.execute(
+        f"select _rule, count(*) from {rejected} group by 1").fetchall()))
+    counts.by_rule.update(dict(stage.con.execute(
+        f"select rule, count(*) from {verdict.issues} where severity = '{FLAG}' group by 1"
+    ).fetchall()))
+    counts.quarantined = len(staged.bad) + len(quarantined)
+    counts.flagged = stage.con.execute(
+        f"select count(*) from {verdict.issues} where severity = '{FLAG}'").fetchone()[0]
+    stage.con.execute(f"drop table {rejected}; drop table {verdict.issues}")
     return counts
 
 
-def _insert(wh: Warehouse, table: str, parsed: ParsedFile, verdict: Verdict,
-            lineage: dict[str, object], extra: tuple[str, ...]) -> None:
-    good = [(row, values) for row, values in parsed.records if row not in verdict.rejected]
-    bad = [(row, values) for row, values in parsed.records if row in verdict.rejected]
-    _ensure_table(wh, "raw", table, parsed.header, extra)
-    if good:
-        wh.insert_arrow(f"raw.{table}", _table(parsed.header, good, lineage))
-    if bad or parsed.bad:
-        _ensure_table(wh, "quarantine", table, parsed.header, (*extra, *QUARANTINE_COLUMNS))
-        if bad:
-            first = [verdict.rejected[row][0] for row, _ in bad]
-            wh.insert_arrow(f"quarantine.{table}", _table(parsed.header, bad, lineage, {
-                "_rule": [i.rule for i in first],
-                "_field": [i.field for i in first],
-                "_value": [i.value for i in first],
-                "_reason": ["; ".join(i.reason for i in verdict.rejected[row]) for row, _ in bad],
-                "_raw_record": [json.dumps(v, ensure_ascii=False) for _, v in bad]}))
-        if parsed.bad:
-            wh.insert_arrow(f"quarantine.{table}", _table([], [(b.row, []) for b in parsed.bad],
-                                                            lineage, {
-                "_rule": [b.rule for b in parsed.bad], "_field": [None] * len(parsed.bad),
-                "_value": [None] * len(parsed.bad), "_reason": [b.reason for b in parsed.bad],
-                "_raw_record": [b.raw for b in parsed.bad]}))
-    if verdict.flags:
-        n = len(verdict.flags)
-        wh.insert_arrow(FLAGS, pa.table({
-            "_load_id": pa.array([lineage["_load_id"]] * n, pa.string()),
-            "_site": pa.array([lineage["_site"]] * n, pa.string()),
-            "_source_file": pa.array([lineage["_source_file"]] * n, pa.string()),
-            "_source_row": pa.array([i.row for i in verdict.flags], pa.int64()),
-            "source_table": pa.array([table] * n, pa.string()),
-            "rule": pa.array([i.rule for i in verdict.flags], pa.string()),
-            "field": pa.array([i.field for i in verdict.flags], pa.string()),
-            "value": pa.array([i.value for i in verdict.flags], pa.string()),
-            "reason": pa.array([i.reason for i in verdict.flags], pa.string()),
-            "_loaded_at": pa.array([lineage["_loaded_at"]] * n, pa.timestamp("us")),
-        }))
+def _move(wh: Warehouse, target: str, stage: Stage, sql: str, params: dict) -> None:
+    """Rows from the staging area to a warehouse table (elsewhere as Arrow batches)."""
+    if stage.shared:  # the staging area is in the warehouse: no rows leave DuckDB
+        wh.execute(f"insert into {target} by name {sql}", params)
+        return
+    reader = stage.con.sql(sql, params=params).to_arrow_reader(MOVE_ROWS)
+    for batch in reader:
+        if batch.num_rows:
+            wh.insert_arrow(target, pa.Table.from_batches([batch]))
 
 
 def _table(header: list[str], records: list[tuple[int, list]], lineage: dict[str, object],

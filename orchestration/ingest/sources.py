@@ -98,6 +98,7 @@ class DropFile:
     relative: str
     table: str | None  # None: not a CSV file (reported, not loaded)
     read: Callable[[], bytes] = field(compare=False, repr=False)
+    path: Path | None = None  # where the bytes are on disk (not for a zip's members)
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def discover(landing_dir: Path, kind: SourceKind) -> list[Drop]:
             for entry in sorted(site_dir.iterdir()):
                 if entry.is_dir():
                     files = [DropFile(hud_name(p.name), p.relative_to(landing_dir).as_posix(),
-                                      _hmis_table(hud_name(p.name)), _reader(p))
+                                      _hmis_table(hud_name(p.name)), _reader(p), p)
                              for p in entry.iterdir() if p.is_file()]
                     drops.append(Drop(kind, site, entry.name,
                                       entry.relative_to(landing_dir).as_posix(),
@@ -168,6 +169,6 @@ def discover(landing_dir: Path, kind: SourceKind) -> list[Drop]:
         for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
             if path.suffix.lower() in kind.suffixes:
                 relative = path.relative_to(landing_dir).as_posix()
-                drops.append(Drop(kind, site, path.name, relative,
-                                  (DropFile(path.name, relative, kind.table, _reader(path)),)))
+                only = DropFile(path.name, relative, kind.table, _reader(path), path)
+                drops.append(Drop(kind, site, path.name, relative, (only,)))
     return drops

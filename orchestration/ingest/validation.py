@@ -1,87 +1,55 @@
-"""Run a table's contract as a Great Expectations suite and sort its rows by the outcome.
+"""Run a table's contract as SQL where its file is staged, and sort its rows by the outcome.
 
-Each rule becomes one GX expectation (tagged with the rule's position in `meta`), run on a
-pandas frame of the file's rows with `_source_row` as the index column, so every failure
-names its row. Date, number and cross-file rules run on derived helper columns (parsed dates,
-numbers, the enrollment's entry date) that exist only for validation and are never loaded.
+Each rule compiles to one query over the staged file (`staging.py`) that returns the rows
+breaking it; the rows land in one issues table per file, with the rule's position, so a row
+that breaks several rules is quarantined under the first and its reason names them all.
+`contract_results.py` records each rule's outcome as a Great Expectations validation result.
 
 The rules read each checked field in its canonical form (`vendor.py`: a date written
 `08-MAY-67`, a code written `1.0`, a key padded with a tab), so a vendor's layout is never a
-rejection; each value that needed reading is flagged `layout:<field>` instead. Quarantine
-and flags always show the value as it was written.
+rejection; each value that needed reading is flagged `layout:<field>` instead. Values in
+the standard layouts are read in SQL; the others (few, in practice) are read by `vendor.py`
+once per distinct value. Quarantine and flags always show the value as it was written.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 
 from orchestration.ingest import vendor
-from orchestration.ingest.contracts import CONTRACTS, DATE, FLAG, REJECT, Contract, Rule
+from orchestration.ingest.contracts import CONTRACTS, DATE, FLAG, Contract, Rule
+from orchestration.ingest.staging import Stage, Staged, quote
 from orchestration.layouts import FY2022_LIVING_SITUATIONS, LIVING_SITUATION_COLUMNS
 
-MISSING = float("-inf")  # stands for "present but not a number" in numeric helper columns
-
-
-@dataclass(frozen=True)
-class Issue:
-    row: int
-    rule: str
-    field: str
-    value: str | None
-    reason: str
-
-
-@dataclass
-class Verdict:
-    """A file's outcome: table-level errors stop the drop; row issues reject or flag rows."""
-
-    table_errors: list[str] = field(default_factory=list)
-    rejected: dict[int, list[Issue]] = field(default_factory=lambda: defaultdict(list))
-    flags: list[Issue] = field(default_factory=list)
-    results: dict[str, int] = field(default_factory=dict)  # rule name -> failing rows
+TIMESTAMPS = ("date_created", "date_updated", "date_deleted")
+_WS = "'" + vendor.WHITESPACE + "'"
+_ISO = {"date": r"\d{4}-\d{2}-\d{2}", "timestamp": r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"}
+_READERS = {"date": vendor.canonical_date, "timestamp": vendor.canonical_timestamp}
 
 
 @dataclass(frozen=True)
 class References:
-    """What other files of the same drop say: key sets, entry dates, the export date."""
+    """What other files of the same drop say, staged: the files others point into, by name."""
 
-    keys: dict[str, set[str]]  # "<File.csv>.<field>" -> values
-    entry_dates: dict[str, str]  # enrollment_id -> entry_date
+    files: dict[str, Staged]  # "Enrollment.csv" -> its staged table
     as_of: date  # nothing may happen after this date (the export date, or the load date)
     absent: frozenset[str] = frozenset()  # files the export should have but does not
     csv_version: str | None = None  # FY2022 codes are checked in their FY2024 numbering
 
 
-@cache
-def _context() -> Any:
-    """One ephemeral GX context per process (no files written, no progress bars)."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+@dataclass
+class Verdict:
+    """A file's outcome: table-level errors stop the drop; `issues` (a staged table of
+    `_source_row, position, rule, field, value, reason, severity`) rejects or flags rows."""
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
-
-
-@cache
-def _batch_definition(name: str) -> Any:
-    """A pandas data source, asset and whole-frame batch definition per suite, made once per
-    process: each is saved to the context's config when added, which cost more than
-    validating a small file."""
-    source = _context().data_sources.add_pandas(f"ds_{name}")
-    return source.add_dataframe_asset(f"asset_{name}").add_batch_definition_whole_dataframe(
-        "whole")
-
-
-TIMESTAMPS = ("date_created", "date_updated", "date_deleted")
+    issues: str
+    table_errors: list[str] = field(default_factory=list)
+    checked: set[int] = field(default_factory=set)  # positions of the rules that ran
+    failing: dict[int, int] = field(default_factory=dict)  # rule position -> rows breaking it
 
 
 @cache
@@ -104,143 +72,177 @@ def field_kinds(table: str, header: tuple[str, ...] = ()) -> dict[str, str]:
     return kinds
 
 
-def _canonical(series: pd.Series, kind: str, pivot: date) -> pd.Series:
-    """The series in canonical form, each distinct value read once."""
-    read = {"date": lambda v: vendor.canonical_date(v, pivot),
-            "timestamp": lambda v: vendor.canonical_timestamp(v, pivot),
-            "code": vendor.canonical_code, "text": vendor.canonical_text}[kind]
-    distinct = series.dropna().unique()
-    return series.map({v: read(v) for v in distinct}, na_action="ignore")
+def literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
-def _layout_flags(raw: pd.DataFrame, frame: pd.DataFrame, kinds: dict[str, str],
-                  pivot: date) -> list[Issue]:
-    """A flag for every value that had to be read from a vendor layout."""
-    issues = []
-    for column, kind in kinds.items():
-        if column not in raw.columns:
-            continue
-        changed = raw[column].notna() & (raw[column] != frame[column])
-        for row, value, read in zip(raw["_source_row"][changed], raw[column][changed],
-                                    frame[column][changed], strict=True):
-            issues.append(Issue(int(row), f"layout:{column}", column, value,
-                                f"{column} is written with {vendor.layout_of(value, kind, pivot)}"
-                                + (f"; read as '{read}'" if read is not None else
-                                   "; read as blank")))
-    return issues
+def _canonical_text(column: str) -> str:
+    return f"nullif(trim({column}, {_WS}), '')"
 
 
-def _helper(kind: str, name: str) -> str:
-    return f"_{kind}__{name}"
+def _canonical_code(column: str) -> str:
+    trimmed = f"trim({column}, {_WS})"
+    return (rf"case when contains({column}, '.') and regexp_full_match({trimmed}, "
+            rf"'[+-]?\d+\.0+') then regexp_extract({trimmed}, '^([+-]?\d+)\.0+$', 1) "
+            f"else nullif({trimmed}, '') end")
 
 
-def _parsed_dates(series: pd.Series, fmt: str) -> pd.Series:
-    return pd.to_datetime(series, format=fmt, errors="coerce")
+def _moments(stage: Stage, table: str, column: str, kind: str, pivot: date) -> str:
+    """A staged lookup from each value of `column` not in the standard layout to its
+    canonical form, read by `vendor.py` once per distinct value; returns its name."""
+    values = [v for (v,) in stage.con.execute(
+        f"select distinct {quote(column)} from {table} where {quote(column)} is not null "
+        f"and not regexp_full_match({quote(column)}, '{_ISO[kind]}')").fetchall()]
+    name = stage.name("moments")
+    read = _READERS[kind]
+    stage.con.register(f"{name}_in", pa.table({
+        "raw": pa.array(values, pa.string()),
+        "canonical": pa.array([read(v, pivot) for v in values], pa.string())}))
+    stage.con.execute(f"create temp table {name} as select * from {name}_in")
+    stage.con.unregister(f"{name}_in")
+    return name
 
 
-def _numbers(series: pd.Series) -> pd.Series:
-    numeric = pd.to_numeric(series, errors="coerce")
-    return numeric.where(series.isna() | numeric.notna(), MISSING)
+def _canonical_moment(column: str, kind: str, lookup: str) -> str:
+    """A value in the standard layout is its own canonical form; the rest are looked up."""
+    return (f"case when regexp_full_match({column}, '{_ISO[kind]}') then {column} "
+            f"else (select canonical from {lookup} where raw = {column}) end")
 
 
-def _frame(contract: Contract, raw: pd.DataFrame, refs: References) -> pd.DataFrame:
-    frame = raw.copy()
-    for column, kind in field_kinds(contract.table, tuple(raw.columns)).items():
-        if column in frame.columns:
-            frame[column] = _canonical(frame[column], kind, refs.as_of)
-    if refs.csv_version == "FY2022":
-        for column in LIVING_SITUATION_COLUMNS:
-            if column in frame.columns:
-                frame[column] = frame[column].map(
-                    lambda code: FY2022_LIVING_SITUATIONS.get(code, code), na_action="ignore")
-    for rule in contract.rules:
-        if rule.field not in frame.columns:
-            continue
-        if rule.kind in {"not_future", "date_after", "date_order"}:
-            frame[_helper("date", rule.field)] = _parsed_dates(frame[rule.field], rule.fmt)
-        if rule.kind in {"number", "equals"}:
-            frame[_helper("num", rule.field)] = _numbers(frame[rule.field])
-        if rule.kind == "references":
-            # membership computed once per row here: handing GX the other file's whole key
-            # set as a value_set costs that set's size on every expectation it serialises
-            known = refs.keys.get(rule.other, set())
-            frame[_helper("ref", rule.field)] = frame[rule.field].map(
-                known.__contains__, na_action="ignore")
-    if "enrollment_id" in frame.columns and contract.table == "hmis_exit":
-        entry = frame["enrollment_id"].map(refs.entry_dates)
-        frame[_helper("date", "_entry_date")] = _parsed_dates(entry, DATE)
+def _fy2022(expression: str) -> str:
+    cases = " ".join(f"when {literal(old)} then {literal(new)}"
+                     for old, new in FY2022_LIVING_SITUATIONS.items())
+    return f"case {expression} {cases} else {expression} end"
+
+
+def canonical(stage: Stage, staged: Staged, column: str, kind: str, refs: References) -> str:
+    """SQL for the canonical form of a staged column (the FY2022 living-situation codes in
+    their FY2024 numbering)."""
+    name = f"s.{quote(column)}"
+    if kind in _ISO:
+        expression = _canonical_moment(name, kind, _moments(stage, staged.table, column, kind,
+                                                            refs.as_of))
+    elif kind == "code":
+        expression = _canonical_code(name)
+    else:
+        expression = _canonical_text(name)
+    if refs.csv_version == "FY2022" and column in LIVING_SITUATION_COLUMNS:
+        expression = _fy2022(expression)
+    return expression
+
+
+def _parsed(column: str, fmt: str) -> str:
+    return f"try_strptime({column}, '{fmt}')"
+
+
+def _number(column: str) -> str:
+    """A number; a value that is not one is minus infinity (it breaks every range)."""
+    cast = f"try_cast({column} as double)"
+    return (f"case when {column} is null then null when {cast} is null or isnan({cast}) "
+            f"then '-inf'::double else {cast} end")
+
+
+def _keys(refs: References, target: str) -> str | None:
+    """The staged keys a reference points into (`File.csv.column`), canonical; None when the
+    drop has no such file or column."""
+    name, _, column = target.partition(".csv.")
+    staged = refs.files.get(f"{name}.csv")
+    if staged is None or column not in staged.header:
+        return None
+    key = _canonical_text(quote(column))  # a blank key (null) would make `not in` unknown
+    return f"(select {key} from {staged.table} where {key} is not null)"
+
+
+def _entry_dates(stage: Stage, refs: References) -> str | None:
+    """Each enrollment's entry date as Enrollment.csv says it (the latest row of a key)."""
+    enrollments = refs.files.get("Enrollment.csv")
+    if enrollments is None or not {"enrollment_id", "entry_date"} <= set(enrollments.header):
+        return None
+    entry = canonical(stage, enrollments, "entry_date", "date", refs)
+    return (f"(select {_canonical_text('s.enrollment_id')} as enrollment_id, "
+            f"arg_max({entry}, s._source_row) as entry_date from {enrollments.table} s "
+            "where s.enrollment_id is not null and s.entry_date is not null group by 1)")
+
+
+def _checked(stage: Stage, staged: Staged, contract: Contract, refs: References) -> tuple[
+        str, dict[str, str]]:
+    """Stage the file's canonical values (`c__<field>`) and helper columns beside its raw
+    ones; returns the table and the kind of each checked field."""
+    kinds = {c: k for c, k in field_kinds(contract.table, tuple(staged.header)).items()
+             if c in staged.header}
+    columns = [f"{canonical(stage, staged, c, k, refs)} as "
+               f"{quote('c__' + c)}" for c, k in kinds.items()]
+    joins = ""
+    if contract.table == "hmis_exit":  # the enrollment's entry date, which an exit follows
+        entries = _entry_dates(stage, refs)
+        if entries is not None:
+            joins = (f" left join {entries} e on e.enrollment_id = "
+                     f"{_canonical_text('s.enrollment_id')}")
+        columns.append(f"{_parsed('e.entry_date', DATE) if joins else 'null::timestamp'} "
+                       "as d___entry_date")
     if contract.table == "screens":
-        items = [c for c in (f"item_{i}" for i in range(1, 10)) if c in frame.columns]
-        frame[_helper("num", "_item_sum")] = (
-            frame[items].apply(pd.to_numeric, errors="coerce").sum(axis=1, min_count=1))
-    return frame
+        items = [c for c in (f"item_{i}" for i in range(1, 10)) if c in staged.header]
+        terms = [f"case when isnan({cast}) then null else {cast} end" for cast in
+                 (f"try_cast({_canonical_text('s.' + c)} as double)" for c in items)]
+        columns.append(f"({' + '.join(f'coalesce({t}, 0)' for t in terms)}) "
+                       f"* case when {' or '.join(f'({t}) is not null' for t in terms)} "
+                       "then 1 end as n___item_sum" if terms else "null::double as n___item_sum")
+    name = stage.name("checked")
+    named = {c for rule in contract.rules for c in (rule.field, rule.other)}
+    raw = [f"s.{quote(c)}" for c in staged.header if c in kinds or c in named]
+    stage.con.execute(f"create temp table {name} as select "
+                      f"{', '.join(['s._source_row', *raw, *columns])} from {staged.table} s"
+                      f"{joins}")
+    return name, kinds
 
 
-def _expectation(rule: Rule, position: int, refs: References) -> Any:
-    import great_expectations.expectations as gxe
-
-    meta = {"rule": position}
-    column = rule.field
+def _failing(rule: Rule, kinds: dict[str, str], header: list[str], refs: References,
+             contract: Contract) -> str | None:
+    """The condition a row breaking `rule` meets, or None when the rule does not apply (an
+    optional column the file does not have)."""
+    if rule.field not in header:
+        return None
+    value = quote("c__" + rule.field) if rule.field in kinds else quote(rule.field)
+    present = f"{value} is not null"
     if rule.kind == "not_blank":
-        return gxe.ExpectColumnValuesToNotBeNull(column=column, meta=meta)
-    if rule.kind == "unique":
-        return gxe.ExpectColumnValuesToBeUnique(column=column, meta=meta)
+        return f"{value} is null"
+    if rule.kind == "unique":  # the first row with a key is the record; later ones repeat it
+        return present
     if rule.kind == "in_set":
-        return gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(rule.values),
-                                               meta=meta)
+        return f"{present} and {value} not in ({', '.join(map(literal, rule.values))})"
     if rule.kind == "references":
-        return gxe.ExpectColumnValuesToBeInSet(column=_helper("ref", column), meta=meta,
-                                               value_set=[True])
+        keys = _keys(refs, rule.other)
+        return present if keys is None else f"{present} and {value} not in {keys}"
     if rule.kind == "date":
-        return gxe.ExpectColumnValuesToMatchStrftimeFormat(column=column, meta=meta,
-                                                           strftime_format=rule.fmt)
+        return f"{present} and {_parsed(value, rule.fmt)} is null"
     if rule.kind == "not_future":
         limit = datetime.combine(refs.as_of, datetime.max.time())
-        return gxe.ExpectColumnValuesToBeBetween(column=_helper("date", column), meta=meta,
-                                                 max_value=limit)
+        return f"{_parsed(value, rule.fmt)} > {literal(limit)}::timestamp"
     if rule.kind == "date_after":
-        return gxe.ExpectColumnValuesToBeBetween(column=_helper("date", column), meta=meta,
-                                                 min_value=datetime.fromisoformat(rule.other))
+        return f"{_parsed(value, rule.fmt)} < {literal(rule.other)}::timestamp"
     if rule.kind == "date_order":
-        return gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A=_helper("date", column), column_B=_helper("date", rule.other),
-            or_equal=True, ignore_row_if="either_value_is_missing", meta=meta)
+        if rule.other == "_entry_date":
+            other = quote("d___entry_date")
+        elif rule.other in header:
+            other = _parsed(quote("c__" + rule.other) if rule.other in kinds
+                            else quote(rule.other), rule.fmt)
+        else:
+            return None
+        return f"{_parsed(value, rule.fmt)} < {other}"
     if rule.kind == "number":
-        return gxe.ExpectColumnValuesToBeBetween(column=_helper("num", column), meta=meta,
-                                                 min_value=rule.low, max_value=rule.high)
+        number = _number(value)
+        return f"{number} < {rule.low} or {number} > {rule.high}"
     if rule.kind == "equals":
-        return gxe.ExpectColumnPairValuesToBeEqual(
-            column_A=_helper("num", column), column_B=_helper("num", rule.other),
-            ignore_row_if="either_value_is_missing", meta=meta)
+        if rule.other != "_item_sum" or contract.table != "screens":
+            return None
+        return (f"{_number(value)} <> n___item_sum and "
+                f"{_number(value)} is not null and n___item_sum is not null")
     if rule.kind == "regex":
-        return gxe.ExpectColumnValuesToMatchRegex(column=column, regex=rule.values[0], meta=meta)
+        return f"{present} and not regexp_matches({value}, {literal(rule.values[0])})"
     raise ValueError(f"unknown rule kind {rule.kind!r}")
 
 
-def _runnable(rule: Rule, frame: pd.DataFrame) -> bool:
-    """A rule on an optional column the file does not have is not applicable."""
-    needed = {rule.field}
-    if rule.kind == "date_order":
-        needed = {_helper("date", rule.field), _helper("date", rule.other)}
-    if rule.kind == "equals":
-        needed = {_helper("num", rule.field), _helper("num", rule.other)}
-    return needed <= set(frame.columns)
-
-
-def _repeats(column: pd.Series, rows: list[int], position: dict[int, int],
-             earlier: set) -> list[int]:
-    """Rows whose key an earlier row had: GX's failing rows but the first of each key, plus
-    rows whose key an earlier slice of the file had (`earlier`, updated with this slice)."""
-    first: dict[Any, int] = {}
-    repeated = {row for row in rows
-                if first.setdefault(column.iat[position[row]], row) != row}
-    repeated |= {row for row, position_ in position.items()
-                 if column.iat[position_] is not None and column.iat[position_] in earlier}
-    earlier.update(value for value in column if value is not None)
-    return sorted(repeated)
-
-
-def _severity(rule: Rule, refs: References) -> tuple[str, str]:
+def severity(rule: Rule, refs: References) -> tuple[str, str]:
     """A reference into a file the export lacks cannot be checked: the row loads, flagged."""
     target = rule.other.split(".csv")[0] + ".csv" if rule.kind == "references" else ""
     if target in refs.absent:
@@ -248,74 +250,59 @@ def _severity(rule: Rule, refs: References) -> tuple[str, str]:
     return rule.severity, rule.reason
 
 
-def validate(table: str, header: list[str], records: list[tuple[int, list]],
-             refs: References, suite_name: str,
-             seen_keys: dict[str, set] | None = None) -> Verdict:
-    """Check a file (or one slice of it) against its table's contract with GX; never raises
-    for bad data. Slices of one file share `seen_keys`, so a key repeated across slices is
-    caught as it is within one."""
-    import great_expectations as gx
-    import great_expectations.expectations as gxe
+def _layout_flags(stage: Stage, checked: str, issues: str, kinds: dict[str, str],
+                  pivot: date) -> None:
+    """A flag for every value that had to be read from a vendor layout; its reason is
+    written once per distinct value."""
+    for column, kind in kinds.items():
+        raw, read = quote(column), quote("c__" + column)
+        pairs = stage.con.execute(f"select distinct {raw}, {read} from {checked} "
+                                  f"where {raw} is distinct from {read} and {raw} is not null"
+                                  ).fetchall()
+        if not pairs:
+            continue
+        stage.con.register("_reasons", pa.table({
+            "raw": pa.array([p[0] for p in pairs], pa.string()),
+            "read": pa.array([p[1] for p in pairs], pa.string()),
+            "reason": pa.array([f"{column} is written with "
+                                f"{vendor.layout_of(p[0], kind, pivot)}"
+                                + (f"; read as '{p[1]}'" if p[1] is not None else
+                                   "; read as blank") for p in pairs], pa.string())}))
+        stage.con.execute(
+            f"insert into {issues} select c._source_row, -1, 'layout:' || {literal(column)}, "
+            f"{literal(column)}, c.{raw}, r.reason, '{FLAG}' from {checked} c join _reasons r "
+            f"on r.raw = c.{raw} and r.read is not distinct from c.{read}")
+        stage.con.unregister("_reasons")
 
+
+def validate(stage: Stage, staged: Staged, table: str, refs: References) -> Verdict:
+    """Check a staged file against its table's contract; never raises for bad data."""
     contract = CONTRACTS[table]
-    verdict = Verdict()
-    if not records:  # a header alone (HMIS exports carry every file): only its columns count
-        verdict.table_errors = [f"missing required column '{column}'"
-                                for column in contract.required_columns if column not in header]
+    issues = stage.name("issues")
+    stage.con.execute(f"create temp table {issues} (_source_row bigint, position integer, "
+                      "rule varchar, field varchar, value varchar, reason varchar, "
+                      "severity varchar)")
+    verdict = Verdict(issues, [f"missing required column '{column}'"
+                               for column in contract.required_columns
+                               if column not in staged.header])
+    if not staged.rows or verdict.table_errors:
         return verdict
-    raw = pd.DataFrame([values for _, values in records], columns=header, dtype=object)
-    raw["_source_row"] = [row for row, _ in records]
-    frame = _frame(contract, raw, refs)
-    verdict.flags += _layout_flags(raw, frame, field_kinds(table, tuple(raw.columns)),
-                                   refs.as_of)
-    # one expectation for all required columns: GX builds a metric graph per expectation,
-    # and a check per column made up nearly half of a file's validation time
-    expectations = [gxe.ExpectTableColumnsToMatchSet(
-        column_set=list(contract.required_columns), exact_match=False, meta={"rule": -1})]
-    expectations += [_expectation(rule, i, refs) for i, rule in enumerate(contract.rules)
-                     if _runnable(rule, frame)]
-    suite = gx.ExpectationSuite(name=suite_name, expectations=expectations)
-    batch = _batch_definition(suite_name).get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite, result_format={
-        "result_format": "COMPLETE", "unexpected_index_column_names": ["_source_row"]})
-    # GX's execution engine caches each batch and its data by batch id: each suite's data
-    # source would hold its last frame (raw rows, PII included) for the life of the process
-    batches = batch.data.execution_engine.batch_manager
-    batches.batch_data_cache.pop(batch.id, None)
-    batches.reset_batch_cache()
-
-    position = {row: i for i, row in enumerate(frame["_source_row"])}
-    seen_keys = {} if seen_keys is None else seen_keys
-    for outcome in result.results:
-        meta = outcome.expectation_config.meta or {}
-        rule = contract.rules[meta["rule"]] if meta.get("rule", -1) >= 0 else None
-        if outcome.success and (rule is None or rule.kind != "unique"):
+    checked, kinds = _checked(stage, staged, contract, refs)
+    _layout_flags(stage, checked, issues, kinds, refs.as_of)
+    for position, rule in enumerate(contract.rules):
+        condition = _failing(rule, kinds, staged.header, refs, contract)
+        if condition is None:
             continue
-        if rule is None:
-            missing = set(outcome.result["details"]["mismatched"]["missing"])
-            verdict.table_errors += [f"missing required column '{column}'"
-                                     for column in contract.required_columns if column in missing]
-            continue
-        failing = outcome.result.get("unexpected_index_list") or []
-        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
-            message = outcome.exception_info.get("exception_message")
-            verdict.table_errors.append(f"rule {rule.name} could not run: {message}")
-            continue
-        rows = sorted(int(item["_source_row"]) for item in failing)
-        if rule.kind == "unique":  # the first row with a key is the record; later ones repeat it
-            rows = _repeats(frame[rule.field], rows, position,
-                            seen_keys.setdefault(rule.field, set()))
-            if not rows:
-                continue
-        values = {row: raw[rule.field].iat[position[row]] for row in rows}
-        verdict.results[rule.name] = len(rows)
-        severity, reason = _severity(rule, refs)
-        for row in rows:
-            value = values[row]
-            issue = Issue(row, rule.name, rule.field,
-                          None if value is None or value != value else str(value), reason)
-            if severity == REJECT:
-                verdict.rejected[row].append(issue)
-            else:
-                verdict.flags.append(issue)
+        verdict.checked.add(position)
+        level, reason = severity(rule, refs)
+        repeats = (f" qualify row_number() over (partition by {quote('c__' + rule.field)} "
+                   "order by _source_row) > 1" if rule.kind == "unique" else "")
+        stage.con.execute(
+            f"insert into {issues} select _source_row, {position}, {literal(rule.name)}, "
+            f"{literal(rule.field)}, {quote(rule.field)}, {literal(reason)}, '{level}' "
+            f"from {checked} where {condition}{repeats}")
+    verdict.failing = dict(stage.con.execute(
+        f"select position, count(*) from {issues} where position >= 0 group by 1").fetchall())
+    stage.con.execute(f"drop table {checked}")
     return verdict
+

@@ -1,0 +1,230 @@
+"""Landing files into an in-process DuckDB staging area, read by DuckDB's own CSV reader.
+
+Every value is staged as text exactly as written (blank is null), beside `_source_row`, the
+record's ordinal in the file (blank lines not counted). A drop's files are staged once and
+checked there (`validation.py`); only then do rows move to the warehouse, as Arrow batches.
+
+DuckDB reads UTF-8 files in place. A Windows-1252 or UTF-16 file is first transcoded to a
+UTF-8 copy, a chunk at a time. When DuckDB rejects any line of a file (a record with too many
+or too few fields, a quote left open), the file is read again by the record-exact Python
+reader (`reading.py`), so each bad record is quarantined whole under the ordinal and reason
+it always had; JSON-lines files are always read that way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import tempfile
+from dataclasses import dataclass, field
+from itertools import count
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from orchestration.ingest.reading import BadRecord, ParsedFile, parsed_slices, snake_case
+from orchestration.warehouse.duck import set_memory_limit
+
+_UTF8 = ("utf-8", "utf-8-sig")
+_CHUNK = 16 * 2**20
+# Rows handed from the Python reader to DuckDB at a time.
+PARSED_ROWS = 200_000
+
+
+@dataclass
+class Staged:
+    """One file in the staging area: its table there, its header and its unreadable records."""
+
+    table: str
+    header: list[str]
+    rows: int  # records staged (readable ones)
+    bad: list[BadRecord] = field(default_factory=list)
+    rows_table: str | None = None  # the table behind `table` when that is a view
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows + len(self.bad)
+
+
+def quote(name: str) -> str:
+    """An SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Stage:
+    """One drop's staging area: temporary tables in the DuckDB warehouse's own connection
+    (rows then move to raw in SQL), or for another warehouse an in-memory DuckDB that spills
+    to a temporary folder past `memory_limit`; gone when the drop is loaded."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection | None = None,
+                 memory_limit: str | None = None) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="caseintel-stage-")
+        self.shared = con is not None  # the warehouse's connection: tables are dropped
+        self.con = con if con is not None else duckdb.connect()
+        self.con.execute("set preserve_insertion_order = true")  # ordinals are read order
+        if not self.shared:
+            self.con.execute(f"set temp_directory = '{self._dir.name}'")
+            if memory_limit:
+                set_memory_limit(self.con, memory_limit)
+        self._numbers = count(1)
+        self._tables: list[str] = []
+
+    def name(self, kind: str) -> str:
+        """A new table's name in the staging area."""
+        self._tables.append(f"{kind}_{next(self._numbers)}")
+        return self._tables[-1]
+
+    def close(self) -> None:
+        if self.shared:
+            for name in self._tables:
+                self._drop(name)
+        else:
+            self.con.close()
+        self._dir.cleanup()
+
+    def _drop(self, name: str) -> None:
+        view = self.con.execute("select count(*) from duckdb_views() where temporary "
+                                "and view_name = ?", [name]).fetchone()[0]
+        self.con.execute(f"drop {'view' if view else 'table'} if exists temp.main.{name}")
+
+    def drop(self, staged: Staged) -> None:
+        """Let go of a staged file."""
+        self._drop(staged.table)
+        if staged.rows_table:
+            self._drop(staged.rows_table)
+
+    def stage(self, data: bytes, encoding: str, file: str, path: Path | None = None,
+              header: list[str] | None = None) -> Staged:
+        """Stage a file whose encoding was checked (`reading.py`); `header`, when known, is
+        its parsed header (a CSV file's is read here otherwise)."""
+        table = self.name("stage")
+        json_lines = file.lower().endswith(".jsonl")
+        if not json_lines and header is None:  # a bad header fails the drop, naming the file
+            header = next(parsed_slices(data, encoding, file, 1)).header
+        source = path if path is not None and encoding in _UTF8 else self._utf8_copy(
+            table, data, encoding)
+        try:
+            staged = (self._read_json_lines(table, source, data) if json_lines
+                      else self._read_csv(table, source, header or []))
+        except duckdb.Error:  # what DuckDB cannot read, the Python reader reads or explains
+            staged = None
+        finally:
+            if source != path:
+                Path(source).unlink()
+        if staged is None:
+            self._drop(table)
+            return self._stage_parsed(table, data, encoding, file)
+        return staged
+
+    def _read_csv(self, table: str, source: Path, header: list[str]) -> Staged | None:
+        """The file read by DuckDB, or None when it rejected any line."""
+        rejects, rows = self.name("rejects"), self.name("rows")
+        try:
+            self.con.execute(
+                f"create temp table {rows} as select * from read_csv($path, "
+                "columns = $columns, header = true, auto_detect = false, delim = ',', "
+                "quote = '\"', escape = '\"', strict_mode = true, null_padding = false, "
+                f"store_rejects = true, rejects_table = '{rejects}', "
+                f"rejects_scan = '{rejects}_scan')",
+                {"path": str(source), "columns": {name: "VARCHAR" for name in header}})
+            if self.con.execute(f"select count(*) from {rejects}").fetchone()[0]:
+                self._drop(rows)
+                return None
+        finally:
+            self.con.execute(f"drop table if exists {rejects}; "
+                             f"drop table if exists {rejects}_scan")
+        self._number(rows, table)
+        return Staged(table, header, self._count(table), rows_table=rows)
+
+    def _number(self, rows: str, table: str) -> None:
+        """`table`: a view of the rows with their ordinals. A table made by one statement
+        keeps the order rows were read in (DuckDB preserves insertion order, parallel reads
+        included), and its `rowid` is that order: no window over the whole file, which
+        would read it on one thread."""
+        self.con.execute(f"create temp view {table} as select rowid + 1 as _source_row, * "
+                         f"from {rows}")
+
+    def _read_json_lines(self, table: str, source: Path, data: bytes) -> Staged | None:
+        """The file read by DuckDB when every non-blank line is one JSON object whose values
+        are text, true/false, whole numbers or null; else None (the Python reader's answers
+        for the rest, such as a float written `1e3`, are its own)."""
+        lines = sum(1 for line in data.splitlines() if line.strip())
+        objects, rows = self.name("objects"), self.name("rows")
+        try:
+            self.con.execute(
+                f"create temp table {objects} as select json from read_json($path, "
+                "format = 'newline_delimited', records = false, columns = {json: 'JSON'})",
+                {"path": str(source)})
+            if self._count(objects) != lines or self.con.execute(
+                    f"select count(*) from {objects} where json_type(json) <> 'OBJECT'"
+            ).fetchone()[0]:
+                return None
+            keys = [k for (k,) in self.con.execute(
+                "select k from (select unnest(json_keys(json)) as k, rowid as r, "
+                f"generate_subscripts(json_keys(json), 1) as i from {objects}) "
+                "group by k order by min((r, i))").fetchall()]
+            self._drop(objects)
+            header = [snake_case(k) for k in keys]
+            if not keys or len(set(header)) < len(header):
+                return None
+            # read again, one JSON value per key: cheaper than a path into each whole object
+            self.con.execute(
+                f"create temp table {rows} as select * from read_json($path, "
+                "format = 'newline_delimited', records = true, columns = $columns)",
+                {"path": str(source), "columns": {k: "JSON" for k in keys}})
+            values = [f"s.{quote(k)}" for k in keys]
+            if self.con.execute(f"select count(*) from {rows} s where " + " or ".join(
+                    f"json_type({v}) in ('DOUBLE', 'OBJECT', 'ARRAY')" for v in values)
+            ).fetchone()[0]:
+                return None
+            texts = ", ".join(
+                f"case json_type({v}) when 'VARCHAR' then nullif({v} ->> '$', '') "
+                f"when 'BOOLEAN' then if({v}::boolean, 'True', 'False') "
+                f"when 'NULL' then null else {v} ->> '$' end as {quote(name)}"
+                for v, name in zip(values, header, strict=True))
+            self.con.execute(f"create temp table {table} as select rowid + 1 as _source_row, "
+                             f"{texts} from {rows} s")
+        finally:
+            self._drop(objects)
+            self._drop(rows)
+        return Staged(table, header, self._count(table))
+
+    def _count(self, table: str) -> int:
+        return self.con.execute(f"select count(*) from {table}").fetchone()[0]
+
+    def _utf8_copy(self, table: str, data: bytes, encoding: str) -> Path:
+        """The bytes as UTF-8 in the staging folder, transcoded a chunk at a time."""
+        target = Path(self._dir.name) / f"{table}.csv"
+        decoder = codecs.getincrementaldecoder(encoding)()
+        view = memoryview(data)
+        with target.open("wb") as out:
+            for start in range(0, len(data), _CHUNK):
+                out.write(decoder.decode(view[start:start + _CHUNK],
+                                         final=start + _CHUNK >= len(data)).encode("utf-8"))
+        return target
+
+    def _stage_parsed(self, table: str, data: bytes, encoding: str, file: str) -> Staged:
+        """Stage a file as the Python reader parses it, keeping its unreadable records."""
+        staged: Staged | None = None
+        for parsed in parsed_slices(data, encoding, file, PARSED_ROWS):
+            if staged is None:
+                staged = Staged(table, parsed.header, 0)
+                columns = ", ".join(f'"{c}" varchar' for c in parsed.header)
+                self.con.execute(f"create temp table {table} (_source_row bigint, {columns})")
+            staged.bad += parsed.bad
+            staged.rows += len(parsed.records)
+            if parsed.records:
+                self._append(table, parsed)
+        assert staged is not None, "parsed_slices yields at least one slice"
+        return staged
+
+    def _append(self, table: str, parsed: ParsedFile) -> None:
+        columns = list(zip(*(values for _, values in parsed.records), strict=True))
+        batch = pa.table({"_source_row": pa.array([row for row, _ in parsed.records], pa.int64()),
+                          **{f"c{i}": pa.array(column, pa.string())
+                             for i, column in enumerate(columns)}})
+        self.con.register("_parsed", batch)
+        try:
+            self.con.execute(f"insert into {table} select * from _parsed")
+        finally:
+            self.con.unregister("_parsed")
