@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -25,16 +24,12 @@ from orchestration.ingest.contract_results import (
 from orchestration.ingest.contracts import FLAG, REJECT
 from orchestration.ingest.hmis import HmisVersionError, export_facts, fiscal_year
 from orchestration.ingest.reading import (
-    ParsedFile,
     StructuralError,
     advice,
     column_name,
-    landing_encoding,
-    parsed_slices,
-    sha256_bytes,
 )
 from orchestration.ingest.sources import CUSTOM_TABLE, Drop, DropFile, missing_files
-from orchestration.ingest.staging import Stage, Staged, quote
+from orchestration.ingest.staging import LandingFile, Stage, Staged, quote
 from orchestration.ingest.validation import References, validate
 from orchestration.layouts import FY2022_MAPPED, HEADERS
 from orchestration.warehouse import Warehouse
@@ -107,33 +102,6 @@ def _already_loaded(wh: Warehouse, sha256: str, site: str, table: str) -> bool:
 
 
 @dataclass
-class _File:
-    """A drop file on its way in: its bytes (read once), their fingerprint and encoding, then
-    its records in slices."""
-
-    source: DropFile
-    data: bytes
-    sha: str = field(init=False)
-    encoding: str | None = None
-
-    def __post_init__(self) -> None:
-        self.sha = sha256_bytes(self.data)
-
-    @property
-    def table(self) -> str:
-        assert self.source.table is not None
-        return self.source.table
-
-    def check_encoding(self) -> None:
-        self.encoding = landing_encoding(self.data, self.source.relative)
-
-    def slices(self, size: int | None) -> Iterator[ParsedFile]:
-        """The records `size` at a time (None: all at once)."""
-        assert self.encoding is not None, "check_encoding() first"
-        return parsed_slices(self.data, self.encoding, self.source.relative, size)
-
-
-@dataclass
 class _Counts:
     """Where a file's rows went."""
 
@@ -149,15 +117,15 @@ def _attempt_id(load_id: str, loaded_at: datetime) -> str:
     return f"{load_id}@{loaded_at:%Y%m%dT%H%M%S}"
 
 
-def _ledger_row(drop: Drop, f: _File | DropFile, load_id: str, status: str, message: str,
-                loaded_at: datetime, csv_version: str | None = None,
+def _ledger_row(drop: Drop, f: LandingFile | DropFile, load_id: str, status: str,
+                message: str, loaded_at: datetime, csv_version: str | None = None,
                 counts: _Counts | None = None) -> list:
     """One ledger row; any status but loaded gets the id of an attempt."""
     if status != "loaded":
         load_id = _attempt_id(load_id, loaded_at)
-    source = f.source if isinstance(f, _File) else f
-    sha = f.sha if isinstance(f, _File) else None
-    encoding = f.encoding if isinstance(f, _File) and counts is not None else None
+    source = f.source if isinstance(f, LandingFile) else f
+    sha = f.sha if isinstance(f, LandingFile) else None
+    encoding = f.encoding if isinstance(f, LandingFile) and counts is not None else None
     counts = counts or _Counts()
     return [load_id, drop.relative, drop.kind.name, drop.site, source.table, source.relative,
             sha, csv_version, encoding, counts.read, counts.read - counts.quarantined,
@@ -202,11 +170,12 @@ def _layout_note(name: str, layout: _Layout) -> str:
     return "; ".join(notes)
 
 
-def _hud_layout(drop: Drop, files: dict[str, _File], loaded_at: datetime) -> _Layout:
+def _hud_layout(drop: Drop, files: dict[str, LandingFile], loaded_at: datetime) -> _Layout:
     if drop.kind.name != "hmis":
         return _Layout(None, loaded_at.date())
     # the whole Export.csv (one row); of the other files the header is enough here
-    heads = {n: next(f.slices(None if n == "Export.csv" else 1)) for n, f in files.items()}
+    heads = {n: next(f.slices(None)) if n == "Export.csv" else f.first()
+             for n, f in files.items()}
     csv_version, gaps = fiscal_year(drop, heads)
     facts = export_facts(heads.get("Export.csv"), drop.relative)
     return _Layout(csv_version, facts.export_date or loaded_at.date(), facts.export_id,
@@ -229,9 +198,9 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
         return [LoadResult(drop.relative, None, "failed", message=drop.error)]
 
     unknown = [f for f in drop.files if f.table is None]
-    files = {source.name: _File(source, source.read())
+    files = {source.name: LandingFile(source)
              for source in drop.files if source.table not in {None, CUSTOM_TABLE}}
-    custom = [_File(source, source.read()) for source in drop.files
+    custom = [LandingFile(source) for source in drop.files
               if source.table == CUSTOM_TABLE]
     new = {n: f for n, f in files.items() if not _already_loaded(wh, f.sha, drop.site, f.table)}
     new_custom = [f for f in custom if not _already_loaded(wh, f.sha, drop.site, f.table)]
@@ -249,8 +218,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
             f.check_encoding()
         layout = _hud_layout(drop, files, loaded_at)
         csv_version, as_of, absent = layout.csv_version, layout.as_of, layout.absent
-        staged = {name: stage.stage(f.data, f.encoding, f.source.relative, f.source.path,
-                                    layout.headers.get(name))
+        staged = {name: stage.stage(f, layout.headers.get(name))
                   for name, f in files.items() if name in new or name in REFERENCED_FILES}
         refs = References({n: staged[n] for n in REFERENCED_FILES if n in staged}, as_of,
                           absent, csv_version)
@@ -315,7 +283,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
     return results
 
 
-def _load_custom(wh: Warehouse, drop: Drop, f: _File, drop_id: str, loaded_at: datetime,
+def _load_custom(wh: Warehouse, drop: Drop, f: LandingFile, drop_id: str, loaded_at: datetime,
                  csv_version: str | None) -> tuple[list, LoadResult]:
     """A vendor's own file beside the HUD files: every row kept whole in raw as JSON, never
     checked against a contract; a custom file that cannot be read is recorded, not fatal."""
@@ -348,7 +316,7 @@ def _load_custom(wh: Warehouse, drop: Drop, f: _File, drop_id: str, loaded_at: d
                            message=message)
 
 
-def _load_file(wh: Warehouse, stage: Stage, f: _File, staged: Staged, refs: References,
+def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs: References,
                lineage: dict[str, object], extra: tuple[str, ...]) -> _Counts:
     """Check a staged file and move its rows to raw, quarantine and flags (inside the drop's
     transaction); a table-level contract failure fails the whole drop."""

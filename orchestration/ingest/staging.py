@@ -14,19 +14,32 @@ it always had; JSON-lines files are always read that way.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import count
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from orchestration.ingest.reading import BadRecord, ParsedFile, parsed_slices, snake_case
+from orchestration.ingest.reading import (
+    BadRecord,
+    ParsedFile,
+    landing_encoding,
+    parsed_slices,
+    sha256_bytes,
+    snake_case,
+    sniff,
+)
+from orchestration.ingest.sources import DropFile
 from orchestration.warehouse.duck import set_memory_limit
 
 _UTF8 = ("utf-8", "utf-8-sig")
 _CHUNK = 16 * 2**20
+_HEAD = 2**20  # bytes read for a file's header
 # Rows handed from the Python reader to DuckDB at a time.
 PARSED_ROWS = 200_000
 
@@ -44,6 +57,74 @@ class Staged:
     @property
     def rows_read(self) -> int:
         return self.rows + len(self.bad)
+
+
+@dataclass
+class LandingFile:
+    """A drop file on its way in: its fingerprint and encoding, read from disk a chunk at a
+    time where it has a path, so its bytes are held only when a reader needs them whole (the
+    Python reader, a transcoding, a zip's member)."""
+
+    source: DropFile
+    sha: str = field(init=False)
+    encoding: str | None = None
+    _head: bytes = field(init=False, default=b"", repr=False)
+    _plain_utf8: bool = field(init=False, default=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.source.path is None:
+            self.sha = sha256_bytes(self.data)
+            return
+        digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
+        utf8, blank = True, True
+        with self.source.path.open("rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+                self._head = self._head or chunk[:_HEAD]
+                blank = blank and not chunk.strip()
+                if utf8:
+                    try:
+                        decoder.decode(chunk)
+                    except UnicodeDecodeError:
+                        utf8 = False
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+        self.sha = digest.hexdigest()
+        # what landing_encoding would find, without the bytes: not blank, no UTF-16 mark
+        self._plain_utf8 = utf8 and not blank and not self._head.startswith(
+            (b"\xff\xfe", b"\xfe\xff"))
+
+    @cached_property
+    def data(self) -> bytes:
+        return self.source.read()
+
+    @property
+    def table(self) -> str:
+        assert self.source.table is not None
+        return self.source.table
+
+    def check_encoding(self) -> None:
+        """The encoding (`reading.landing_encoding`); a file that is not plain UTF-8 is read
+        whole for it, so the error names the line and byte."""
+        if self._plain_utf8:
+            sniff(self._head, self.source.relative)
+            self.encoding = "utf-8-sig"  # UTF-8, with or without a byte-order mark
+        else:
+            self.encoding = landing_encoding(self.data, self.source.relative)
+
+    def slices(self, size: int | None) -> Iterator[ParsedFile]:
+        """The records `size` at a time (None: all at once), by the Python reader."""
+        assert self.encoding is not None, "check_encoding() first"
+        return parsed_slices(self.data, self.encoding, self.source.relative, size)
+
+    def first(self) -> ParsedFile:
+        """The header and first record of a CSV file, from its first lines only."""
+        assert self.encoding is not None, "check_encoding() first"
+        head = self.data if self.source.path is None or not self._plain_utf8 else (
+            self._head[:self._head.rfind(b"\n") + 1] or self.data)
+        return next(parsed_slices(head, self.encoding, self.source.relative, 1))
 
 
 def quote(name: str) -> str:
@@ -93,27 +174,28 @@ class Stage:
         if staged.rows_table:
             self._drop(staged.rows_table)
 
-    def stage(self, data: bytes, encoding: str, file: str, path: Path | None = None,
-              header: list[str] | None = None) -> Staged:
-        """Stage a file whose encoding was checked (`reading.py`); `header`, when known, is
-        its parsed header (a CSV file's is read here otherwise)."""
+    def stage(self, f: LandingFile, header: list[str] | None = None) -> Staged:
+        """Stage a file whose encoding was checked; `header`, when known, is its parsed
+        header (a CSV file's is read here otherwise)."""
+        assert f.encoding is not None, "check_encoding() first"
         table = self.name("stage")
-        json_lines = file.lower().endswith(".jsonl")
+        json_lines = f.source.relative.lower().endswith(".jsonl")
         if not json_lines and header is None:  # a bad header fails the drop, naming the file
-            header = next(parsed_slices(data, encoding, file, 1)).header
-        source = path if path is not None and encoding in _UTF8 else self._utf8_copy(
-            table, data, encoding)
+            header = f.first().header
+        path = f.source.path
+        source = path if path is not None and f.encoding in _UTF8 else self._utf8_copy(
+            table, f.data, f.encoding)
         try:
-            staged = (self._read_json_lines(table, source, data) if json_lines
+            staged = (self._read_json_lines(table, source) if json_lines
                       else self._read_csv(table, source, header or []))
         except duckdb.Error:  # what DuckDB cannot read, the Python reader reads or explains
             staged = None
         finally:
             if source != path:
-                Path(source).unlink()
+                source.unlink()
         if staged is None:
             self._drop(table)
-            return self._stage_parsed(table, data, encoding, file)
+            return self._stage_parsed(table, f)
         return staged
 
     def _read_csv(self, table: str, source: Path, header: list[str]) -> Staged | None:
@@ -144,11 +226,11 @@ class Stage:
         self.con.execute(f"create temp view {table} as select rowid + 1 as _source_row, * "
                          f"from {rows}")
 
-    def _read_json_lines(self, table: str, source: Path, data: bytes) -> Staged | None:
+    def _read_json_lines(self, table: str, source: Path) -> Staged | None:
         """The file read by DuckDB when every non-blank line is one JSON object whose values
         are text, true/false, whole numbers or null; else None (the Python reader's answers
         for the rest, such as a float written `1e3`, are its own)."""
-        lines = sum(1 for line in data.splitlines() if line.strip())
+        lines = _nonblank_lines(source)
         objects, rows = self.name("objects"), self.name("rows")
         try:
             self.con.execute(
@@ -203,10 +285,10 @@ class Stage:
                                          final=start + _CHUNK >= len(data)).encode("utf-8"))
         return target
 
-    def _stage_parsed(self, table: str, data: bytes, encoding: str, file: str) -> Staged:
+    def _stage_parsed(self, table: str, f: LandingFile) -> Staged:
         """Stage a file as the Python reader parses it, keeping its unreadable records."""
         staged: Staged | None = None
-        for parsed in parsed_slices(data, encoding, file, PARSED_ROWS):
+        for parsed in f.slices(PARSED_ROWS):
             if staged is None:
                 staged = Staged(table, parsed.header, 0)
                 columns = ", ".join(f'"{c}" varchar' for c in parsed.header)
@@ -228,3 +310,14 @@ class Stage:
             self.con.execute(f"insert into {table} select * from _parsed")
         finally:
             self.con.unregister("_parsed")
+
+
+def _nonblank_lines(path: Path) -> int:
+    """Lines with something but whitespace on them, counted a chunk at a time."""
+    count, rest = 0, b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lines = (rest + chunk).splitlines(keepends=True)
+            rest = lines.pop() if lines and not lines[-1].endswith((b"\n", b"\r")) else b""
+            count += sum(1 for line in lines if line.strip())
+    return count + bool(rest.strip())

@@ -76,15 +76,23 @@ def literal(value: object) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _canonical_text(column: str) -> str:
-    return f"nullif(trim({column}, {_WS}), '')"
+def _edges_clean(column: str) -> str:
+    """Neither end of the value is whitespace (`vendor.WHITESPACE`: ASCII control and space
+    characters, and the no-break space): far cheaper than trimming every value."""
+    ends = (f"ascii({column})", f"ascii(right({column}, 1))")
+    return " and ".join(f"{end} > 32 and {end} <> 160" for end in ends)
 
 
-def _canonical_code(column: str) -> str:
+def canonical_text_sql(column: str) -> str:
+    return (f"case when {_edges_clean(column)} then {column} "
+            f"else nullif(trim({column}, {_WS}), '') end")
+
+
+def canonical_code_sql(column: str) -> str:
     trimmed = f"trim({column}, {_WS})"
     return (rf"case when contains({column}, '.') and regexp_full_match({trimmed}, "
             rf"'[+-]?\d+\.0+') then regexp_extract({trimmed}, '^([+-]?\d+)\.0+$', 1) "
-            f"else nullif({trimmed}, '') end")
+            f"else {canonical_text_sql(column)} end")
 
 
 def _moments(stage: Stage, table: str, column: str, kind: str, pivot: date) -> str:
@@ -123,9 +131,9 @@ def canonical(stage: Stage, staged: Staged, column: str, kind: str, refs: Refere
         expression = _canonical_moment(name, kind, _moments(stage, staged.table, column, kind,
                                                             refs.as_of))
     elif kind == "code":
-        expression = _canonical_code(name)
+        expression = canonical_code_sql(name)
     else:
-        expression = _canonical_text(name)
+        expression = canonical_text_sql(name)
     if refs.csv_version == "FY2022" and column in LIVING_SITUATION_COLUMNS:
         expression = _fy2022(expression)
     return expression
@@ -149,7 +157,7 @@ def _keys(refs: References, target: str) -> str | None:
     staged = refs.files.get(f"{name}.csv")
     if staged is None or column not in staged.header:
         return None
-    key = _canonical_text(quote(column))  # a blank key (null) would make `not in` unknown
+    key = canonical_text_sql(quote(column))  # a blank key (null) would make `not in` unknown
     return f"(select {key} from {staged.table} where {key} is not null)"
 
 
@@ -159,7 +167,7 @@ def _entry_dates(stage: Stage, refs: References) -> str | None:
     if enrollments is None or not {"enrollment_id", "entry_date"} <= set(enrollments.header):
         return None
     entry = canonical(stage, enrollments, "entry_date", "date", refs)
-    return (f"(select {_canonical_text('s.enrollment_id')} as enrollment_id, "
+    return (f"(select {canonical_text_sql('s.enrollment_id')} as enrollment_id, "
             f"arg_max({entry}, s._source_row) as entry_date from {enrollments.table} s "
             "where s.enrollment_id is not null and s.entry_date is not null group by 1)")
 
@@ -177,13 +185,13 @@ def _checked(stage: Stage, staged: Staged, contract: Contract, refs: References)
         entries = _entry_dates(stage, refs)
         if entries is not None:
             joins = (f" left join {entries} e on e.enrollment_id = "
-                     f"{_canonical_text('s.enrollment_id')}")
+                     f"{canonical_text_sql('s.enrollment_id')}")
         columns.append(f"{_parsed('e.entry_date', DATE) if joins else 'null::timestamp'} "
                        "as d___entry_date")
     if contract.table == "screens":
         items = [c for c in (f"item_{i}" for i in range(1, 10)) if c in staged.header]
         terms = [f"case when isnan({cast}) then null else {cast} end" for cast in
-                 (f"try_cast({_canonical_text('s.' + c)} as double)" for c in items)]
+                 (f"try_cast({canonical_text_sql('s.' + c)} as double)" for c in items)]
         columns.append(f"({' + '.join(f'coalesce({t}, 0)' for t in terms)}) "
                        f"* case when {' or '.join(f'({t}) is not null' for t in terms)} "
                        "then 1 end as n___item_sum" if terms else "null::double as n___item_sum")

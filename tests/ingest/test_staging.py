@@ -6,6 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orchestration.ingest import vendor
+from orchestration.ingest.validation import canonical_code_sql, canonical_text_sql
 from tests.ingest.exports import export_rows, write_export
 from tests.ingest.test_loader import NOW, load_all
 
@@ -124,3 +130,13 @@ def test_a_blank_key_in_the_file_referred_to_hides_no_broken_reference(warehouse
     load_all(warehouse, tmp_path, "hmis")
     assert warehouse.rows("select enrollment_id, _rule from quarantine.hmis_enrollment") == [
         ("N9", "references:personal_id")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=" \t\r\n\f\v\u00a0\u2003x1.0-é\u0301+", max_size=8) | st.none())
+def test_the_sql_canonical_forms_are_vendor_py_s(value: str | None) -> None:
+    """Checks read values in SQL as `vendor.py` reads them in Python (trimming only its
+    whitespace, a decimal code as its whole number)."""
+    row = duckdb.connect().execute(
+        f"select {canonical_text_sql('$v')}, {canonical_code_sql('$v')}", {"v": value}).fetchone()
+    assert row == (vendor.canonical_text(value), vendor.canonical_code(value))
