@@ -63,38 +63,41 @@ class Staged:
 class LandingFile:
     """A drop file on its way in: its fingerprint and encoding, read from disk a chunk at a
     time where it has a path, so its bytes are held only when a reader needs them whole (the
-    Python reader, a transcoding, a zip's member)."""
+    Python reader, a transcoding, a zip's member). Every file is fingerprinted on every run
+    (to find what is new); only the files of a drop with new ones are read further."""
 
     source: DropFile
     sha: str = field(init=False)
     encoding: str | None = None
-    _head: bytes = field(init=False, default=b"", repr=False)
-    _plain_utf8: bool = field(init=False, default=False, repr=False)
+    _head: bytes | None = field(init=False, default=None, repr=False)  # plain UTF-8's start
 
     def __post_init__(self) -> None:
         if self.source.path is None:
             self.sha = sha256_bytes(self.data)
             return
-        digest, decoder = hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
-        utf8, blank = True, True
+        digest = hashlib.sha256()
         with self.source.path.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
                 digest.update(chunk)
-                self._head = self._head or chunk[:_HEAD]
-                blank = blank and not chunk.strip()
-                if utf8:
-                    try:
-                        decoder.decode(chunk)
-                    except UnicodeDecodeError:
-                        utf8 = False
+        self.sha = digest.hexdigest()
+
+    def _plain_utf8(self) -> bytes | None:
+        """The file's first bytes when it is what `reading.landing_encoding` would call
+        UTF-8 (valid, not blank, no UTF-16 mark), read from disk a chunk at a time; else None
+        (and the bytes are then read whole, so an error can name the line and byte)."""
+        if self.source.path is None:
+            return None
+        decoder, head, blank = codecs.getincrementaldecoder("utf-8")(), b"", True
         try:
+            with self.source.path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    head = head or chunk[:_HEAD]
+                    blank = blank and not chunk.strip()
+                    decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            utf8 = False
-        self.sha = digest.hexdigest()
-        # what landing_encoding would find, without the bytes: not blank, no UTF-16 mark
-        self._plain_utf8 = utf8 and not blank and not self._head.startswith(
-            (b"\xff\xfe", b"\xfe\xff"))
+            return None
+        return None if blank or head.startswith((b"\xff\xfe", b"\xfe\xff")) else head
 
     @cached_property
     def data(self) -> bytes:
@@ -106,9 +109,9 @@ class LandingFile:
         return self.source.table
 
     def check_encoding(self) -> None:
-        """The encoding (`reading.landing_encoding`); a file that is not plain UTF-8 is read
-        whole for it, so the error names the line and byte."""
-        if self._plain_utf8:
+        """The encoding (`reading.landing_encoding`), checked only for a drop with new files."""
+        self._head = self._plain_utf8()
+        if self._head is not None:
             sniff(self._head, self.source.relative)
             self.encoding = "utf-8-sig"  # UTF-8, with or without a byte-order mark
         else:
@@ -122,7 +125,7 @@ class LandingFile:
     def first(self) -> ParsedFile:
         """The header and first record of a CSV file, from its first lines only."""
         assert self.encoding is not None, "check_encoding() first"
-        head = self.data if self.source.path is None or not self._plain_utf8 else (
+        head = self.data if self._head is None else (
             self._head[:self._head.rfind(b"\n") + 1] or self.data)
         return next(parsed_slices(head, self.encoding, self.source.relative, 1))
 

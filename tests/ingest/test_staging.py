@@ -7,15 +7,16 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestration.ingest import vendor
+from orchestration.ingest import sources, staging, vendor
 from orchestration.ingest.validation import canonical_code_sql, canonical_text_sql
 from tests.ingest.exports import export_rows, write_export
 from tests.ingest.test_loader import NOW, load_all
 
-NOTES = "note_id,personal_id,note_date,note_type,text\r\n"
+NOTES = "note_id,personal_id,note_date,note_type,text\n"
 
 
 def write(landing: Path, relative: str, data: bytes) -> None:
@@ -24,15 +25,31 @@ def write(landing: Path, relative: str, data: bytes) -> None:
     path.write_bytes(data)
 
 
+@pytest.fixture
+def python_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the Python reader read (DuckDB rejected a line, or could not read them)."""
+    read: list[str] = []
+    original = staging.Stage._stage_parsed
+
+    def spy(self, table, f):
+        read.append(f.source.name)
+        return original(self, table, f)
+
+    monkeypatch.setattr(staging.Stage, "_stage_parsed", spy)
+    return read
+
+
 def notes(warehouse) -> list[tuple]:
     return warehouse.rows("select _source_row, note_id, text from raw.case_notes"
                           " order by _source_row")
 
 
-def test_records_keep_their_ordinals_text_and_encoding(warehouse, tmp_path: Path) -> None:
+def test_records_keep_their_ordinals_text_and_encoding(warehouse, tmp_path: Path,
+                                                      python_read: list[str]) -> None:
     """Blank lines are not records, a quoted line break is part of one, a quoted blank is
     blank, spaces are kept as written, and Windows-1252 is read as such."""
-    text = (NOTES + 'n1,p1,2026-10-01,contact,"She said “next week”, twice"\r\n\r\n'
+    text = (NOTES.replace("\n", "\r\n")
+            + 'n1,p1,2026-10-01,contact,"She said “next week”, twice"\r\n\r\n'
             'n2,p1,2026-10-02,phone,"two\r\nlines"\r\n'
             'n3,p2,2026-10-03,contact,"" \r\n'
             'n4,p2,2026-10-04, phone , spaced \r\n')
@@ -40,6 +57,7 @@ def test_records_keep_their_ordinals_text_and_encoding(warehouse, tmp_path: Path
     [result] = load_all(warehouse, tmp_path, "notes")
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 4, 4)
     assert warehouse.scalar("select encoding from raw.ingest_ledger") == "cp1252"
+    assert python_read == []
     assert notes(warehouse) == [(1, "n1", "She said “next week”, twice"),
                                 (2, "n2", "two\r\nlines"), (3, "n3", None),
                                 (4, "n4", " spaced ")]
@@ -49,8 +67,8 @@ def test_records_keep_their_ordinals_text_and_encoding(warehouse, tmp_path: Path
                                                (4, "layout:text", " spaced ")]
 
 
-def test_a_record_duckdb_rejects_is_quarantined_whole_and_counted(warehouse,
-                                                                  tmp_path: Path) -> None:
+def test_a_record_duckdb_rejects_is_quarantined_whole_and_counted(
+        warehouse, tmp_path: Path, python_read: list[str]) -> None:
     """The file is read again record by record: the good rows keep the ordinals they have in
     a clean file, and the bad one is quarantined as it was written."""
     write(tmp_path, "notes/north/a.csv", (
@@ -59,6 +77,7 @@ def test_a_record_duckdb_rejects_is_quarantined_whole_and_counted(warehouse,
         "n3,p1,2026-10-03,contact,fine\n").encode())
     [result] = load_all(warehouse, tmp_path, "notes")
     assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert python_read == ["a.csv"]
     assert notes(warehouse) == [(1, "n1", "multi\nline"), (3, "n3", "fine")]
     assert warehouse.rows("select _source_row, _rule, _raw_record from quarantine.case_notes"
                           ) == [(2, "field_count", '["n2", "p1", "2026-10-02", "contact", '
@@ -99,7 +118,8 @@ def test_each_rule_has_a_validation_result_that_matches_the_quarantine(warehouse
         "select distinct loaded_at::varchar from raw.contract_results")[0]
 
 
-def test_ordinals_survive_a_parallel_read_of_a_large_file(warehouse, tmp_path: Path) -> None:
+def test_ordinals_survive_a_parallel_read_of_a_large_file(warehouse, tmp_path: Path,
+                                                          python_read: list[str]) -> None:
     """DuckDB reads a large file in chunks on every core; each record still gets its own
     ordinal (quoted line breaks inside some records, CSV and JSON lines alike)."""
     rows = 300_000
@@ -111,6 +131,7 @@ def test_ordinals_survive_a_parallel_read_of_a_large_file(warehouse, tmp_path: P
         json.dumps({"note_id": f"j{i}", "personal_id": "p1", "note_date": "2026-10-01",
                     "text": f"line {i}"}) + "\n" for i in range(1, rows + 1)).encode())
     results = load_all(warehouse, tmp_path, "notes")
+    assert python_read == []
     assert [r.rows_loaded for r in results] == [rows, rows]
     assert warehouse.scalar(
         "select count(*) from raw.case_notes where _source_row::varchar <> substr(note_id, 2)"
@@ -140,3 +161,25 @@ def test_the_sql_canonical_forms_are_vendor_py_s(value: str | None) -> None:
     row = duckdb.connect().execute(
         f"select {canonical_text_sql('$v')}, {canonical_code_sql('$v')}", {"v": value}).fetchone()
     assert row == (vendor.canonical_text(value), vendor.canonical_code(value))
+
+
+def test_files_on_disk_are_read_whole_only_when_a_python_reader_needs_them(
+        warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A UTF-8 file DuckDB reads is fingerprinted and checked from disk, never held whole;
+    a Windows-1252 one is read whole to transcode it."""
+    write(tmp_path, "notes/north/a.csv", (NOTES + "n1,p1,2026-10-01,contact,fine\n").encode())
+    write(tmp_path, "notes/south/b.csv", (NOTES + "n2,p2,2026-10-01,contact,“quoted”\n"
+                                          ).encode("cp1252"))
+    read_whole: list[str] = []
+    original = sources._reader
+
+    def reader(path: Path):
+        def read() -> bytes:
+            read_whole.append(path.name)
+            return original(path)()
+        return read
+
+    monkeypatch.setattr(sources, "_reader", reader)
+    results = load_all(warehouse, tmp_path, "notes")
+    assert [r.rows_loaded for r in results] == [1, 1]
+    assert read_whole == ["b.csv"]
