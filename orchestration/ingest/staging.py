@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ import pyarrow as pa
 from orchestration.ingest.reading import (
     BadRecord,
     ParsedFile,
+    StructuralError,
     landing_encoding,
     parsed_slices,
     sha256_bytes,
@@ -40,6 +42,7 @@ from orchestration.warehouse.duck import set_memory_limit
 _UTF8 = ("utf-8", "utf-8-sig")
 _CHUNK = 16 * 2**20
 _HEAD = 2**20  # bytes read for a file's header
+_TAIL = 256  # bytes of a chunk looked at again with the next
 # Rows handed from the Python reader to DuckDB at a time.
 PARSED_ROWS = 200_000
 
@@ -70,6 +73,7 @@ class LandingFile:
     sha: str = field(init=False)
     encoding: str | None = None
     _head: bytes | None = field(init=False, default=None, repr=False)  # plain UTF-8's start
+    lenient: bool = field(init=False, default=False)  # DuckDB would read it too leniently
 
     def __post_init__(self) -> None:
         if self.source.path is None:
@@ -83,21 +87,28 @@ class LandingFile:
 
     def _plain_utf8(self) -> bytes | None:
         """The file's first bytes when it is what `reading.landing_encoding` would call
-        UTF-8 (valid, not blank, no UTF-16 mark), read from disk a chunk at a time; else None
-        (and the bytes are then read whole, so an error can name the line and byte)."""
+        UTF-8 (valid, not blank, no UTF-16 mark), read from disk a chunk at a time (noting
+        whether DuckDB would read it more leniently than the Python reader); else None (the
+        bytes are then read whole, so an error can name the line and byte)."""
         if self.source.path is None:
             return None
-        decoder, head, blank = codecs.getincrementaldecoder("utf-8")(), b"", True
+        decoder, head, blank, tail = codecs.getincrementaldecoder("utf-8")(), b"", True, b""
         try:
             with self.source.path.open("rb") as fh:
                 while chunk := fh.read(_CHUNK):
                     head = head or chunk[:_HEAD]
                     blank = blank and not chunk.strip()
                     decoder.decode(chunk)
+                    self.lenient = self.lenient or _lenient(tail + chunk, self._json_lines)
+                    tail = chunk[-_TAIL:]
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
         return None if blank or head.startswith((b"\xff\xfe", b"\xfe\xff")) else head
+
+    @property
+    def _json_lines(self) -> bool:
+        return self.source.relative.lower().endswith(".jsonl")
 
     @cached_property
     def data(self) -> bytes:
@@ -114,8 +125,12 @@ class LandingFile:
         if self._head is not None:
             sniff(self._head, self.source.relative)
             self.encoding = "utf-8-sig"  # UTF-8, with or without a byte-order mark
-        else:
-            self.encoding = landing_encoding(self.data, self.source.relative)
+            return
+        self.encoding = landing_encoding(self.data, self.source.relative)
+        view = memoryview(self.data)
+        self.lenient = any(_lenient(bytes(view[max(0, at - _TAIL):at + _CHUNK]),
+                                    self._json_lines)
+                           for at in range(0, len(self.data), _CHUNK))
 
     def slices(self, size: int | None) -> Iterator[ParsedFile]:
         """The records `size` at a time (None: all at once), by the Python reader."""
@@ -123,11 +138,49 @@ class LandingFile:
         return parsed_slices(self.data, self.encoding, self.source.relative, size)
 
     def first(self) -> ParsedFile:
-        """The header and first record of a CSV file, from its first lines only."""
+        """The header and first record of a CSV file, from its first lines if they hold
+        them whole."""
         assert self.encoding is not None, "check_encoding() first"
-        head = self.data if self._head is None else (
-            self._head[:self._head.rfind(b"\n") + 1] or self.data)
-        return next(parsed_slices(head, self.encoding, self.source.relative, 1))
+        if self._head is not None and (cut := self._head.rfind(b"\n") + 1):
+            try:
+                return next(parsed_slices(self._head[:cut], self.encoding,
+                                          self.source.relative, 1))
+            except StructuralError:
+                pass  # the first record runs past them: read on
+        return next(self.slices(1))
+
+
+_TRAILING_COMMA = re.compile(rb",[ \t\r\n]*[}\]]")
+
+
+def _lenient(chunk: bytes, json_lines: bool) -> bool:
+    """Whether DuckDB would read these bytes where the Python reader (and the CSV and JSON
+    standards) would not: a JSON object or array with a trailing comma; a CSV quote with
+    spaces between it and its field's edge (`"Ana" ,` and `, "Ana"`: DuckDB drops the
+    spaces, Python keeps ` "Ana"` as written or refuses the record). Over-cautious at a
+    chunk's start: that only sends a file to the Python reader."""
+    if json_lines:
+        return _TRAILING_COMMA.search(chunk) is not None
+    if b'"' not in chunk:
+        return False
+    for needle in (b' "', b'\t"'):  # spaces, then an opening quote (not an escaped one)
+        at = chunk.find(needle)
+        while at != -1:
+            start = at
+            while start > 0 and chunk[start - 1] in b" \t":
+                start -= 1
+            if (start == 0 or chunk[start - 1:start] in (b",", b"\n", b"\r")) and \
+                    chunk[at + 2:at + 3] != b'"':
+                return True
+            at = chunk.find(needle, at + 1)
+    for needle in (b'" ', b'"\t'):  # a closing quote (not an escaped one), then spaces
+        at = chunk.find(needle)
+        while at != -1:
+            after = chunk[at + 1:at + 1 + _TAIL].lstrip(b" \t")[:1]
+            if chunk[at - 1:at] != b'"' and after in (b"", b",", b"\n", b"\r", b'"'):
+                return True
+            at = chunk.find(needle, at + 1)
+    return False
 
 
 def quote(name: str) -> str:
@@ -185,6 +238,8 @@ class Stage:
         json_lines = f.source.relative.lower().endswith(".jsonl")
         if not json_lines and header is None:  # a bad header fails the drop, naming the file
             header = f.first().header
+        if f.lenient:
+            return self._stage_parsed(table, f)
         path = f.source.path
         source = path if path is not None and f.encoding in _UTF8 else self._utf8_copy(
             table, f.data, f.encoding)

@@ -140,14 +140,46 @@ def canonical(stage: Stage, staged: Staged, column: str, kind: str, refs: Refere
 
 
 def _parsed(column: str, fmt: str) -> str:
-    return f"try_strptime({column}, '{fmt}')"
+    """The moment a value names in `fmt`, as Python reads one (a year of four digits, not
+    0000); null when it names none."""
+    return (f"case when {column} like '0000%' or not regexp_matches({column}, '^[0-9]{{4}}-') "
+            f"then null else try_strptime({column}, '{fmt}') end")
+
+
+def _numeric(column: str) -> str:
+    """The value as a number, as pandas reads one (`1_000` is not); null when it is not."""
+    cast = f"try_cast({column} as double)"
+    return f"case when contains({column}, '_') or isnan({cast}) then null else {cast} end"
 
 
 def _number(column: str) -> str:
     """A number; a value that is not one is minus infinity (it breaks every range)."""
-    cast = f"try_cast({column} as double)"
-    return (f"case when {column} is null then null when {cast} is null or isnan({cast}) "
-            f"then '-inf'::double else {cast} end")
+    return (f"case when {column} is null then null else "
+            f"coalesce({_numeric(column)}, '-inf'::double) end")
+
+
+def _re2(pattern: str) -> str:
+    """A contract's (Python) regex for DuckDB's RE2: `\\d` and `\\s` mean Unicode digits and
+    whitespace in Python, ASCII ones in RE2."""
+    space = r"\t-\r\x{1c}-\x{20}\x{85}\p{Z}"
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+            if char == "d":
+                out[-1] = r"\p{Nd}"
+                continue
+            if char == "s":
+                out[-1] = space if in_class else f"[{space}]"
+                continue
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        out.append(char)
+    return "".join(out)
 
 
 def _keys(refs: References, target: str) -> str | None:
@@ -190,11 +222,12 @@ def _checked(stage: Stage, staged: Staged, contract: Contract, refs: References)
                        "as d___entry_date")
     if contract.table == "screens":
         items = [c for c in (f"item_{i}" for i in range(1, 10)) if c in staged.header]
-        terms = [f"case when isnan({cast}) then null else {cast} end" for cast in
-                 (f"try_cast({canonical_text_sql('s.' + c)} as double)" for c in items)]
-        columns.append(f"({' + '.join(f'coalesce({t}, 0)' for t in terms)}) "
-                       f"* case when {' or '.join(f'({t}) is not null' for t in terms)} "
-                       "then 1 end as n___item_sum" if terms else "null::double as n___item_sum")
+        terms = [_numeric(canonical_text_sql(f"s.{c}")) for c in items]
+        total = (f"({' + '.join(f'coalesce({t}, 0)' for t in terms)}) "
+                 f"* case when {' or '.join(f'({t}) is not null' for t in terms)} then 1 end")
+        # as pandas sums: inf and -inf make NaN, which the rule treats as missing
+        columns.append(f"case when isnan({total}) then null else {total} end as n___item_sum"
+                       if terms else "null::double as n___item_sum")
     name = stage.name("checked")
     named = {c for rule in contract.rules for c in (rule.field, rule.other)}
     raw = [f"s.{quote(c)}" for c in staged.header if c in kinds or c in named]
@@ -246,7 +279,7 @@ def _failing(rule: Rule, kinds: dict[str, str], header: list[str], refs: Referen
         return (f"{_number(value)} <> n___item_sum and "
                 f"{_number(value)} is not null and n___item_sum is not null")
     if rule.kind == "regex":
-        return f"{present} and not regexp_matches({value}, {literal(rule.values[0])})"
+        return f"{present} and not regexp_matches({value}, {literal(_re2(rule.values[0]))})"
     raise ValueError(f"unknown rule kind {rule.kind!r}")
 
 

@@ -183,3 +183,37 @@ def test_files_on_disk_are_read_whole_only_when_a_python_reader_needs_them(
     results = load_all(warehouse, tmp_path, "notes")
     assert [r.rows_loaded for r in results] == [1, 1]
     assert read_whole == ["b.csv"]
+
+
+INTAKE = ("submission_id,intake_client_id,submitted_at,first_name,last_name,ssn_last4,"
+          "monthly_income\n")
+
+
+@pytest.mark.parametrize(("record", "sql", "expected"), [
+    # DuckDB drops spaces next to quotes; the Python reader refuses or keeps them, as written
+    ('1,c1,2026-01-02 10:00:00,"Ana" ,Diaz,,', "select _rule from quarantine.intake_submissions",
+     [("csv_syntax",)]),
+    ('1,c1,2026-01-02 10:00:00, "Ana",Diaz,,', "select first_name from raw.intake_submissions",
+     [(' "Ana"',)]),
+    # a year 0000 names no date; 1_000 is not a number; Arabic digits are digits
+    ("1,c1,0000-01-02 10:00:00,Ana,Diaz,,", "select _rule from quarantine.intake_submissions",
+     [("date:submitted_at",)]),
+    ("1,c1,2026-01-02 10:00:00,Ana,Diaz,,1_000", "select rule from quarantine.flags",
+     [("number:monthly_income",)]),
+    ("1,c1,2026-01-02 10:00:00,Ana,Diaz,١٢٣٤,", "select rule from quarantine.flags", []),
+])
+def test_values_are_read_as_the_python_reader_and_contract_read_them(
+        warehouse, tmp_path: Path, record: str, sql: str, expected: list[tuple]) -> None:
+    write(tmp_path, "intake/north/a.csv", (INTAKE + record + "\n").encode())
+    [result] = load_all(warehouse, tmp_path, "intake")
+    assert result.status == "loaded"
+    assert warehouse.rows(sql) == expected
+
+
+def test_a_json_object_with_a_trailing_comma_is_not_a_json_object(warehouse,
+                                                                   tmp_path: Path) -> None:
+    write(tmp_path, "notes/north/a.jsonl", b'{"note_id": "n1", "personal_id": "p1", '
+          b'"note_date": "2026-10-01", "text": "fine"}\n{"note_id": "n2", "text": "x",}\n')
+    load_all(warehouse, tmp_path, "notes")
+    assert warehouse.rows("select _source_row, _rule from quarantine.case_notes") == [
+        (2, "invalid_json")]
