@@ -368,15 +368,14 @@ def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs
            "loaded_at": lineage["_loaded_at"]})
     record_results(wh, stage, staged, verdict, refs, lineage, f.table)
     counts = _Counts(read=staged.rows_read)
+    flags = dict(stage.con.execute(f"select rule, count(*) from {verdict.issues} "
+                                   f"where severity = '{FLAG}' group by 1").fetchall())
     counts.by_rule.update(b.rule for b in staged.bad)
     counts.by_rule.update(dict(stage.con.execute(
         f"select _rule, count(*) from {rejected} group by 1").fetchall()))
-    counts.by_rule.update(dict(stage.con.execute(
-        f"select rule, count(*) from {verdict.issues} where severity = '{FLAG}' group by 1"
-    ).fetchall()))
+    counts.by_rule.update(flags)
     counts.quarantined = len(staged.bad) + len(quarantined)
-    counts.flagged = stage.con.execute(
-        f"select count(*) from {verdict.issues} where severity = '{FLAG}'").fetchone()[0]
+    counts.flagged = sum(flags.values())
     stage.con.execute(f"drop table {rejected}; drop table {verdict.issues}")
     return counts
 

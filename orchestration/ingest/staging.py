@@ -99,7 +99,7 @@ class LandingFile:
                     head = head or chunk[:_HEAD]
                     blank = blank and not chunk.strip()
                     decoder.decode(chunk)
-                    self.lenient = self.lenient or _lenient(tail + chunk, self._json_lines)
+                    self.lenient = self.lenient or _lenient(tail + chunk, self.json_lines)
                     tail = chunk[-_TAIL:]
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
@@ -107,7 +107,7 @@ class LandingFile:
         return None if blank or head.startswith((b"\xff\xfe", b"\xfe\xff")) else head
 
     @property
-    def _json_lines(self) -> bool:
+    def json_lines(self) -> bool:
         return self.source.relative.lower().endswith(".jsonl")
 
     @cached_property
@@ -129,7 +129,7 @@ class LandingFile:
         self.encoding = landing_encoding(self.data, self.source.relative)
         view = memoryview(self.data)
         self.lenient = any(_lenient(bytes(view[max(0, at - _TAIL):at + _CHUNK]),
-                                    self._json_lines)
+                                    self.json_lines)
                            for at in range(0, len(self.data), _CHUNK))
 
     def slices(self, size: int | None) -> Iterator[ParsedFile]:
@@ -235,8 +235,7 @@ class Stage:
         header (a CSV file's is read here otherwise)."""
         assert f.encoding is not None, "check_encoding() first"
         table = self.name("stage")
-        json_lines = f.source.relative.lower().endswith(".jsonl")
-        if not json_lines and header is None:  # a bad header fails the drop, naming the file
+        if not f.json_lines and header is None:  # a bad header fails the drop, naming the file
             header = f.first().header
         if f.lenient:
             return self._stage_parsed(table, f)
@@ -244,7 +243,7 @@ class Stage:
         source = path if path is not None and f.encoding in _UTF8 else self._utf8_copy(
             table, f.data, f.encoding)
         try:
-            staged = (self._read_json_lines(table, source) if json_lines
+            staged = (self._read_json_lines(table, source) if f.json_lines
                       else self._read_csv(table, source, header or []))
         except duckdb.Error:  # what DuckDB cannot read, the Python reader reads or explains
             staged = None
