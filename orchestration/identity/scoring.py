@@ -13,6 +13,7 @@ from splink import Linker
 
 from orchestration.identity.model_store import LinkageModel
 from orchestration.identity.workspace import Workspace
+from orchestration.warehouse.sql import literal
 
 # Scored pairs (record_key_l < record_key_r); evidence is JSON: field -> level label,
 # e.g. {"name": "nickname", "dob": "exact"}.
@@ -34,18 +35,14 @@ def level_labels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
     return labels
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _evidence_sql(labels: dict[str, dict[int, str]]) -> str:
     """SQL building a pair's evidence from its gamma columns: the text `json.dumps` gives
     for {field: label}, made in DuckDB (a first run scores millions of pairs)."""
     fields = []
     for name, by_gamma in labels.items():
-        cases = " ".join(f"when {gamma} then {_sql_text(json.dumps(label))}"
+        cases = " ".join(f"when {gamma} then {literal(json.dumps(label))}"
                          for gamma, label in by_gamma.items())
-        fields.append(f"{_sql_text(json.dumps(name) + ': ')} || case gamma_{name} {cases} "
+        fields.append(f"{literal(json.dumps(name) + ': ')} || case gamma_{name} {cases} "
                       f"else error('no label for gamma_{name} = ' || gamma_{name}) end")
     if not fields:
         raise ValueError("the linkage model has no comparisons")

@@ -29,11 +29,12 @@ from orchestration.ingest.reading import (
     column_name,
 )
 from orchestration.ingest.sources import CUSTOM_TABLE, Drop, DropFile, missing_files
-from orchestration.ingest.staging import LandingFile, Stage, Staged, quote
+from orchestration.ingest.staging import LandingFile, Stage, Staged
 from orchestration.ingest.validation import References, validate
 from orchestration.layouts import FY2022_MAPPED, HEADERS
 from orchestration.warehouse import Warehouse
 from orchestration.warehouse.duck import DuckDBWarehouse
+from orchestration.warehouse.sql import quote
 
 LEDGER = "raw.ingest_ledger"
 FLAGS = "quarantine.flags"

@@ -1,14 +1,15 @@
-"""Landing files into an in-process DuckDB staging area, read by DuckDB's own CSV reader.
+"""Landing files into a DuckDB staging area, read by DuckDB's own readers.
 
 Every value is staged as text exactly as written (blank is null), beside `_source_row`, the
-record's ordinal in the file (blank lines not counted). A drop's files are staged once and
-checked there (`validation.py`); only then do rows move to the warehouse, as Arrow batches.
+record's ordinal in the file (blank lines not counted). A drop's files are staged once, in
+temporary tables of the DuckDB warehouse's connection (or of an in-process DuckDB for another
+warehouse), and checked there (`validation.py`); only then do rows move to raw.
 
 DuckDB reads UTF-8 files in place. A Windows-1252 or UTF-16 file is first transcoded to a
 UTF-8 copy, a chunk at a time. When DuckDB rejects any line of a file (a record with too many
-or too few fields, a quote left open), the file is read again by the record-exact Python
-reader (`reading.py`), so each bad record is quarantined whole under the ordinal and reason
-it always had; JSON-lines files are always read that way.
+or too few fields, a quote left open), cannot read it, or would read it more leniently than
+the CSV and JSON standards, the file is read by the record-exact Python reader (`reading.py`),
+so each bad record is quarantined whole under the ordinal and reason it always had.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from orchestration.ingest.reading import (
 )
 from orchestration.ingest.sources import DropFile
 from orchestration.warehouse.duck import set_memory_limit
+from orchestration.warehouse.sql import quote
 
 _UTF8 = ("utf-8", "utf-8-sig")
 _CHUNK = 16 * 2**20
@@ -181,11 +183,6 @@ def _lenient(chunk: bytes, json_lines: bool) -> bool:
                 return True
             at = chunk.find(needle, at + 1)
     return False
-
-
-def quote(name: str) -> str:
-    """An SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 class Stage:
@@ -348,7 +345,7 @@ class Stage:
         for parsed in f.slices(PARSED_ROWS):
             if staged is None:
                 staged = Staged(table, parsed.header, 0)
-                columns = ", ".join(f'"{c}" varchar' for c in parsed.header)
+                columns = ", ".join(f"{quote(c)} varchar" for c in parsed.header)
                 self.con.execute(f"create temp table {table} (_source_row bigint, {columns})")
             staged.bad += parsed.bad
             staged.rows += len(parsed.records)

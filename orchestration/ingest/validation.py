@@ -22,8 +22,9 @@ import pyarrow as pa
 
 from orchestration.ingest import vendor
 from orchestration.ingest.contracts import CONTRACTS, DATE, FLAG, Contract, Rule
-from orchestration.ingest.staging import Stage, Staged, quote
+from orchestration.ingest.staging import Stage, Staged
 from orchestration.layouts import FY2022_LIVING_SITUATIONS, LIVING_SITUATION_COLUMNS
+from orchestration.warehouse.sql import literal, quote
 
 TIMESTAMPS = ("date_created", "date_updated", "date_deleted")
 _WS = "'" + vendor.WHITESPACE + "'"
@@ -70,10 +71,6 @@ def field_kinds(table: str, header: tuple[str, ...] = ()) -> dict[str, str]:
         elif rule.kind in {"unique", "not_blank", "references", "regex", "number"}:
             kinds.setdefault(rule.field, "text")
     return kinds
-
-
-def literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _edges_clean(column: str) -> str:
