@@ -29,7 +29,7 @@ from orchestration.ingest.reading import (
     column_name,
 )
 from orchestration.ingest.sources import CUSTOM_TABLE, Drop, DropFile, missing_files
-from orchestration.ingest.staging import LandingFile, Stage, Staged
+from orchestration.ingest.staging import LandingFile, Stage, Staged, landing_files
 from orchestration.ingest.validation import References, validate
 from orchestration.layouts import FY2022_MAPPED, HEADERS
 from orchestration.warehouse import Warehouse
@@ -199,10 +199,9 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
         return [LoadResult(drop.relative, None, "failed", message=drop.error)]
 
     unknown = [f for f in drop.files if f.table is None]
-    files = {source.name: LandingFile(source)
-             for source in drop.files if source.table not in {None, CUSTOM_TABLE}}
-    custom = [LandingFile(source) for source in drop.files
-              if source.table == CUSTOM_TABLE]
+    landing = landing_files([source for source in drop.files if source.table is not None])
+    files = {f.source.name: f for f in landing if f.table != CUSTOM_TABLE}
+    custom = [f for f in landing if f.table == CUSTOM_TABLE]
     new = {n: f for n, f in files.items() if not _already_loaded(wh, f.sha, drop.site, f.table)}
     new_custom = [f for f in custom if not _already_loaded(wh, f.sha, drop.site, f.table)]
     if not new and not new_custom:
@@ -331,16 +330,20 @@ def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs
         "arg_min(value, position) as _value, "
         "string_agg(reason, '; ' order by position) as _reason "
         f"from {verdict.issues} where severity = '{REJECT}' group by _source_row")
+    rejections = dict(stage.con.execute(
+        f"select _rule, count(*) from {rejected} group by 1").fetchall())
     _ensure_table(wh, "raw", f.table, staged.header, extra)
     columns = ", ".join(f"s.{quote(c)}" for c in staged.header)
     constants = ", ".join(f"${name[1:]}::{'timestamp' if name == '_loaded_at' else 'varchar'} "
                           f"as {name}" for name in lineage)
     params = {name[1:]: value for name, value in lineage.items()}
+    kept = f" anti join {rejected} r using (_source_row)" if rejections else ""
     _move(wh, f"raw.{f.table}", stage, f"select {columns}, {constants}, s._source_row "
-          f"from {staged.table} s anti join {rejected} r using (_source_row)", params)
+          f"from {staged.table} s{kept}", params)
     quarantined = stage.con.execute(
         f"select s.*, r._rule, r._field, r._value, r._reason from {staged.table} s "
-        f"join {rejected} r using (_source_row) order by s._source_row").fetchall()
+        f"join {rejected} r using (_source_row) order by s._source_row").fetchall(
+    ) if rejections else []
     if quarantined or staged.bad:
         _ensure_table(wh, "quarantine", f.table, staged.header, (*extra, *QUARANTINE_COLUMNS))
         if quarantined:
@@ -372,8 +375,7 @@ def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs
     flags = dict(stage.con.execute(f"select rule, count(*) from {verdict.issues} "
                                    f"where severity = '{FLAG}' group by 1").fetchall())
     counts.by_rule.update(b.rule for b in staged.bad)
-    counts.by_rule.update(dict(stage.con.execute(
-        f"select _rule, count(*) from {rejected} group by 1").fetchall()))
+    counts.by_rule.update(rejections)
     counts.by_rule.update(flags)
     counts.quarantined = len(staged.bad) + len(quarantined)
     counts.flagged = sum(flags.values())

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import count
@@ -74,6 +76,10 @@ class LandingFile:
     source: DropFile
     sha: str = field(init=False)
     encoding: str | None = None
+    # False while the file is taken for UTF-8 on its first MiB: DuckDB's readers check the
+    # rest as they read it (a line that is not UTF-8 is rejected), and a file DuckDB refuses
+    # has its encoding checked whole (`check_encoding(whole=True)`) before it is read again.
+    encoding_checked: bool = field(init=False, default=False)
     _head: bytes | None = field(init=False, default=None, repr=False)  # plain UTF-8's start
     lenient: bool = field(init=False, default=False)  # DuckDB would read it too leniently
 
@@ -87,23 +93,29 @@ class LandingFile:
                 digest.update(chunk)
         self.sha = digest.hexdigest()
 
-    def _plain_utf8(self) -> bytes | None:
+    def _plain_utf8(self, whole: bool) -> bytes | None:
         """The file's first bytes when it is what `reading.landing_encoding` would call
-        UTF-8 (valid, not blank, no UTF-16 mark), read from disk a chunk at a time (noting
-        whether DuckDB would read it more leniently than the Python reader); else None (the
-        bytes are then read whole, so an error can name the line and byte)."""
+        UTF-8 (not blank, no UTF-16 mark; valid UTF-8 in its first MiB, or throughout when
+        `whole`), read from disk a chunk at a time (noting whether DuckDB would read it more
+        leniently than the Python reader); else None (the bytes are then read whole, so an
+        error can name the line and byte)."""
         if self.source.path is None:
             return None
         decoder, head, blank, tail = codecs.getincrementaldecoder("utf-8")(), b"", True, b""
         try:
             with self.source.path.open("rb") as fh:
                 while chunk := fh.read(_CHUNK):
-                    head = head or chunk[:_HEAD]
+                    if not head:
+                        head = chunk[:_HEAD]
+                        decoder.decode(chunk if whole else head,
+                                       final=not whole and len(chunk) <= _HEAD)
+                    elif whole:
+                        decoder.decode(chunk)
                     blank = blank and not chunk.strip()
-                    decoder.decode(chunk)
                     self.lenient = self.lenient or _lenient(tail + chunk, self.json_lines)
                     tail = chunk[-_TAIL:]
-            decoder.decode(b"", final=True)
+            if whole:
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return None
         return None if blank or head.startswith((b"\xff\xfe", b"\xfe\xff")) else head
@@ -121,14 +133,18 @@ class LandingFile:
         assert self.source.table is not None
         return self.source.table
 
-    def check_encoding(self) -> None:
-        """The encoding (`reading.landing_encoding`), checked only for a drop with new files."""
-        self._head = self._plain_utf8()
+    def check_encoding(self, whole: bool = False) -> None:
+        """The encoding (`reading.landing_encoding`), checked only for a drop with new files:
+        UTF-8 on the strength of its first MiB unless `whole` (see `encoding_checked`)."""
+        self.lenient = False
+        self._head = self._plain_utf8(whole)
         if self._head is not None:
             sniff(self._head, self.source.relative)
             self.encoding = "utf-8-sig"  # UTF-8, with or without a byte-order mark
+            self.encoding_checked = whole
             return
         self.encoding = landing_encoding(self.data, self.source.relative)
+        self.encoding_checked = True
         view = memoryview(self.data)
         self.lenient = any(_lenient(bytes(view[max(0, at - _TAIL):at + _CHUNK]),
                                     self.json_lines)
@@ -150,6 +166,12 @@ class LandingFile:
             except StructuralError:
                 pass  # the first record runs past them: read on
         return next(self.slices(1))
+
+
+def landing_files(sources: list[DropFile]) -> list[LandingFile]:
+    """The files fingerprinted side by side (hashing lets go of Python's lock), in order."""
+    with ThreadPoolExecutor(min(len(sources), os.cpu_count() or 1) or 1) as pool:
+        return list(pool.map(LandingFile, sources))
 
 
 _TRAILING_COMMA = re.compile(rb",[ \t\r\n]*[}\]]")
@@ -202,6 +224,7 @@ class Stage:
                 set_memory_limit(self.con, memory_limit)
         self._numbers = count(1)
         self._tables: list[str] = []
+        self._views: set[str] = set()
 
     def name(self, kind: str) -> str:
         """A new table's name in the staging area."""
@@ -217,9 +240,8 @@ class Stage:
         self._dir.cleanup()
 
     def _drop(self, name: str) -> None:
-        view = self.con.execute("select count(*) from duckdb_views() where temporary "
-                                "and view_name = ?", [name]).fetchone()[0]
-        self.con.execute(f"drop {'view' if view else 'table'} if exists temp.main.{name}")
+        kind = "view" if name in self._views else "table"
+        self.con.execute(f"drop {kind} if exists temp.main.{name}")
 
     def drop(self, staged: Staged) -> None:
         """Let go of a staged file."""
@@ -234,23 +256,29 @@ class Stage:
         table = self.name("stage")
         if not f.json_lines and header is None:  # a bad header fails the drop, naming the file
             header = f.first().header
-        if f.lenient:
-            return self._stage_parsed(table, f)
+        staged = None if f.lenient else self._read(table, f, header or [])
+        if staged is None and not f.encoding_checked:  # not UTF-8 after its first MiB?
+            encoding = f.encoding
+            f.check_encoding(whole=True)
+            if f.encoding != encoding and not f.lenient:
+                staged = self._read(table, f, header or [])
+        return staged if staged is not None else self._stage_parsed(table, f)
+
+    def _read(self, table: str, f: LandingFile, header: list[str]) -> Staged | None:
+        """The file read by DuckDB (a UTF-8 copy of one in another encoding), or None when
+        DuckDB refused any of it."""
         path = f.source.path
         source = path if path is not None and f.encoding in _UTF8 else self._utf8_copy(
             table, f.data, f.encoding)
         try:
-            staged = (self._read_json_lines(table, source) if f.json_lines
-                      else self._read_csv(table, source, header or []))
+            return (self._read_json_lines(table, source) if f.json_lines
+                    else self._read_csv(table, source, header))
         except duckdb.Error:  # what DuckDB cannot read, the Python reader reads or explains
-            staged = None
+            self._drop(table)
+            return None
         finally:
             if source != path:
                 source.unlink()
-        if staged is None:
-            self._drop(table)
-            return self._stage_parsed(table, f)
-        return staged
 
     def _read_csv(self, table: str, source: Path, header: list[str]) -> Staged | None:
         """The file read by DuckDB, or None when it rejected any line."""
@@ -279,6 +307,7 @@ class Stage:
         would read it on one thread."""
         self.con.execute(f"create temp view {table} as select rowid + 1 as _source_row, * "
                          f"from {rows}")
+        self._views.add(table)
 
     def _read_json_lines(self, table: str, source: Path) -> Staged | None:
         """The file read by DuckDB when every non-blank line is one JSON object whose values
@@ -291,39 +320,38 @@ class Stage:
                 f"create temp table {objects} as select json from read_json($path, "
                 "format = 'newline_delimited', records = false, columns = {json: 'JSON'})",
                 {"path": str(source)})
-            if self._count(objects) != lines or self.con.execute(
-                    f"select count(*) from {objects} where json_type(json) <> 'OBJECT'"
-            ).fetchone()[0]:
+            # keys in order of first appearance: each distinct list of keys, by its first row
+            listed = self.con.execute(
+                "select json_keys(json), count(*) filter (json_type(json) <> 'OBJECT') "
+                f"from {objects} group by 1 order by min(rowid)").fetchall()
+            if self._count(objects) != lines or any(others for _, others in listed):
                 return None
-            keys = [k for (k,) in self.con.execute(
-                "select k from (select unnest(json_keys(json)) as k, rowid as r, "
-                f"generate_subscripts(json_keys(json), 1) as i from {objects}) "
-                "group by k order by min((r, i))").fetchall()]
-            self._drop(objects)
+            keys = list(dict.fromkeys(k for names, _ in listed for k in names))
             header = [snake_case(k) for k in keys]
             if not keys or len(set(header)) < len(header):
                 return None
-            # read again, one JSON value per key: cheaper than a path into each whole object
-            self.con.execute(
-                f"create temp table {rows} as select * from read_json($path, "
-                "format = 'newline_delimited', records = true, columns = $columns)",
-                {"path": str(source), "columns": {k: "JSON" for k in keys}})
-            values = [f"s.{quote(k)}" for k in keys]
-            if self.con.execute(f"select count(*) from {rows} s where " + " or ".join(
-                    f"json_type({v}) in ('DOUBLE', 'OBJECT', 'ARRAY')" for v in values)
-            ).fetchone()[0]:
-                return None
+            self._drop(objects)
+            # read again, one JSON value per key (cheaper than a path into each whole object),
+            # as text; any other value stops the read, and the Python reader reads the file
+            values = [quote(k) for k in keys]
+            refused = "error('a JSON value that is not text, a whole number, true/false or null')"
             texts = ", ".join(
                 f"case json_type({v}) when 'VARCHAR' then nullif({v} ->> '$', '') "
-                f"when 'BOOLEAN' then if({v}::boolean, 'True', 'False') "
-                f"when 'NULL' then null else {v} ->> '$' end as {quote(name)}"
+                f"when 'BOOLEAN' then if({v}::boolean, 'True', 'False') when 'NULL' then null "
+                f"when 'DOUBLE' then {refused} when 'OBJECT' then {refused} "
+                f"when 'ARRAY' then {refused} else {v} ->> '$' end as {quote(name)}"
                 for v, name in zip(values, header, strict=True))
-            self.con.execute(f"create temp table {table} as select rowid + 1 as _source_row, "
-                             f"{texts} from {rows} s")
+            self.con.execute(
+                f"create temp table {rows} as select {texts} from read_json($path, "
+                "format = 'newline_delimited', records = true, columns = $columns)",
+                {"path": str(source), "columns": {k: "JSON" for k in keys}})
+        except duckdb.Error:
+            self._drop(rows)
+            raise
         finally:
             self._drop(objects)
-            self._drop(rows)
-        return Staged(table, header, self._count(table))
+        self._number(rows, table)
+        return Staged(table, header, self._count(table), rows_table=rows)
 
     def _count(self, table: str) -> int:
         return self.con.execute(f"select count(*) from {table}").fetchone()[0]

@@ -73,6 +73,16 @@ def field_kinds(table: str, header: tuple[str, ...] = ()) -> dict[str, str]:
     return kinds
 
 
+def _presence_only(contract: Contract, kinds: dict[str, str]) -> set[str]:
+    """Text fields checked only for being blank (a note's text): read where they are
+    staged rather than copied beside the checked values, as they may be long."""
+    uses: dict[str, set[str]] = {}
+    for rule in contract.rules:
+        uses.setdefault(rule.field, set()).add(rule.kind)
+        uses.setdefault(rule.other, set()).add("other")
+    return {c for c, kind in kinds.items() if kind == "text" and uses.get(c) == {"not_blank"}}
+
+
 def _edges_clean(column: str) -> str:
     """Neither end of the value is whitespace (`vendor.WHITESPACE`: ASCII control and space
     characters, and the no-break space): far cheaper than trimming every value."""
@@ -202,13 +212,15 @@ def _entry_dates(stage: Stage, refs: References) -> str | None:
 
 
 def _checked(stage: Stage, staged: Staged, contract: Contract, refs: References) -> tuple[
-        str, dict[str, str]]:
+        str, dict[str, str], set[str]]:
     """Stage the file's canonical values (`c__<field>`) and helper columns beside its raw
-    ones; returns the table and the kind of each checked field."""
+    ones; returns the table, the kind of each checked field and the fields left where they
+    are staged (`_presence_only`)."""
     kinds = {c: k for c, k in field_kinds(contract.table, tuple(staged.header)).items()
              if c in staged.header}
+    apart = _presence_only(contract, kinds)
     columns = [f"{canonical(stage, staged, c, k, refs)} as "
-               f"{quote('c__' + c)}" for c, k in kinds.items()]
+               f"{quote('c__' + c)}" for c, k in kinds.items() if c not in apart]
     joins = ""
     if contract.table == "hmis_exit":  # the enrollment's entry date, which an exit follows
         entries = _entry_dates(stage, refs)
@@ -227,11 +239,12 @@ def _checked(stage: Stage, staged: Staged, contract: Contract, refs: References)
                        if terms else "null::double as n___item_sum")
     name = stage.name("checked")
     named = {c for rule in contract.rules for c in (rule.field, rule.other)}
-    raw = [f"s.{quote(c)}" for c in staged.header if c in kinds or c in named]
+    raw = [f"s.{quote(c)}" for c in staged.header
+           if (c in kinds or c in named) and c not in apart]
     stage.con.execute(f"create temp table {name} as select "
                       f"{', '.join(['s._source_row', *raw, *columns])} from {staged.table} s"
                       f"{joins}")
-    return name, kinds
+    return name, kinds, apart
 
 
 def _failing(rule: Rule, kinds: dict[str, str], header: list[str], refs: References,
@@ -288,13 +301,15 @@ def severity(rule: Rule, refs: References) -> tuple[str, str]:
     return rule.severity, rule.reason
 
 
-def _layout_flags(stage: Stage, checked: str, issues: str, kinds: dict[str, str],
-                  pivot: date) -> None:
+def _layout_flags(stage: Stage, checked: str, staged: Staged, apart: set[str], issues: str,
+                  kinds: dict[str, str], pivot: date) -> None:
     """A flag for every value that had to be read from a vendor layout; its reason is
-    written once per distinct value."""
+    written once per distinct value. A field in `apart` is read where it is staged."""
     for column, kind in kinds.items():
-        raw, read = quote(column), quote("c__" + column)
-        pairs = stage.con.execute(f"select distinct {raw}, {read} from {checked} "
+        raw = f"c.{quote(column)}"
+        table, read = ((staged.table, canonical_text_sql(raw)) if column in apart
+                       else (checked, f"c.{quote('c__' + column)}"))
+        pairs = stage.con.execute(f"select distinct {raw}, {read} from {table} c "
                                   f"where {raw} is distinct from {read} and {raw} is not null"
                                   ).fetchall()
         if not pairs:
@@ -308,8 +323,8 @@ def _layout_flags(stage: Stage, checked: str, issues: str, kinds: dict[str, str]
                                    "; read as blank") for p in pairs], pa.string())}))
         stage.con.execute(
             f"insert into {issues} select c._source_row, -1, 'layout:' || {literal(column)}, "
-            f"{literal(column)}, c.{raw}, r.reason, '{FLAG}' from {checked} c join _reasons r "
-            f"on r.raw = c.{raw} and r.read is not distinct from c.{read}")
+            f"{literal(column)}, {raw}, r.reason, '{FLAG}' from {table} c join _reasons r "
+            f"on r.raw = {raw} and r.read is not distinct from {read}")
         stage.con.unregister("_reasons")
 
 
@@ -325,10 +340,12 @@ def validate(stage: Stage, staged: Staged, table: str, refs: References) -> Verd
                                if column not in staged.header])
     if not staged.rows or verdict.table_errors:
         return verdict
-    checked, kinds = _checked(stage, staged, contract, refs)
-    _layout_flags(stage, checked, issues, kinds, refs.as_of)
+    checked, kinds, apart = _checked(stage, staged, contract, refs)
+    _layout_flags(stage, checked, staged, apart, issues, kinds, refs.as_of)
     for position, rule in enumerate(contract.rules):
-        condition = _failing(rule, kinds, staged.header, refs, contract)
+        source, condition = ((staged.table, f"{canonical_text_sql(quote(rule.field))} is null")
+                             if rule.field in apart else
+                             (checked, _failing(rule, kinds, staged.header, refs, contract)))
         if condition is None:
             continue
         verdict.checked.add(position)
@@ -338,7 +355,7 @@ def validate(stage: Stage, staged: Staged, table: str, refs: References) -> Verd
         stage.con.execute(
             f"insert into {issues} select _source_row, {position}, {literal(rule.name)}, "
             f"{literal(rule.field)}, {quote(rule.field)}, {literal(reason)}, '{level}' "
-            f"from {checked} where {condition}{repeats}")
+            f"from {source} where {condition}{repeats}")
     verdict.failing = dict(stage.con.execute(
         f"select position, count(*) from {issues} where position >= 0 group by 1").fetchall())
     stage.con.execute(f"drop table {checked}")

@@ -67,6 +67,33 @@ def test_records_keep_their_ordinals_text_and_encoding(warehouse, tmp_path: Path
                                                (4, "layout:text", " spaced ")]
 
 
+@pytest.mark.parametrize("kind, name, header", [
+    ("notes", "a.csv", NOTES), ("notes", "a.jsonl", "")])
+def test_a_file_that_stops_being_utf8_past_its_first_mib_is_read_in_its_encoding(
+        warehouse, tmp_path: Path, python_read: list[str], kind: str, name: str,
+        header: str) -> None:
+    """The encoding is taken from a file's first MiB; DuckDB checks the rest as it reads, and
+    a file it refuses for that is read again as Windows-1252, by DuckDB, every row kept."""
+    def line(i: int, text: str) -> str:
+        if name.endswith(".jsonl"):
+            return json.dumps({"note_id": f"n{i}", "personal_id": "p1",
+                               "note_date": "2026-10-01", "text": text},
+                              ensure_ascii=False) + "\n"
+        return f"n{i},p1,2026-10-01,{text}\n"
+    if not name.endswith(".jsonl"):
+        header = "note_id,personal_id,note_date,text\n"
+    ascii_rows = "".join(line(i, "plain words " * 8) for i in range(1, 15_001))
+    assert len(ascii_rows) > staging._HEAD
+    write(tmp_path, f"{kind}/north/{name}",
+          (header + ascii_rows + line(15_001, "café à côté")).encode("cp1252"))
+    [result] = load_all(warehouse, tmp_path, kind)
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 15_001, 15_001)
+    assert warehouse.scalar("select encoding from raw.ingest_ledger") == "cp1252"
+    assert python_read == []
+    assert warehouse.rows("select _source_row, text from raw.case_notes"
+                          " where note_id = 'n15001'") == [(15_001, "café à côté")]
+
+
 def test_a_record_duckdb_rejects_is_quarantined_whole_and_counted(
         warehouse, tmp_path: Path, python_read: list[str]) -> None:
     """The file is read again record by record: the good rows keep the ordinals they have in
