@@ -20,7 +20,8 @@ REPORT_INPUTS = {
                   "chronic_outcomes", "inventory_utilization", "spm_m1_length_of_time_homeless",
                   "spm_m2_returns_to_homelessness", "spm_m4_income_growth",
                   "spm_m5_first_time_homeless", "spm_m7_permanent_placements"),
-    "data_quality": ("hmis_data_quality", "hmis_dq_timeliness", "hmis_export_gaps"),
+    "data_quality": ("hmis_data_quality", "hmis_dq_timeliness", "hmis_export_gaps",
+                     "ingest_contract_results"),
 }
 # Every report rewrites its editions' index, which lists the drops that could not be read.
 INDEX_INPUTS = ("ingest_failures",)
@@ -38,7 +39,9 @@ DESCRIPTIONS = {
     "aggregate": "Aggregate: cohort momentum and flows, stall reasons over time, follow-up "
                  "outcomes, caseloads and the HUD system performance measures across "
                  "reporting periods; small counts suppressed, no names.",
-    "data_quality": "HMIS data quality per project and site, worst offenders first.",
+    "data_quality": "HMIS data quality per project and site, worst offenders first, and "
+                    "the data contract's results (Great Expectations) for the newest file of "
+                    "each kind.",
 }
 
 

@@ -1,7 +1,8 @@
 """HMIS data quality: per project and site, how often each universal data element was
 missing, answered "don't know" / "prefers not to answer", or broke the HUD spec, and how
-late records were entered, worst offenders first. Rendered from the quality marts
-(hmis_data_quality, hmis_dq_timeliness) once they are built."""
+late records were entered, worst offenders first; then how the newest file of each kind met
+its data contract (its Great Expectations validation results: our own data docs, which read
+nothing from the internet). Rendered from the quality marts once they are built."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class Prepared:
     elements: list[Row]
     timeliness: list[Row]
     gaps: list[Row]
+    contract: list[Row]
 
 
 def prepare(run: Run) -> Prepared | None:
@@ -32,10 +34,14 @@ def prepare(run: Run) -> Prepared | None:
                   if run.wh.table_exists("marts", "hmis_dq_timeliness") else [])
     gaps = (dicts(run.wh, "select * from marts.hmis_export_gaps order by site, source_file")
             if run.wh.table_exists("marts", "hmis_export_gaps") else [])
+    contract = (dicts(run.wh, "select * from marts.ingest_contract_results"
+                              " order by site, source_table, load_id, rule")
+                if run.wh.table_exists("marts", "ingest_contract_results") else [])
     return Prepared(
         elements=dicts(run.wh, "select * from marts.hmis_data_quality order by error_rank"),
         timeliness=timeliness,
         gaps=gaps,
+        contract=contract,
     )
 
 
@@ -87,6 +93,24 @@ def _timeliness(rows: list[Row], disclosure: Disclosure) -> list[dict[str, Any]]
     return timeliness
 
 
+def _contract(rows: list[Row], disclosure: Disclosure) -> tuple[list[dict], list[dict]]:
+    """Per file, the expectations evaluated and those that failed by severity; and each
+    failed expectation, rows breaking it first (counts of records, suppressed like any)."""
+    files: dict[str, dict[str, Any]] = {}
+    failed = []
+    for row in rows:
+        file = files.setdefault(row["load_id"], {
+            "site": row["site"], "source_file": row["source_file"], "suite": row["suite"],
+            "loaded_at": row["loaded_at"], "evaluated": 0, "critical": 0, "warning": 0})
+        file["evaluated"] += 1
+        if not row["success"]:
+            file[row["severity"]] += 1
+            failed.append(_counted(row, ("element_count", "unexpected_count"), disclosure))
+    return (list(files.values()),
+            sorted(failed, key=lambda r: (r["severity"] != "critical",
+                                          -r["unexpected_count"].value, r["result_key"])))
+
+
 def render(run: Run, edition: Edition, prepared: Prepared) -> str:
     disclosure = Disclosure(edition.suppression_threshold)
     in_scope = [r for r in prepared.elements if not edition.sites or r["site"] in edition.sites]
@@ -94,9 +118,13 @@ def render(run: Run, edition: Edition, prepared: Prepared) -> str:
     projects = _projects(elements, disclosure)
     timeliness = _timeliness([r for r in prepared.timeliness
                               if not edition.sites or r["site"] in edition.sites], disclosure)
+    files, failed = _contract([r for r in prepared.contract
+                               if not edition.sites or r["site"] in edition.sites], disclosure)
     disclosure.protect()
     return run.render(
         "quality.html.j2", edition, run.links(edition),
+        contract_files=files,
+        contract_failed=failed,
         brief=run.briefs["data_quality"],
         period=in_scope[0]["period_label"] if in_scope else None,
         projects=projects,

@@ -171,3 +171,38 @@ def test_the_hud_measures_are_on_the_page_with_their_definitions_and_periods(
                  for ref in re.findall(r'data-ref="([^"]+)"', section)}
         assert cited == ({model} if periods else set()), (model, cited)
         assert periods or "in any of the reporting periods yet" in section, model
+
+
+def test_the_quality_page_shows_each_newest_files_contract_results(published, wh) -> None:
+    """The data docs of the newest file of each kind: every failed expectation with the rows
+    breaking it, which are the rows flagged under its rule (warnings) or at least those
+    quarantined under it (critical: a row breaking two rules is quarantined under the first)."""
+    failed = wh.rows("""select c.site, c.source_file, c.rule, c.severity, c.unexpected_count,
+                               c.load_id
+                        from marts.ingest_contract_results c where not c.success""")
+    assert any(severity == "critical" for *_, severity, _, _ in failed)
+    assert any(severity == "warning" for *_, severity, _, _ in failed)
+    newest = {load_id for (load_id,) in wh.rows("""
+        select arg_max(load_id, (loaded_at, load_id)) from raw.ingest_ledger
+        where status = 'loaded' group by site, source_table""")}
+    checked = {load_id for (load_id,) in wh.rows(
+        "select distinct load_id from raw.contract_results")}
+    shown = {load_id for (load_id,) in wh.rows(
+        "select distinct load_id from marts.ingest_contract_results")}
+    assert shown == newest & checked and len(shown) > 10
+    page = read(published["site"] / "quality" / "latest.html")
+    section = page.split("<h2>Data contract: the newest file of each kind</h2>", 1)[1]
+    for site, source_file, rule, severity, unexpected, load_id in failed:
+        if severity == "warning":
+            flagged = wh.scalar("select count(*) from quarantine.flags where _load_id = ?"
+                                " and rule = ?", [load_id, rule])
+            assert flagged == unexpected, rule
+        else:
+            table = wh.scalar("select source_table from raw.ingest_ledger where load_id = ?",
+                              [load_id])
+            quarantined = wh.scalar(f"select count(*) from quarantine.{table}"
+                                    " where _load_id = ? and _rule = ?", [load_id, rule])
+            assert 0 < quarantined <= unexpected, rule
+        row = (f"<tr><td>{html.escape(site)}</td><td>{html.escape(source_file)}</td>"
+               f"<td>{html.escape(rule)}</td>")
+        assert row in section and f'<td class="num">{unexpected}</td>' in section, rule
