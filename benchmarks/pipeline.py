@@ -450,10 +450,11 @@ def measure(people: int, workdir: Path, incremental: bool, env: dict[str, str],
             spans = report["intervals"].get(name, [])
             stages[name] = {"seconds": sum(b - a for a, b in spans), "rows": report["rows"][name],
                             "peak": _peak(samples, spans)}
-            print(f"  {people:>9,} {name:<9} {stages[name]['seconds']:9.1f} s  peak "
-                  f"{stages[name]['peak'] / 2**30:5.2f} GiB  rows {stages[name]['rows']:,}",
-                  flush=True)
         stages["ingest"]["seconds"] -= stages["validate"]["seconds"]
+        for name, ran in stages.items():
+            if ran["seconds"] is not None:
+                print(f"  {people:>9,} {name:<9} {ran['seconds']:9.1f} s  peak "
+                      f"{ran['peak'] / 2**30:5.2f} GiB  rows {ran['rows']:,}", flush=True)
         stages["process"] = {"seconds": seconds, "peak": max(r for _, r in samples)}
         return stages
 

@@ -219,6 +219,7 @@ class Stage:
         self.con = con if con is not None else duckdb.connect()
         self.con.execute("set preserve_insertion_order = true")  # ordinals are read order
         if not self.shared:
+            self.con.execute("set enable_progress_bar = false")
             self.con.execute(f"set temp_directory = '{self._dir.name}'")
             if memory_limit:
                 set_memory_limit(self.con, memory_limit)

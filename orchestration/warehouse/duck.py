@@ -37,6 +37,7 @@ class DuckDBWarehouse(Warehouse):
         if not self.read_only:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
         self._con = duckdb.connect(str(self.db_path), read_only=self.read_only)
+        self._con.execute("set enable_progress_bar = false")  # no bars in a run's output
         if self.memory_limit:
             set_memory_limit(self._con, self.memory_limit)
         if not self.read_only:
