@@ -261,8 +261,8 @@ class Stage:
         if staged is None and not f.encoding_checked:  # not UTF-8 after its first MiB?
             encoding = f.encoding
             f.check_encoding(whole=True)
-            if f.encoding != encoding and not f.lenient:
-                staged = self._read(table, f, header or [])
+            if f.encoding != encoding and not f.lenient:  # its header, read in its encoding
+                staged = self._read(table, f, [] if f.json_lines else f.first().header)
         return staged if staged is not None else self._stage_parsed(table, f)
 
     def _read(self, table: str, f: LandingFile, header: list[str]) -> Staged | None:
