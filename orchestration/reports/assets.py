@@ -11,7 +11,8 @@ from orchestration.resources import CaseintelResource
 
 REPORT_INPUTS = {
     "momentum": ("client_momentum", "stall_reasons", "cohort_momentum"),
-    "missing_incomplete": ("report_missing_elements", "client_momentum", "report_client_workers"),
+    "missing_incomplete": ("report_missing_elements", "report_missing_regrades", "client_momentum",
+                           "report_client_workers"),
     "unusual": ("report_anomalies", "report_caseloads", "client_momentum"),
     "comprehensive": ("report_client_events", "report_screen_scores", "report_missing_elements",
                       "report_anomalies", "client_momentum_history", "clients"),
@@ -30,8 +31,8 @@ DESCRIPTIONS = {
                 "amber lists, and the grade mix month by month.",
     "missing_incomplete": "Missing & incomplete: every amber or red element per client, "
                           "grouped by worker and program, the one input that fixes it, and "
-                          "the grade it would give (int_client_grades re-run on the client's "
-                          "records plus that input); a page per worker.",
+                          "the grade it would give (report_missing_regrades: the grade rule on "
+                          "the client's records plus that input); a page per worker.",
     "unusual": "Unusual: changes against the client's own history and the caseload, risk "
                "findings and impossible readings, each with why it was flagged.",
     "comprehensive": "Comprehensive: one page per client by persistent ID, every claim "

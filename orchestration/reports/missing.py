@@ -1,5 +1,6 @@
 """Missing & incomplete: every amber or red element per client and per program, the one
-input that fixes each, and the grade the client would have if it arrived (`regrade`)."""
+input that fixes each, and the grade the client would have if it arrived (the mart
+`report_missing_regrades`, graded by the same rule as every grade)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 
 from orchestration.reports.config import Edition
 from orchestration.reports.data import dicts, group_by
-from orchestration.reports.regrade import ALL, Regrade, regrade, scenario_id
 from orchestration.reports.rendering import Run
 
 GRADE_ORDER = {"red": 0, "amber": 1, "green": 2}
@@ -31,6 +31,19 @@ WORKER_FOLDER = "missing/workers"  # a page per worker, relative to the edition'
 
 
 @dataclass(frozen=True)
+class Regrade:
+    """A scenario's grade: the client's records plus its proposed input(s)."""
+
+    grade: str
+    grade_reason: str
+
+
+def all_inputs(person_id: str) -> str:
+    """The key of a client's scenario with every proposed input together."""
+    return f"{person_id}|all"
+
+
+@dataclass(frozen=True)
 class Prepared:
     elements: list[dict[str, Any]]
     regrades: dict[str, Regrade]
@@ -43,7 +56,8 @@ def prepare(run: Run) -> Prepared:
     return Prepared(
         elements=dicts(run.wh, "select * from marts.report_missing_elements"
                                " order by person_id, element, element_detail"),
-        regrades=regrade(run.settings, run.wh, run.as_of),
+        regrades={key: Regrade(grade, reason) for key, grade, reason in run.wh.rows(
+            "select scenario_key, grade, grade_reason from marts.report_missing_regrades")},
         open_clients=dicts(run.wh, "select person_id, site, program, grade"
                                    " from marts.client_momentum where grade <> 'closed'"),
         workers=dict(run.wh.rows(
@@ -63,7 +77,7 @@ def _clients(elements: list[dict[str, Any]], regrades: dict[str, Regrade],
             e["after"] = regrades[e["element_key"]]
             e["changes_grade"] = e["after"].grade != e["grade"]
         first = rows[0]
-        after_all = regrades[scenario_id(pid, ALL)]
+        after_all = regrades[all_inputs(pid)]
         clients.append({"person_id": pid, "grade": first["grade"], "site": first["site"],
                         "program": first["program"], "elements": rows,
                         "worker": workers.get(pid, UNASSIGNED),

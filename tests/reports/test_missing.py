@@ -7,9 +7,7 @@ import re
 
 import pytest
 
-from orchestration.reports.regrade import ALL, BASELINE, Regrade, regrade, scenario_id
-from orchestration.settings import Settings
-from tests.reports.conftest import AS_OF
+from orchestration.reports.missing import Regrade, all_inputs
 from tests.reports.pages import read
 
 ELEMENT_ROW = re.compile(r'<tr class="element" data-element="([^"]+)">')
@@ -17,9 +15,9 @@ ELEMENT_ROW = re.compile(r'<tr class="element" data-element="([^"]+)">')
 
 @pytest.fixture(scope="module")
 def graded(wh) -> dict[str, Regrade]:
-    """Every scenario re-graded once (the scratch warehouse needs only the settings' dbt
-    project; the inputs come from `wh`)."""
-    return regrade(Settings.from_env(), wh, AS_OF.isoformat())
+    """Every scenario's grade, as the pipeline's dbt build left it."""
+    return {key: Regrade(grade, reason) for key, grade, reason in wh.rows(
+        "select scenario_key, grade, grade_reason from marts.report_missing_regrades")}
 
 
 def test_the_page_leads_with_the_decision_and_lists_every_element(published, wh) -> None:
@@ -36,7 +34,7 @@ def test_regrading_with_no_input_reproduces_the_marts(graded, wh) -> None:
     for person, grade in wh.rows("select distinct e.person_id, m.grade"
                                  " from marts.report_missing_elements e"
                                  " join marts.client_momentum m using (person_id)"):
-        assert graded[scenario_id(person, BASELINE)].grade == grade
+        assert graded[f"{person}|baseline"].grade == grade
 
 
 def test_a_case_note_today_turns_a_client_amber_only_for_contact_green(graded, wh) -> None:
@@ -58,7 +56,7 @@ def test_every_input_together_never_grades_worse(graded, wh) -> None:
     order = {"green": 0, "amber": 1, "red": 2}
     for pid, grade in wh.rows("select distinct person_id, grade"
                               " from marts.report_missing_elements"):
-        assert order[graded[scenario_id(pid, ALL)].grade] <= order[grade]
+        assert order[graded[all_inputs(pid)].grade] <= order[grade]
 
 
 def _blocks(page: str) -> list[tuple[str, str, str, str]]:
