@@ -1,9 +1,12 @@
 """Give the memory finished steps freed back to the system before a step that needs it.
 
 The pipeline runs its steps in one process: ingest, linkage and note reading build and drop
-millions of small objects, and the C allocator keeps the freed pages for reuse, so the
-process stays at its ingest peak while dbt's engine, in a process of its own, grows beside
-it. A full collection, then glibc's `malloc_trim`, returns those pages.
+millions of small objects and Arrow buffers, and the allocators keep the freed pages for
+reuse, so the process stays at one step's peak while the next step's DuckDB (or dbt's, in a
+process of its own) grows beside it. A full collection, Arrow's pool handing back what it
+keeps (mimalloc in pyarrow's wheels), then glibc's `malloc_trim`, return those pages.
+Measured at 1,000,000 people: after identity the process held 3.1 GiB with its tables freed,
+2.6 GiB of it in Arrow's pool; released, 0.4 GiB, so note reading and dbt start from there.
 """
 
 from __future__ import annotations
@@ -26,9 +29,12 @@ def resident_bytes(pid: int | str = "self") -> int | None:
 
 
 def release() -> tuple[int | None, int | None]:
-    """Collect and trim; resident bytes (before, after)."""
+    """Collect, release Arrow's pool and trim; resident bytes (before, after)."""
+    import pyarrow as pa  # here: benchmarks import resident_bytes without Arrow's start-up
+
     before = resident_bytes()
     gc.collect()
+    pa.default_memory_pool().release_unused()
     # the C library is already loaded into this process (no lookup); without glibc's
     # malloc_trim (musl, macOS) the collection is all there is
     with contextlib.suppress(OSError, AttributeError, TypeError):

@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext
 
 from orchestration.identity.overrides import OVERRIDES_FILE
 from orchestration.identity.resolve import IdentityOptions, IdentitySummary, resolve_identities
+from orchestration.memory import release
 from orchestration.resources import CaseintelResource
 from orchestration.settings import Settings
 
@@ -86,6 +87,9 @@ def client_identity(context: AssetExecutionContext, config: IdentityConfig,
     with caseintel.warehouse() as wh:
         now = datetime.now().replace(microsecond=0)
         summary = resolve_identities(wh, identity_options(settings, config.retrain), now)
+    # a first run over 1,000,000 people leaves 2.6 GiB freed in Arrow's pool: hand it back
+    # before note reading forks its workers and dbt's engine grows beside this process
+    release()
     context.log.info(
         f"{summary.records} person records ({summary.new_records} new) ->"
         f" {summary.active_persons} people; {summary.persons_issued} IDs issued,"

@@ -17,7 +17,7 @@ from splink import DuckDBAPI
 
 from orchestration.identity.comparisons import BLOCKING_KEYS, NAME_ONLY_BLOCK_SIZE, NAME_ONLY_KEYS
 from orchestration.identity.nicknames import NICKNAME_PAIRS
-from orchestration.warehouse.duck import set_memory_limit
+from orchestration.warehouse.duck import memory_limit_bytes, set_memory_limit
 
 # The linkage frame: person records with the derived columns comparisons and blocking read.
 # Identifiers shared by more than max_block_size records (a shelter's phone or street address,
@@ -130,9 +130,16 @@ class Workspace:
 
 @contextmanager
 def linkage_workspace(temp_dir: Path, threads: int | None = None,
-                      memory_limit: str | None = None) -> Iterator[Workspace]:
+                      memory_limit: str | None = None, held_bytes: int = 0
+                      ) -> Iterator[Workspace]:
     """An in-memory DuckDB wrapped for Splink; past `memory_limit` (DuckDB's own setting,
-    e.g. "4GB") it spills to temp_dir instead of growing with the population."""
+    e.g. "4GB") it spills to temp_dir instead of growing with the population.
+
+    `held_bytes` is what the caller keeps in memory beside the workspace all along (the
+    run's records in Arrow, which the workspace also copies): the workspace gets the limit
+    less that, but never less than half of it, so linkage as a whole stays near the limit.
+    Measured at 1,000,000 people (4GB, 0.8 GiB of records): the linkage steps peaked at
+    5.35 GiB with the whole limit and 4.5 with the rest, spilling more for some 5% more time."""
     temp_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(":memory:")
     con.execute(f"set temp_directory = '{temp_dir.as_posix()}'")
@@ -141,6 +148,9 @@ def linkage_workspace(temp_dir: Path, threads: int | None = None,
         con.execute(f"set threads = {int(threads)}")
     if memory_limit:
         set_memory_limit(con, memory_limit)
+    limit = memory_limit_bytes(con) if held_bytes > 0 else None
+    if limit:
+        set_memory_limit(con, f"{max(limit - held_bytes, limit // 2)}B")
     try:
         yield Workspace(con, DuckDBAPI(connection=con))
     finally:

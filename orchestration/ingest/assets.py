@@ -15,6 +15,7 @@ from dagster import AssetExecutionContext
 
 from orchestration.ingest.loader import LEDGER, LoadResult, ensure_tables, load_drop, record_run
 from orchestration.ingest.sources import SOURCE_KINDS, SourceKind, discover
+from orchestration.memory import release
 from orchestration.resources import CaseintelResource
 
 GROUP = "ingest"
@@ -88,6 +89,7 @@ def build_ingest_asset(kind: SourceKind) -> dg.AssetsDefinition:
                         log(f"{result.file}: {result.message}")
             record_run(wh, kind.name, loaded_at)
             accounting = [_accounting(wh, t) for t in kind.tables]
+        release()  # what loading freed (staging, Arrow batches), before the next step grows
         every = [r for rs in results.values() for r in rs]
         failures = sorted({r.message for r in every if r.status == "failed"})
         context.log.info(f"{kind.name}: {len(drops)} drops, "

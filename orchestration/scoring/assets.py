@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.memory import release
 from orchestration.resources import CaseintelResource
 from orchestration.scoring.clients import REDACTION_SOURCES
 from orchestration.scoring.pipeline import score_notes
@@ -19,6 +20,7 @@ from orchestration.scoring.pipeline import score_notes
 def note_scores(context: AssetExecutionContext, caseintel: CaseintelResource):
     with caseintel.warehouse() as wh:
         summary = score_notes(wh, caseintel.settings(), context.log)
+    release()  # what reading freed, before dbt's engine grows beside this process
     if summary.stopped_by == "failures":  # the endpoint is down: say so, progress is kept
         raise dg.Failure(description=summary.stopped, metadata=summary.metadata())
     return dg.MaterializeResult(metadata=summary.metadata())

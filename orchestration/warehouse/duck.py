@@ -19,6 +19,20 @@ def set_memory_limit(con: duckdb.DuckDBPyConnection, limit: str) -> None:
     con.execute(f"set memory_limit = '{limit.replace(chr(39), '')}'")
 
 
+_UNITS = {"bytes": 1, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40, "pib": 2**50}
+
+
+def memory_limit_bytes(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The memory limit DuckDB made of its setting (a share of this machine's memory, say),
+    in bytes, as DuckDB reports it ("3.7 GiB": to a tenth of a unit); None if unreadable."""
+    text = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    number, _, unit = str(text).strip().partition(" ")
+    try:
+        return int(float(number) * _UNITS[unit.lower()])
+    except (KeyError, ValueError):
+        return None
+
+
 class DuckDBWarehouse(Warehouse):
     """A DuckDB warehouse file; one writer process at a time."""
 
