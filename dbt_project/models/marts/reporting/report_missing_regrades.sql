@@ -85,23 +85,44 @@ proposed_events as (
 ),
 
 own_events as (
-    select
-        'movement' as input_table,
-        person_id,
-        event_date,
-        kind,
-        detail,
-        movement_key as event_key
-    from {{ ref('int_movement_events') }}
-    union all
-    select
-        'touchpoint' as input_table,
-        person_id,
-        event_date,
-        kind,
-        detail,
-        touchpoint_key as event_key
-    from {{ ref('int_touchpoints') }}
+    -- a listed client's events the rule can read on the as-of date: the newest movement and
+    -- the newest contact on or before it (in the rule's recency order) and every survey
+    -- response by then. Enough: the rule takes the newest of each, and the newest of these
+    -- plus a proposed event is the newest of all of them plus it; survey responses answer
+    -- follow-ups. Copying only these into each scenario keeps the scenarios small.
+    select *
+    from (
+        select
+            events.*,
+            row_number() over (
+                partition by events.input_table, events.person_id
+                order by events.event_date desc, events.kind, events.event_key
+            ) as recency
+        from (
+            select
+                'movement' as input_table,
+                person_id,
+                event_date,
+                kind,
+                detail,
+                movement_key as event_key
+            from {{ ref('int_movement_events') }}
+            union all
+            select
+                'touchpoint' as input_table,
+                person_id,
+                event_date,
+                kind,
+                detail,
+                touchpoint_key as event_key
+            from {{ ref('int_touchpoints') }}
+        ) as events
+        cross join as_of_dates
+        where events.event_date <= as_of_dates.as_of_date
+            and events.person_id in (select person_id from elements)
+    ) as ranked
+    where recency = 1
+        or (input_table = 'touchpoint' and kind = 'survey_response')
 ),
 
 scenario_events as (
