@@ -5,10 +5,10 @@ Every line cites its source row, and every cited row is shown at the foot of the
 claim on any report links straight to the record behind it. Codes and caseintel's own
 words are shown as labels; an edition limited to some sites shows only their records.
 
-A page is made again only when what it is made from changed (a digest of its data, kept
-beside the warehouse per site folder), so a nightly run rewrites the pages of the clients
-it touched; a large agency's pages are made by worker processes (`orchestration/parallel.py`)
-while this process reads the next batch.
+A page is made again only when what it is made from changed (a digest of its data computed
+in the warehouse, `page_changes.py`, kept beside it per site folder), so a nightly run reads
+and rewrites only the pages of the clients it touched; a large agency's pages are made by
+worker processes (`orchestration/parallel.py`) while this process reads the next batch.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ from orchestration.parallel import forking, in_order
 from orchestration.reports import charts
 from orchestration.reports.config import Edition
 from orchestration.reports.data import Row, dicts, group_by
+from orchestration.reports.page_changes import data_digests, meeting_names, name_hash
 from orchestration.reports.rendering import GRADE_LABELS, TEMPLATES, Links, Run
-from orchestration.reports.site import edition_root, page_digests, save_page_digests, write_page
+from orchestration.reports.site import keep, kept, page_digests, write_page
 from orchestration.reports.sources import (
     Privacy,
     Vocabulary,
@@ -103,28 +104,28 @@ def read_agency(run: Run) -> Agency:
     )
 
 
-def read_batch(run: Run, first: str, last: str) -> Batch:
-    """The page data of the clients whose person_id is from `first` to `last`."""
+def read_batch(run: Run, persons: list[str]) -> Batch:
+    """The page data of `persons` (sorted person_ids; the range first prunes the scan)."""
     wh = run.wh
-    span = [first, last]
-    events = dicts(wh, "select * from marts.report_client_events where person_id between ? and ?"
+    among = "person_id between ? and ? and person_id = any(?)"
+    span = [persons[0], persons[-1], persons]
+    events = dicts(wh, f"select * from marts.report_client_events where {among}"
                        " order by person_id, event_date, event_key", span)
     return Batch(
-        history=group_by(dicts(wh, """select person_id, cast(as_of_date as varchar) as as_of_date,
-                                             grade, program, site, grade_reason
-                                      from marts.client_momentum_history
-                                      where person_id between ? and ?
-                                      order by person_id, as_of_date""", span), "person_id"),
+        history=group_by(dicts(wh, f"""select person_id, cast(as_of_date as varchar) as as_of_date,
+                                              grade, program, site, grade_reason
+                                       from marts.client_momentum_history where {among}
+                                       order by person_id, as_of_date""", span), "person_id"),
         events=group_by(events, "person_id"),
-        screens=group_by(dicts(wh, "select * from marts.report_screen_scores where person_id"
-                                   " between ? and ? order by person_id, instrument,"
-                                   " screen_date, screen_key", span), "person_id"),
-        missing=group_by(dicts(wh, "select * from marts.report_missing_elements where person_id"
-                                   " between ? and ? order by person_id, element_grade desc,"
-                                   " due_date, element_key", span), "person_id"),
-        anomalies=group_by(dicts(wh, "select * from marts.report_anomalies where person_id"
-                                     " between ? and ? order by flagged_date desc,"
-                                     " anomaly_key", span), "person_id"),
+        screens=group_by(dicts(wh, f"select * from marts.report_screen_scores where {among}"
+                                   " order by person_id, instrument, screen_date, screen_key",
+                               span), "person_id"),
+        missing=group_by(dicts(wh, f"select * from marts.report_missing_elements where {among}"
+                                   " order by person_id, element_grade desc, due_date,"
+                                   " element_key", span), "person_id"),
+        anomalies=group_by(dicts(wh, f"select * from marts.report_anomalies where {among}"
+                                     " order by flagged_date desc, anomaly_key", span),
+                           "person_id"),
         notes={r["note_key"]: r for r in dicts(wh, """
             select note_key, site, personal_id, note_date, note_type, note_text
             from staging.stg_notes__case_notes
@@ -254,8 +255,7 @@ class _Publishing:
     agency: Agency
     links: dict[str, Links]
     privacy: dict[str, Privacy]
-    shared: dict[str, str]  # edition -> digest of what all its pages are written with
-    kept: dict[str, dict[str, str]]  # edition -> person_id -> digest of its page on disk
+    due: dict[str, set[str]]  # edition -> the person_ids whose pages are made again
 
 
 _publishing: _Publishing | None = None
@@ -297,54 +297,37 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _client_digest(state: _Publishing, prepared: Batch, client: Row) -> str:
-    """A digest of all a client's pages are made from: its rows in every mart they read,
-    the notes and raw rows they cite, its own identifiers, and the agency's names its texts
-    meet (redaction reads those)."""
-    pid = client["person_id"]
-    events = prepared.events.get(pid, [])
-    notes = [prepared.notes.get(e["source_key"]) for e in events if e["category"] == "finding"]
-    records = [prepared.records.get((e["_load_id"], int(e["_source_row"])))
-               for e in events if e["_load_id"] is not None]
-    whose = {(n["site"], n["personal_id"]) for n in notes if n is not None}
-    whose |= {(r[1].get("_site", ""), r[1].get("personal_id", "")) for r in records if r}
-    facts = [state.agency.facts.get(key) for key in sorted(whose, key=repr)]
-    free_text = state.run.config.free_text_columns
-    say = state.agency.vocabulary.say
-    texts = [*(n["note_text"] for n in notes if n is not None and n["note_text"]),
-             *(say(e["detail"]) for e in events if isinstance(e["detail"], str)),
-             *(value for record in records if record is not None
-               for column, value in record[1].items() if column in free_text and value)]
-    names = state.agency.redactor.names_in("\n".join(texts))
-    return _sha(repr((client, state.agency.momentum.get(pid), events, prepared.history.get(pid),
-                      prepared.screens.get(pid), prepared.missing.get(pid),
-                      prepared.anomalies.get(pid), notes, records,
-                      [(sorted(f.names), f.literals) for f in facts if f is not None],
-                      sorted(names))))
-
-
-def _publish_batch(task: tuple[Batch, list[Row]]) -> list[tuple[str, str, str, bool]]:
-    """Each in-scope client's page of every edition, written unless the page on disk was
-    made from the same data: (edition, person_id, digest, written)."""
+def _publish_batch(task: tuple[Batch, list[Row]]) -> list[Path]:
+    """The due pages of a batch's clients, in every edition; returns the pages written."""
     assert _publishing is not None, "publish() sets what batches are written with"
     state, (prepared, clients) = _publishing, task
-    done = []
-    made_from = {c["person_id"]: _client_digest(state, prepared, c) for c in clients}
-    for edition in state.editions:
-        links, privacy = state.links[edition.name], state.privacy[edition.name]
-        kept = state.kept[edition.name]
-        for client in clients:
-            pid = client["person_id"]
-            if not links.in_scope(pid):
-                continue
-            # the same data, edition and name: the same page, so the one on disk is kept
-            digest = _sha(state.shared[edition.name] + made_from[pid] + repr(links.name(pid)))
-            write = kept.get(pid) != digest
-            if write:
-                write_page(state.run, edition, f"clients/{pid}.html",
-                           _page(state.run, edition, state.agency, prepared, privacy, client))
-            done.append((edition.name, pid, digest, write))
-    return done
+    return [write_page(state.run, edition, f"clients/{client['person_id']}.html",
+                       _page(state.run, edition, state.agency, prepared,
+                             state.privacy[edition.name], client))
+            for edition in state.editions for client in clients
+            if client["person_id"] in state.due[edition.name]]
+
+
+class _Names:
+    """Which persons' pages may hold a name new to the agency since an edition was last
+    published (`page_changes.meeting_names`), asked once per set of new names."""
+
+    def __init__(self, run: Run, agency: Agency) -> None:
+        self.run, self.agency = run, agency
+        self.hashes = {name_hash(name): name for name in agency.redactor.known_names}
+        self.asked: dict[frozenset[str], set[str] | None] = {}
+
+    def meeting_new(self, kept_hashes: list[str] | None) -> set[str] | None:
+        """None when every page must be made again (nothing kept, or a name gone)."""
+        before = set(kept_hashes or ())
+        if kept_hashes is None or before - self.hashes.keys():
+            return None
+        new = frozenset(name for h, name in self.hashes.items() if h not in before)
+        if new not in self.asked:
+            self.asked[new] = meeting_names(self.run.wh, set(new), self.agency.redactor,
+                                            self.agency.vocabulary,
+                                            self.run.config.free_text_columns)
+        return self.asked[new]
 
 
 def publish(run: Run, editions: list[Edition]) -> list[Path]:
@@ -355,19 +338,32 @@ def publish(run: Run, editions: list[Edition]) -> list[Path]:
     global _publishing
     agency = read_agency(run)
     code = _code_digest()
-    _publishing = state = _Publishing(
-        run=run, editions=editions, agency=agency,
-        links={e.name: run.links(e) for e in editions},
+    made_from = data_digests(run.wh)
+    names = _Names(run, agency)
+    links = {e.name: run.links(e) for e in editions}
+    digests: dict[str, dict[str, str]] = {}
+    due: dict[str, set[str]] = {}
+    for edition in editions:
+        shared, scope = _shared_digest(run, edition, agency, code), links[edition.name]
+        # the same data, edition and name: the same page, so the one on disk is kept
+        digests[edition.name] = {
+            c["person_id"]: _sha(shared + made_from.get(c["person_id"], "")
+                                 + repr(scope.name(c["person_id"])))
+            for c in agency.clients if scope.in_scope(c["person_id"])}
+        on_disk = page_digests(run, edition, "clients")
+        meeting = names.meeting_new(kept(run, edition, "clients.names"))
+        due[edition.name] = {pid for pid, digest in digests[edition.name].items()
+                             if on_disk.get(pid) != digest or meeting is None or pid in meeting}
+    _publishing = _Publishing(
+        run=run, editions=editions, agency=agency, links=links,
         privacy={e.name: Privacy(run.config, e, agency.redactor, agency.facts)
                  for e in editions},
-        shared={e.name: _shared_digest(run, e, agency, code) for e in editions},
-        kept={e.name: page_digests(run, e, "clients") for e in editions})
-    tasks = ((read_batch(run, batch[0]["person_id"], batch[-1]["person_id"]), batch)
-             for batch in (agency.clients[start:start + BATCH_CLIENTS]
-                           for start in range(0, len(agency.clients), BATCH_CLIENTS)))
-    processes = min(run.settings.report_processes, -(-len(agency.clients) // BATCH_CLIENTS))
-    digests: dict[str, dict[str, str]] = {e.name: {} for e in editions}
-    folders = {e.name: edition_root(run, e) / "clients" for e in editions}
+        due=due)
+    wanted = [c for c in agency.clients if any(c["person_id"] in d for d in due.values())]
+    tasks = ((read_batch(run, [c["person_id"] for c in batch]), batch)
+             for batch in (wanted[start:start + BATCH_CLIENTS]
+                           for start in range(0, len(wanted), BATCH_CLIENTS)))
+    processes = min(run.settings.report_processes, -(-len(wanted) // BATCH_CLIENTS))
     written: list[Path] = []
     parallel = processes > 1 and forking()
     if parallel:  # workers inherit the parent: hand back what it freed, and keep the
@@ -377,17 +373,14 @@ def publish(run: Run, editions: list[Edition]) -> list[Path]:
     try:
         results = in_order(tasks, _publish_batch, processes) if parallel else map(
             _publish_batch, tasks)
-        for done in results:
-            for edition_name, pid, digest, wrote in done:
-                digests[edition_name][pid] = digest
-                if wrote:
-                    written.append(folders[edition_name] / f"{pid}.html")
+        written += [path for done in results for path in done]
     finally:
         _publishing = None
         gc.unfreeze()
     for edition in editions:
-        save_page_digests(run, edition, "clients", digests[edition.name])
-        scoped = [c for c in agency.clients if state.links[edition.name].in_scope(c["person_id"])]
+        keep(run, edition, "clients", digests[edition.name])
+        keep(run, edition, "clients.names", sorted(names.hashes))
+        scoped = [c for c in agency.clients if links[edition.name].in_scope(c["person_id"])]
         written += _directory(run, edition, agency, scoped)
     return written
 

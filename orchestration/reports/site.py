@@ -74,28 +74,33 @@ def write_no_data(run: Run, edition: Edition, report: str) -> Path:
     return _write(edition_root(run, edition) / landing_page(report), html)
 
 
-def _digests_file(run: Run, edition: Edition, folder: str) -> Path:
-    """Where the digests of a folder of pages are kept: beside the warehouse, not in the
+def _kept_file(run: Run, edition: Edition, name: str) -> Path:
+    """Where what a publish keeps for the next one is kept: beside the warehouse, not in the
     published site, one file per site folder (two sites published from one warehouse keep
     their own)."""
     site = hashlib.sha256(str(run.settings.site_dir.resolve()).encode()).hexdigest()[:12]
-    return run.settings.var_dir / "published" / site / edition.name / f"{folder}.json"
+    return run.settings.var_dir / "published" / site / edition.name / f"{name}.json"
+
+
+def kept(run: Run, edition: Edition, name: str) -> Any:
+    """What the last publish of the edition kept under `name`; None if nothing."""
+    path = _kept_file(run, edition, name)
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def keep(run: Run, edition: Edition, name: str, value: Any) -> None:
+    _write(_kept_file(run, edition, name), json.dumps(value, sort_keys=True))
 
 
 def page_digests(run: Run, edition: Edition, folder: str) -> dict[str, str]:
     """Page name -> digest of what its page was written from, for the pages of `folder` that
     are on disk (a page deleted by hand is written again)."""
-    path = _digests_file(run, edition, folder)
+    digests = kept(run, edition, folder)
     root = edition_root(run, edition) / folder
-    if not path.is_file() or not root.is_dir():
+    if digests is None or not root.is_dir():
         return {}
     on_disk = {entry.name[:-5] for entry in os.scandir(root) if entry.name.endswith(".html")}
-    return {name: digest for name, digest in json.loads(path.read_text()).items()
-            if name in on_disk}
-
-
-def save_page_digests(run: Run, edition: Edition, folder: str, digests: dict[str, str]) -> None:
-    _write(_digests_file(run, edition, folder), json.dumps(digests, sort_keys=True))
+    return {name: digest for name, digest in digests.items() if name in on_disk}
 
 
 def write_page(run: Run, edition: Edition, relative: str, html: str) -> Path:

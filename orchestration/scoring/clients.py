@@ -51,6 +51,21 @@ def client_facts(wh: Warehouse, keys: set[tuple[str, str]]) -> dict[tuple[str, s
         emails=f["email"], addresses=f["street_address"]) for key, f in found.items()}
 
 
+def client_facts_sql(wh: Warehouse) -> str | None:
+    """SQL of every identifying value `client_facts` reads, one row per distinct
+    (site, client_id, fact): a digest of a client's rows changes when its facts do."""
+    parts = []
+    for table, (id_column, wanted) in _CLIENT_SOURCES.items():
+        columns = _present(wh, table, ("_site", id_column, *wanted))
+        if len(columns) < 3 or columns[:2] != ["_site", id_column]:
+            continue
+        parts += [f"select _site as site, {id_column} as client_id,"
+                  f" '{field}=' || cast({field} as varchar) as fact from raw.{table}"
+                  f" where {field} is not null and cast({field} as varchar) <> ''"
+                  for field in columns[2:]]
+    return " union ".join(parts) or None
+
+
 def known_names(wh: Warehouse) -> frozenset[str]:
     """Folded parts of every name in the agency's person records."""
     parts: set[str] = set()

@@ -105,6 +105,14 @@ class Warehouse(ABC):
     def sha256_hex(expression: str) -> str:
         """SQL for the lowercase hex SHA-256 of a text expression's UTF-8 bytes (hashlib's)."""
 
+    @staticmethod
+    @abstractmethod
+    def may_match_folded(expression: str) -> str:
+        """SQL, with one `?` for a regular expression of lowercase ASCII, true when the text
+        expression, lowercased and stripped of accents as far as the engine can, matches it
+        or holds a letter the engine may fold otherwise than Python's `casefold` (then the
+        caller cannot rule the text out): a superset of the texts Python would match."""
+
     def arrow(self, sql: str, schema: Any, params: Sequence[Any] | None = None) -> Any:
         """The result of `sql` (columns named and ordered as `schema`, a pyarrow schema) as a
         pyarrow table, converted one streamed batch at a time: a run holds millions of rows,

@@ -47,6 +47,12 @@ class DuckDBWarehouse(Warehouse):
     def sha256_hex(expression: str) -> str:
         return f"sha256({expression})"
 
+    @staticmethod
+    def may_match_folded(expression: str) -> str:
+        # strip_accents leaves a letter with no decomposition (ß, đ, ø, ligatures) as it is
+        return (f"regexp_matches(lower(strip_accents({expression})),"
+                r" '(' || ? || ')|[^\x00-\x7F\p{P}\p{S}\p{Z}]')")
+
     def open(self) -> None:
         if not self.read_only:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)

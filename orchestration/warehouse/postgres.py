@@ -75,6 +75,11 @@ class PostgresWarehouse(Warehouse):
     def sha256_hex(expression: str) -> str:
         return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
 
+    @staticmethod
+    def may_match_folded(expression: str) -> str:
+        # no accent stripping without the unaccent extension: any non-ASCII text may match
+        return f"(lower({expression}) ~ ('(' || ? || ')|[^\\x01-\\x7F]'))"
+
     def open(self) -> None:
         options = "-c default_transaction_read_only=on" if self.read_only else ""
         self._con = psycopg.connect(self.dsn, autocommit=True, application_name="caseintel",

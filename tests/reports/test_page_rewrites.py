@@ -34,10 +34,14 @@ def _client_pages(written: list[Path]) -> set[str]:
             if p.parent.name == "clients" and p.stem.startswith("P")}
 
 
-def test_a_second_run_rewrites_only_the_client_whose_data_changed(copy) -> None:
+def test_a_second_run_rewrites_only_the_client_whose_data_changed(copy, monkeypatch) -> None:
     first = publish_report(Settings.from_env(), "comprehensive")
     assert len(_client_pages(first)) > 100
+    batches, read_batch = [], client_pages.read_batch
+    monkeypatch.setattr(client_pages, "read_batch",
+                        lambda run, persons: batches.append(persons) or read_batch(run, persons))
     assert _client_pages(publish_report(Settings.from_env(), "comprehensive")) == set()
+    assert batches == [], "the warehouse tells which pages changed: no client's data is read"
 
     with Warehouse(copy["db"]) as wh:
         person = wh.scalar("select min(person_id) from marts.report_client_events"
@@ -46,6 +50,7 @@ def test_a_second_run_rewrites_only_the_client_whose_data_changed(copy) -> None:
                    " where person_id = ? and category = 'intake'", [person])
     again = publish_report(Settings.from_env(), "comprehensive")
     assert _client_pages(again) == {f"{copy['site'].name}/{person}"}
+    assert batches == [[person]]
     assert "Rewritten intake program" in read(copy["site"] / "clients" / f"{person}.html")
 
 
@@ -78,6 +83,29 @@ def test_a_name_new_to_the_agency_is_redacted_on_pages_written_before(copy) -> N
     rewritten = _client_pages(publish_report(Settings.from_env(), "comprehensive"))
     assert f"{site.name}/{person}" in rewritten
     assert not re.search(rf"\b{word}\b", _notes_of(read(site / "clients" / f"{person}.html")))
+
+
+def test_a_new_identifier_of_a_client_remakes_the_pages_quoting_its_notes(copy) -> None:
+    """Redaction hides a client's own identifiers in its notes: a new date of birth (or
+    email, address, name) for the client makes the pages quoting its notes again."""
+    publish_report(Settings.from_env(), "comprehensive")
+    with Warehouse(copy["db"]) as wh:
+        person, site, client = wh.rows(
+            "select e.person_id, n.site, n.personal_id from marts.report_client_events e"
+            " join staging.stg_notes__case_notes n on n.note_key = e.source_key"
+            " where e.category = 'finding' order by 1 limit 1")[0]
+        wh.execute("update raw.hmis_client set dob = '1901-02-03'"
+                   " where _site = ? and personal_id = ?", [site, client])
+        holders = {p for (p,) in wh.rows(
+            "select distinct e.person_id from marts.report_client_events e"
+            " join staging.stg_notes__case_notes n on n.note_key = e.source_key"
+            " where e.category = 'finding' and n.site = ? and n.personal_id = ?"
+            " union select person_id from identity.crosswalk"
+            " where site = ? and source_record_id = ?", [site, client, site, client])}
+    rewritten = {page.split("/")[1] for page in _client_pages(
+        publish_report(Settings.from_env(), "comprehensive"))}
+    assert person in rewritten
+    assert rewritten == holders
 
 
 def _notes_of(page: str) -> str:

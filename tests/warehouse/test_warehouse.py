@@ -153,3 +153,29 @@ def test_the_warehouse_hashes_text_as_hashlib_does(target) -> None:
         wh.replace_arrow("raw.h", pa.table({"t": pa.array(texts, pa.string())}))
         hashed = dict(wh.rows(f"select t, {wh.sha256_hex('t')} from raw.h"))
     assert hashed == {t: hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts}
+
+
+# Texts and the name each holds as redaction sees it (Python's casefold and NFKD), among
+# them words an engine's lowercase or accent stripping folds otherwise
+NAMED_TEXTS = {
+    "Seen by Maria today": "maria", "MARIA called": "maria", "Lucía's sister": "lucia",
+    "Đặng came in": "dang", "met Straße staff": "strasse", "Søren left": "søren",
+    "Griﬃn phoned": "griffin", "Ｍaria again": "maria", "O’Brien-Smith moved": "brien",
+    "Maria2 on file": "maria",
+}
+NAMELESS = ["Primary care at 9", "Mariachi band night", "amaria", "curly ’quotes’ — dash"]
+
+
+def test_a_folded_match_in_sql_finds_every_text_python_finds_a_name_in(target) -> None:
+    """The engine's folding may differ from Python's: what it cannot rule out, it keeps."""
+    from orchestration.scoring.redact import Redactor
+
+    redactor = Redactor(frozenset(NAMED_TEXTS.values()))
+    assert all(redactor.names_in(t) == {n} for t, n in NAMED_TEXTS.items())
+    pattern = "(^|[^a-z])(maria|lucia|dang|strasse|søren|griffin|brien)([^a-z]|$)"
+    with Warehouse(target) as wh:
+        wh.replace_arrow("raw.n", pa.table({"t": pa.array([*NAMED_TEXTS, *NAMELESS])}))
+        matched = {t for (t,) in wh.rows(
+            f"select t from raw.n where {wh.may_match_folded('t')}", [pattern])}
+    assert set(NAMED_TEXTS) <= matched
+    assert not matched & set(NAMELESS[:3])
