@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
 import pyarrow as pa
@@ -49,6 +49,31 @@ def ensure_tables(wh: Warehouse) -> None:
 
 
 @dataclass
+class CrosswalkRow:
+    """A record's row of identity.crosswalk (its key is the registry's dict key)."""
+
+    source: str
+    site: str
+    source_record_id: str
+    person_id: str
+    link_rule: str
+    linked_at: datetime
+
+
+@dataclass
+class PersonRow:
+    """A person_id's row of identity.persons."""
+
+    issued_at: datetime
+    status: str
+    merged_into: str | None
+
+
+CROSSWALK_COLUMNS = tuple(f.name for f in fields(CrosswalkRow))
+PERSON_COLUMNS = tuple(f.name for f in fields(PersonRow))
+
+
+@dataclass
 class Registry:
     """The rows of the issued IDs and the crosswalk a run reads, as the last run left them.
 
@@ -56,11 +81,11 @@ class Registry:
     show; what is written back is only what changed (`write_registry`).
     """
 
-    # record_key -> [source, site, source_record_id, person_id, link_rule, linked_at]
-    crosswalk: dict[str, list] = field(default_factory=dict)
-    persons: dict[str, list] = field(default_factory=dict)  # pid -> [issued_at, status, into]
+    crosswalk: dict[str, CrosswalkRow] = field(default_factory=dict)  # by record_key
+    persons: dict[str, PersonRow] = field(default_factory=dict)  # by person_id
     next_number: int = 1  # of the next person_id to issue
-    loaded: dict[str, tuple] = field(default_factory=dict)  # row as read, by record key / pid
+    # a copy of each row as read, by record key / person_id
+    loaded: dict[str, CrosswalkRow | PersonRow] = field(default_factory=dict)
 
     @classmethod
     def load(cls, wh: Warehouse, keys: list[str] | None) -> Registry:
@@ -79,24 +104,24 @@ class Registry:
         if keys is not None:
             where = " where record_key = any(?)"
             params = [sorted(set(keys) - self.crosswalk.keys())]
-        for key, *rest in wh.rows(
-                "select record_key, source, site, source_record_id, person_id, link_rule,"
-                f" linked_at from identity.crosswalk{where}", params):
-            self.crosswalk[key] = rest
-            self.loaded[key] = tuple(rest)
-        pids = sorted({row[3] for row in self.crosswalk.values()} - self.persons.keys())
-        for pid, *rest in wh.rows("select person_id, issued_at, status, merged_into"
-                                  " from identity.persons where person_id = any(?)", [pids]):
-            self.persons[pid] = rest
-            self.loaded[pid] = tuple(rest)
+        for key, *values in wh.rows(
+                f"select record_key, {', '.join(CROSSWALK_COLUMNS)}"
+                f" from identity.crosswalk{where}", params):
+            self.crosswalk[key] = CrosswalkRow(*values)
+            self.loaded[key] = CrosswalkRow(*values)
+        pids = sorted({row.person_id for row in self.crosswalk.values()} - self.persons.keys())
+        for pid, *values in wh.rows(f"select person_id, {', '.join(PERSON_COLUMNS)}"
+                                    " from identity.persons where person_id = any(?)", [pids]):
+            self.persons[pid] = PersonRow(*values)
+            self.loaded[pid] = PersonRow(*values)
 
     def person_of(self, key: str) -> str | None:
         row = self.crosswalk.get(key)
-        return row[3] if row else None
+        return row.person_id if row else None
 
-    def changed(self, rows: dict[str, list]) -> list[str]:
+    def changed(self, rows: dict[str, CrosswalkRow] | dict[str, PersonRow]) -> list[str]:
         """Keys of `rows` (crosswalk or persons) that are new or differ from what was read."""
-        return sorted(k for k, row in rows.items() if self.loaded.get(k) != tuple(row))
+        return sorted(k for k, row in rows.items() if self.loaded.get(k) != row)
 
 
 @dataclass
@@ -125,7 +150,7 @@ def _holders(members: dict[int, list[str]], registry: Registry) -> dict[str, int
     counts: dict[str, Counter[int]] = {}
     for index, keys in sorted(members.items()):
         for key in keys:
-            counts.setdefault(registry.crosswalk[key][3], Counter())[index] += 1
+            counts.setdefault(registry.crosswalk[key].person_id, Counter())[index] += 1
     return {pid: min(c, key=lambda i: (-c[i], i)) for pid, c in counts.items()}
 
 
@@ -149,11 +174,12 @@ def assign_ids(registry: Registry, grouping: Grouping, members: dict[int, list[s
             survivor, retired = format_person_id(next_number), []
             next_number += 1
             out.issued += 1
-            registry.persons[survivor] = [now, "active", None]
+            registry.persons[survivor] = PersonRow(now, "active", None)
         out.person_ids.append(survivor)
         rule, evidence = merge_evidence.get(index, ("", ""))
         for pid in retired:
-            registry.persons[pid][1:] = ["merged", survivor]
+            registry.persons[pid] = replace(registry.persons[pid], status="merged",
+                                            merged_into=survivor)
             out.merges.append((now, pid, survivor, rule, evidence))
         keys = members.get(index, [])
         moved = Counter(registry.person_of(k) for k in keys
@@ -162,7 +188,7 @@ def assign_ids(registry: Registry, grouping: Grouping, members: dict[int, list[s
             out.splits.append((now, old, survivor, count, "override_split",
                                "a reviewed force-split separated these records"))
         for key in keys:
-            registry.crosswalk[key][3] = survivor
+            registry.crosswalk[key].person_id = survivor
     registry.next_number = next_number
     return out
 
@@ -183,6 +209,14 @@ def new_crosswalk(records: pa.Table, grouping: Grouping, assignment: Assignment,
         "linked_at", pa.repeat(pa.scalar(now, pa.timestamp("us")), rows.num_rows))
 
 
+def _rows_table(key: str, keys: list[str], rows: list, row_type: type) -> pa.Table:
+    """The rows (of `row_type`) as an Arrow table: their key column, then a column per field."""
+    return pa.table({key: pa.array(keys, pa.string()), **{
+        f.name: pa.array([getattr(r, f.name) for r in rows],
+                         pa.timestamp("us") if f.type == "datetime" else pa.string())
+        for f in fields(row_type)}})
+
+
 def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment,
                    new_rows: pa.Table) -> None:
     """Rewrite the changed crosswalk and persons rows, add `new_rows` (`new_crosswalk`) and
@@ -190,25 +224,14 @@ def write_registry(wh: Warehouse, registry: Registry, assignment: Assignment,
     survivor, even after a chain of merges: IDs merged into one retired now move on to its
     survivor."""
     keys = registry.changed(registry.crosswalk)
-    rows = [registry.crosswalk[k] for k in keys]
     wh.execute("delete from identity.crosswalk where record_key = any(?)", [keys])
-    wh.insert_arrow("identity.crosswalk", pa.concat_tables([pa.table({
-        "record_key": pa.array(keys, pa.string()),
-        "source": pa.array([r[0] for r in rows], pa.string()),
-        "site": pa.array([r[1] for r in rows], pa.string()),
-        "source_record_id": pa.array([r[2] for r in rows], pa.string()),
-        "person_id": pa.array([r[3] for r in rows], pa.string()),
-        "link_rule": pa.array([r[4] for r in rows], pa.string()),
-        "linked_at": pa.array([r[5] for r in rows], pa.timestamp("us")),
-    }), new_rows]))
+    wh.insert_arrow("identity.crosswalk", pa.concat_tables([
+        _rows_table("record_key", keys, [registry.crosswalk[k] for k in keys], CrosswalkRow),
+        new_rows]))
     pids = sorted(registry.changed(registry.persons), key=person_number)
     wh.execute("delete from identity.persons where person_id = any(?)", [pids])
-    wh.insert_arrow("identity.persons", pa.table({
-        "person_id": pa.array(pids, pa.string()),
-        "issued_at": pa.array([registry.persons[p][0] for p in pids], pa.timestamp("us")),
-        "status": pa.array([registry.persons[p][1] for p in pids], pa.string()),
-        "merged_into": pa.array([registry.persons[p][2] for p in pids], pa.string()),
-    }))
+    wh.insert_arrow("identity.persons", _rows_table(
+        "person_id", pids, [registry.persons[p] for p in pids], PersonRow))
     if assignment.merges:
         wh.executemany("insert into identity.merge_log values (?, ?, ?, ?, ?)",
                        assignment.merges)

@@ -192,8 +192,8 @@ def _carried_links(registry: Registry, overrides: Overrides) -> pa.Table:
     split_persons = {registry.person_of(k) for k in split_keys} - {None}
     members: dict[str, list[str]] = {}
     for key, row in registry.crosswalk.items():
-        if row[3] not in split_persons:
-            members.setdefault(row[3], []).append(key)
+        if row.person_id not in split_persons:
+            members.setdefault(row.person_id, []).append(key)
     pairs = [(hub, k) for keys in members.values() for hub, *rest in [sorted(keys)]
              for k in rest]
     return link_store.with_columns(pa.table({

@@ -61,31 +61,39 @@ def refresh_queue(wh: Warehouse, uncertain: pa.Table, model_version: str,
     `uncertain` are scored pairs (SCORED_SCHEMA) in the review band.
     """
     ensure_table(wh)
-    queue = {(r[0], r[1]): list(r) for r in wh.rows(
-        f"select {', '.join(_COLUMNS)} from identity.review_queue")}
+    queue = {(row["record_key_l"], row["record_key_r"]): row for row in (
+        dict(zip(_COLUMNS, values, strict=True)) for values in wh.rows(
+            f"select {', '.join(_COLUMNS)} from identity.review_queue"))}
     for p in uncertain.to_pylist():
-        queue.setdefault((p["record_key_l"], p["record_key_r"]), [
-            p["record_key_l"], p["record_key_r"], None, None, p["match_probability"],
-            p["match_weight"], p["evidence"], model_version, now])
+        queue.setdefault((p["record_key_l"], p["record_key_r"]), {
+            "record_key_l": p["record_key_l"], "record_key_r": p["record_key_r"],
+            "person_id_l": None, "person_id_r": None,
+            "match_probability": p["match_probability"], "match_weight": p["match_weight"],
+            "evidence": p["evidence"], "model_version": model_version, "queued_at": now})
     registry.include(wh, {key for pair in queue for key in pair})
-    best: dict[tuple, list] = {}
+    best: dict[tuple, dict] = {}
     for pair, row in sorted(queue.items()):
         left, right = registry.person_of(pair[0]), registry.person_of(pair[1])
         if pair in decided or left == right:
             continue
-        row[2:4] = [left, right]
+        row |= {"person_id_l": left, "person_id_r": right}
         people = (min(left, right), max(left, right))
-        if people not in best or row[4] > best[people][4]:
+        if people not in best or row["match_probability"] > best[people]["match_probability"]:
             best[people] = row
-    grades, in_hmis = _impacts(wh, {p for row in best.values() for p in row[2:4]})
+    grades, in_hmis = _impacts(wh, {p for row in best.values()
+                                    for p in (row["person_id_l"], row["person_id_r"])})
     order = (CHANGES_GRADE, CHANGES_HUD_COUNT, "")
-    ranked = sorted(([*row, _impact(row[2], row[3], grades, in_hmis)] for row in best.values()),
-                    key=lambda r: (order.index(r[-1]), -r[4], r[0], r[1]))
-    rows = [[*row, rank, rank <= capacity] for rank, row in enumerate(ranked, start=1)]
+    ranked = sorted(
+        ({**row, "impact": _impact(row["person_id_l"], row["person_id_r"], grades, in_hmis)}
+         for row in best.values()),
+        key=lambda r: (order.index(r["impact"]), -r["match_probability"], r["record_key_l"],
+                       r["record_key_r"]))
+    rows = [{**row, "priority": rank, "queued": rank <= capacity}
+            for rank, row in enumerate(ranked, start=1)]
     types = {"match_probability": pa.float64(), "match_weight": pa.float64(),
              "queued_at": pa.timestamp("us"), "priority": pa.int32(), "queued": pa.bool_()}
     wh.execute("delete from identity.review_queue")
     wh.insert_arrow("identity.review_queue", pa.table({
-        name: pa.array([r[i] for r in rows], types.get(name, pa.string()))
-        for i, name in enumerate((*_COLUMNS, *_RANKING))}))
+        name: pa.array([r[name] for r in rows], types.get(name, pa.string()))
+        for name in (*_COLUMNS, *_RANKING)}))
     return min(len(rows), capacity)

@@ -120,24 +120,30 @@ def _attempt_id(load_id: str, loaded_at: datetime) -> str:
 
 def _ledger_row(drop: Drop, f: LandingFile | DropFile, load_id: str, status: str,
                 message: str, loaded_at: datetime, csv_version: str | None = None,
-                counts: _Counts | None = None) -> list:
-    """One ledger row; any status but loaded gets the id of an attempt."""
+                counts: _Counts | None = None) -> dict[str, object]:
+    """One ledger row by column; any status but loaded gets the id of an attempt."""
     if status != "loaded":
         load_id = _attempt_id(load_id, loaded_at)
     source = f.source if isinstance(f, LandingFile) else f
     sha = f.sha if isinstance(f, LandingFile) else None
     encoding = f.encoding if isinstance(f, LandingFile) and counts is not None else None
     counts = counts or _Counts()
-    return [load_id, drop.relative, drop.kind.name, drop.site, source.table, source.relative,
-            sha, csv_version, encoding, counts.read, counts.read - counts.quarantined,
-            counts.quarantined, counts.flagged, json.dumps(dict(sorted(counts.by_rule.items()))),
-            status, message, loaded_at, advice(message) if status == "failed" else None]
+    return {"load_id": load_id, "drop_id": drop.relative, "source": drop.kind.name,
+            "site": drop.site, "source_table": source.table, "source_file": source.relative,
+            "file_sha256": sha, "csv_version": csv_version, "encoding": encoding,
+            "rows_read": counts.read, "rows_loaded": counts.read - counts.quarantined,
+            "rows_quarantined": counts.quarantined, "rows_flagged": counts.flagged,
+            "by_rule": json.dumps(dict(sorted(counts.by_rule.items()))), "status": status,
+            "message": message, "loaded_at": loaded_at,
+            "remedy": advice(message) if status == "failed" else None}
 
 
-def _record(wh: Warehouse, rows: list[list]) -> None:
+def _record(wh: Warehouse, rows: list[dict[str, object]]) -> None:
+    """Append ledger rows (`_ledger_row`'s; a column left out is null)."""
     if rows:
         wh.executemany(f"insert into {LEDGER} ({', '.join(LEDGER_COLUMNS)})"
-                       f" values ({', '.join('?' * len(LEDGER_COLUMNS))})", rows)
+                       f" values ({', '.join('?' for _ in LEDGER_COLUMNS)})",
+                       [[row.get(column) for column in LEDGER_COLUMNS] for row in rows])
 
 
 @dataclass(frozen=True)
@@ -192,10 +198,12 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
     drop_id = f"{drop.kind.name}/{drop.site}/{drop.name}"
     if drop.error:
         with wh.transaction():
-            _record(wh, [[_attempt_id(f"{drop_id}/failed", loaded_at), drop.relative,
-                          drop.kind.name, drop.site, None, drop.relative, None, None, None,
-                          0, 0, 0, 0, "{}", "failed", drop.error, loaded_at,
-                          advice(drop.error)]])
+            _record(wh, [{
+                "load_id": _attempt_id(f"{drop_id}/failed", loaded_at),
+                "drop_id": drop.relative, "source": drop.kind.name, "site": drop.site,
+                "source_file": drop.relative, "rows_read": 0, "rows_loaded": 0,
+                "rows_quarantined": 0, "rows_flagged": 0, "by_rule": "{}", "status": "failed",
+                "message": drop.error, "loaded_at": loaded_at, "remedy": advice(drop.error)}])
         return [LoadResult(drop.relative, None, "failed", message=drop.error)]
 
     unknown = [f for f in drop.files if f.table is None]
@@ -210,7 +218,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
 
     csv_version = None
     results: list[LoadResult] = []
-    ledger: list[list] = []
+    ledger: list[dict[str, object]] = []
     import_in_background()
     stage = Stage(wh.con if isinstance(wh, DuckDBWarehouse) else None, memory_limit)
     try:
@@ -238,12 +246,12 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
                 if f.source.name not in REFERENCED_FILES:
                     stage.drop(staged[f.source.name])
                 note = _layout_note(f.source.name, layout) if layout.csv_version else ""
-                row = _ledger_row(drop, f, load_id, "loaded", note, loaded_at, csv_version,
-                                  counts)
-                ledger.append(row)
-                results.append(LoadResult(f.source.relative, f.table, "loaded", row[9],
-                                          row[10], row[11], row[12], note,
-                                          json.loads(row[13])))
+                ledger.append(_ledger_row(drop, f, load_id, "loaded", note, loaded_at,
+                                          csv_version, counts))
+                results.append(LoadResult(
+                    f.source.relative, f.table, "loaded", counts.read,
+                    counts.read - counts.quarantined, counts.quarantined, counts.flagged, note,
+                    dict(sorted(counts.by_rule.items()))))
             for f in new_custom:
                 row, result = _load_custom(wh, drop, f, drop_id, loaded_at, csv_version)
                 ledger.append(row)
@@ -284,7 +292,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
 
 
 def _load_custom(wh: Warehouse, drop: Drop, f: LandingFile, drop_id: str, loaded_at: datetime,
-                 csv_version: str | None) -> tuple[list, LoadResult]:
+                 csv_version: str | None) -> tuple[dict[str, object], LoadResult]:
     """A vendor's own file beside the HUD files: every row kept whole in raw as JSON, never
     checked against a contract; a custom file that cannot be read is recorded, not fatal."""
     load_id = f"{drop_id}/{f.table}/{f.sha[:16]}"
@@ -340,22 +348,21 @@ def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs
     kept = f" anti join {rejected} r using (_source_row)" if rejections else ""
     _move(wh, f"raw.{f.table}", stage, f"select {columns}, {constants}, s._source_row "
           f"from {staged.table} s{kept}", params)
+    why = ("_rule", "_field", "_value", "_reason")
     quarantined = stage.con.execute(
-        f"select s.*, r._rule, r._field, r._value, r._reason from {staged.table} s "
-        f"join {rejected} r using (_source_row) order by s._source_row").fetchall(
-    ) if rejections else []
+        f"select s.*, {', '.join(f'r.{c} as _why{c}' for c in why)} from {staged.table} s "
+        f"join {rejected} r using (_source_row) order by s._source_row").fetch_arrow_table(
+    ).to_pylist() if rejections else []
     if quarantined or staged.bad:
         _ensure_table(wh, "quarantine", f.table, staged.header, (*extra, *QUARANTINE_COLUMNS))
         if quarantined:
-            n = len(staged.header)
+            records = [(row["_source_row"], [row[c] for c in staged.header])
+                       for row in quarantined]
             wh.insert_arrow(f"quarantine.{f.table}", _table(
-                staged.header, [(row[0], list(row[1:n + 1])) for row in quarantined], lineage, {
-                    "_rule": [row[n + 1] for row in quarantined],
-                    "_field": [row[n + 2] for row in quarantined],
-                    "_value": [row[n + 3] for row in quarantined],
-                    "_reason": [row[n + 4] for row in quarantined],
-                    "_raw_record": [json.dumps(list(row[1:n + 1]), ensure_ascii=False)
-                                    for row in quarantined]}))
+                staged.header, records, lineage, {
+                    **{c: [row[f"_why{c}"] for row in quarantined] for c in why},
+                    "_raw_record": [json.dumps(values, ensure_ascii=False)
+                                    for _, values in records]}))
         if staged.bad:
             bad = staged.bad
             wh.insert_arrow(f"quarantine.{f.table}", _table([], [(b.row, []) for b in bad],

@@ -79,9 +79,8 @@ def meeting_names(wh: Warehouse, names: set[str], redactor: Redactor, vocabulary
                                            for label in codes.values())]
     if any(redactor.names_in(label) & names for label in labels):
         return None
-    # a text word holds a name part whole, so it holds the part's longest piece
-    pieces = sorted({max(re.split(r"['’-]", name), key=len) for name in names})
-    pattern = "(^|[^a-z])(" + "|".join(map(re.escape, pieces)) + ")([^a-z]|$)"
+    # a name part is a text word's whole fold or one piece of it between ' ’ or -
+    pattern = "(^|[^a-z])(" + "|".join(map(re.escape, sorted(names))) + ")([^a-z]|$)"
     texts = [(_FINDINGS, "n.note_text"), ("marts.report_client_events e", "e.detail")]
     for (table,) in wh.rows("select distinct source_table from raw.ingest_ledger"
                             " where source_table is not null order by 1"):
