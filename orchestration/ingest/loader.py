@@ -351,7 +351,7 @@ def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs
     why = ("_rule", "_field", "_value", "_reason")
     quarantined = stage.con.execute(
         f"select s.*, {', '.join(f'r.{c} as _why{c}' for c in why)} from {staged.table} s "
-        f"join {rejected} r using (_source_row) order by s._source_row").fetch_arrow_table(
+        f"join {rejected} r using (_source_row) order by s._source_row").to_arrow_table(
     ).to_pylist() if rejections else []
     if quarantined or staged.bad:
         _ensure_table(wh, "quarantine", f.table, staged.header, (*extra, *QUARANTINE_COLUMNS))

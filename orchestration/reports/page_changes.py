@@ -42,24 +42,26 @@ def _row_text(alias: str, columns: list[str] | tuple[str, ...]) -> str:
 
 def data_digests(wh: Warehouse) -> dict[str, str]:
     """person_id -> a digest of everything its page is made from but the agency's names."""
-    hashed = [f"select person_id, md5('{table}' || chr(31) ||"
-              f" {_row_text('t', wh.columns(schema, table))}) as h"
-              f" from {schema}.{table} t where person_id is not null"
-              for schema, table in PAGE_MARTS]
-    hashed.append(f"select e.person_id, md5('note' || chr(31) || {_row_text('n', NOTE_COLUMNS)})"
-                  f" as h from {_FINDINGS}")
+    rows = [f"select person_id, '{table}' || chr(31) ||"
+            f" {_row_text('t', wh.columns(schema, table))} as r"
+            f" from {schema}.{table} t where person_id is not null"
+            for schema, table in PAGE_MARTS]
+    rows.append(f"select e.person_id, 'note' || chr(31) || {_row_text('n', NOTE_COLUMNS)} as r"
+                f" from {_FINDINGS}")
     facts = client_facts_sql(wh)
     if facts:
-        digest = ("select site, client_id, md5(string_agg(fact, chr(31) order by fact)) as h"
+        digest = (f"select site, client_id, {wh.digest_agg('fact')} as h"
                   f" from ({facts}) f group by site, client_id")
         # a client's facts reach the pages of every person holding one of its records, and
         # of every person whose findings quote its notes
-        hashed += [f"""select c.person_id, md5('facts' || f.h) as h from identity.crosswalk c
-                       join ({digest}) f on f.site = c.site and f.client_id = c.source_record_id""",
-                   f"""select distinct e.person_id, md5('facts' || f.h) as h from {_FINDINGS}
-                       join ({digest}) f on f.site = n.site and f.client_id = n.personal_id"""]
-    return dict(wh.rows(f"""select person_id, md5(string_agg(h, '' order by h))
-                            from ({' union all '.join(hashed)}) hashed group by person_id"""))
+        rows += [f"""select c.person_id, 'facts' || chr(31) || f.h as r
+                     from identity.crosswalk c
+                     join ({digest}) f on f.site = c.site and f.client_id = c.source_record_id""",
+                 f"""select distinct e.person_id, 'facts' || chr(31) || f.h as r
+                     from {_FINDINGS}
+                     join ({digest}) f on f.site = n.site and f.client_id = n.personal_id"""]
+    return dict(wh.rows(f"""select person_id, {wh.digest_agg('r')}
+                            from ({' union all '.join(rows)}) page_rows group by person_id"""))
 
 
 def name_hash(name: str) -> str:

@@ -107,6 +107,12 @@ class Warehouse(ABC):
 
     @staticmethod
     @abstractmethod
+    def digest_agg(expression: str) -> str:
+        """SQL aggregate: text that is the same for the same multiset of the text
+        expression's values in a group, in any order, and differs otherwise."""
+
+    @staticmethod
+    @abstractmethod
     def may_match_folded(expression: str) -> str:
         """SQL, with one `?` for a regular expression of lowercase ASCII, true when the text
         expression, lowercased and stripped of accents as far as the engine can, matches it

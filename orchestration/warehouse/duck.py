@@ -48,6 +48,11 @@ class DuckDBWarehouse(Warehouse):
         return f"sha256({expression})"
 
     @staticmethod
+    def digest_agg(expression: str) -> str:
+        # a sum of 64-bit hashes (as HUGEINT, no overflow): three times md5's speed
+        return f"cast(sum(hash({expression})) as varchar)"
+
+    @staticmethod
     def may_match_folded(expression: str) -> str:
         # strip_accents leaves a letter with no decomposition (ß, đ, ø, ligatures) as it is
         return (f"regexp_matches(lower(strip_accents({expression})),"

@@ -76,6 +76,10 @@ class PostgresWarehouse(Warehouse):
         return f"encode(sha256(convert_to({expression}, 'UTF8')), 'hex')"
 
     @staticmethod
+    def digest_agg(expression: str) -> str:
+        return f"md5(string_agg(md5({expression}), '' order by md5({expression})))"
+
+    @staticmethod
     def may_match_folded(expression: str) -> str:
         # no accent stripping without the unaccent extension: any non-ASCII text may match
         return f"(lower({expression}) ~ ('(' || ? || ')|[^\\x01-\\x7F]'))"

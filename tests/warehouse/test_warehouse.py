@@ -179,3 +179,15 @@ def test_a_folded_match_in_sql_finds_every_text_python_finds_a_name_in(target) -
             f"select t from raw.n where {wh.may_match_folded('t')}", [pattern])}
     assert set(NAMED_TEXTS) <= matched
     assert not matched & set(NAMELESS[:3])
+
+
+def test_a_group_digest_follows_the_values_not_their_order(target) -> None:
+    groups = {"a": ["x", "y", "z"], "b": ["z", "y", "x"], "c": ["x", "y", "zz"],
+              "d": ["x", "y", "z", "z"]}
+    with Warehouse(target) as wh:
+        wh.replace_arrow("raw.g", pa.table({
+            "g": pa.array([g for g, values in groups.items() for _ in values]),
+            "v": pa.array([v for values in groups.values() for v in values])}))
+        digest = dict(wh.rows(f"select g, {wh.digest_agg('v')} from raw.g group by g"))
+    assert digest["a"] == digest["b"]
+    assert len({digest["a"], digest["c"], digest["d"]}) == 3
