@@ -349,7 +349,7 @@ def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs
     _move(wh, f"raw.{f.table}", stage, f"select {columns}, {constants}, s._source_row "
           f"from {staged.table} s{kept}", params)
     why = ("_rule", "_field", "_value", "_reason")
-    quarantined = stage.con.execute(
+    quarantined = stage.con.sql(
         f"select s.*, {', '.join(f'r.{c} as _why{c}' for c in why)} from {staged.table} s "
         f"join {rejected} r using (_source_row) order by s._source_row").to_arrow_table(
     ).to_pylist() if rejections else []
