@@ -108,12 +108,12 @@ class Registry:
                 f"select record_key, {', '.join(CROSSWALK_COLUMNS)}"
                 f" from identity.crosswalk{where}", params):
             self.crosswalk[key] = CrosswalkRow(*values)
-            self.loaded[key] = CrosswalkRow(*values)
+            self.loaded[key] = replace(self.crosswalk[key])
         pids = sorted({row.person_id for row in self.crosswalk.values()} - self.persons.keys())
         for pid, *values in wh.rows(f"select person_id, {', '.join(PERSON_COLUMNS)}"
                                     " from identity.persons where person_id = any(?)", [pids]):
             self.persons[pid] = PersonRow(*values)
-            self.loaded[pid] = PersonRow(*values)
+            self.loaded[pid] = replace(self.persons[pid])
 
     def person_of(self, key: str) -> str | None:
         row = self.crosswalk.get(key)

@@ -49,18 +49,19 @@ def data_digests(wh: Warehouse) -> dict[str, str]:
     rows.append(f"select e.person_id, 'note' || chr(31) || {_row_text('n', NOTE_COLUMNS)} as r"
                 f" from {_FINDINGS}")
     facts = client_facts_sql(wh)
-    if facts:
-        digest = (f"select site, client_id, {wh.digest_agg('fact')} as h"
-                  f" from ({facts}) f group by site, client_id")
+    digests = ""
+    if facts:  # each client's facts digested once, read by both joins below
+        digests = (f"with client_digests as (select site, client_id, {wh.digest_agg('fact')}"
+                   f" as h from ({facts}) f group by site, client_id) ")
         # a client's facts reach the pages of every person holding one of its records, and
         # of every person whose findings quote its notes
-        rows += [f"""select c.person_id, 'facts' || chr(31) || f.h as r
-                     from identity.crosswalk c
-                     join ({digest}) f on f.site = c.site and f.client_id = c.source_record_id""",
+        rows += ["""select c.person_id, 'facts' || chr(31) || f.h as r
+                    from identity.crosswalk c join client_digests f
+                      on f.site = c.site and f.client_id = c.source_record_id""",
                  f"""select distinct e.person_id, 'facts' || chr(31) || f.h as r
-                     from {_FINDINGS}
-                     join ({digest}) f on f.site = n.site and f.client_id = n.personal_id"""]
-    return dict(wh.rows(f"""select person_id, {wh.digest_agg('r')}
+                     from {_FINDINGS} join client_digests f
+                       on f.site = n.site and f.client_id = n.personal_id"""]
+    return dict(wh.rows(f"""{digests}select person_id, {wh.digest_agg('r')}
                             from ({' union all '.join(rows)}) page_rows group by person_id"""))
 
 
