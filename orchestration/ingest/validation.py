@@ -1,8 +1,10 @@
 """Run a table's contract as SQL where its file is staged, and sort its rows by the outcome.
 
-Each rule compiles to one query over the staged file (`staging.py`) that returns the rows
-breaking it; the rows land in one issues table per file, with the rule's position, so a row
-that breaks several rules is quarantined under the first and its reason names them all.
+Each rule compiles to a condition on a row of the staged file (`staging.py`); one pass over
+the file computes each row's canonical values once and keeps the few rows that break a rule
+or needed reading (a key's repeats are found first, by one aggregate per unique key). Their
+issues land in one table per file, with the rule's position, so a row that breaks several
+rules is quarantined under the first and its reason names them all.
 `contract_results.py` records each rule's outcome as a Great Expectations validation result.
 
 The rules read each checked field in its canonical form (`vendor.py`: a date written
@@ -73,20 +75,10 @@ def field_kinds(table: str, header: tuple[str, ...] = ()) -> dict[str, str]:
     return kinds
 
 
-def _presence_only(contract: Contract, kinds: dict[str, str]) -> set[str]:
-    """Text fields checked only for being blank (a note's text): read where they are
-    staged rather than copied beside the checked values, as they may be long."""
-    uses: dict[str, set[str]] = {}
-    for rule in contract.rules:
-        uses.setdefault(rule.field, set()).add(rule.kind)
-        uses.setdefault(rule.other, set()).add("other")
-    return {c for c, kind in kinds.items() if kind == "text" and uses.get(c) == {"not_blank"}}
-
-
 def _edges_clean(column: str) -> str:
     """Neither end of the value is whitespace (`vendor.WHITESPACE`: ASCII control and space
     characters, and the no-break space): far cheaper than trimming every value."""
-    ends = (f"ascii({column})", f"ascii(right({column}, 1))")
+    ends = (f"ascii({column})", f"ascii(({column})[-1])")  # [-1]: no count of characters
     return " and ".join(f"{end} > 32 and {end} <> 160" for end in ends)
 
 
@@ -102,26 +94,25 @@ def canonical_code_sql(column: str) -> str:
             f"else {canonical_text_sql(column)} end")
 
 
-def _moments(stage: Stage, table: str, column: str, kind: str, pivot: date) -> str:
-    """A staged lookup from each value of `column` not in the standard layout to its
-    canonical form, read by `vendor.py` once per distinct value; returns its name."""
+def _canonical_moment(stage: Stage, table: str, column: str, kind: str, pivot: date) -> str:
+    """SQL for a date or timestamp column's canonical form: a value in the standard layout is
+    its own; each other value is read by `vendor.py` once per distinct value and looked up in
+    a staged table (none when every value is standard, as in most files)."""
+    name = f"s.{quote(column)}"
     values = [v for (v,) in stage.con.execute(
         f"select distinct {quote(column)} from {table} where {quote(column)} is not null "
         f"and not regexp_full_match({quote(column)}, '{_ISO[kind]}')").fetchall()]
-    name = stage.name("moments")
+    if not values:
+        return name
+    lookup = stage.name("moments")
     read = _READERS[kind]
-    stage.con.register(f"{name}_in", pa.table({
+    stage.con.register(f"{lookup}_in", pa.table({
         "raw": pa.array(values, pa.string()),
         "canonical": pa.array([read(v, pivot) for v in values], pa.string())}))
-    stage.con.execute(f"create temp table {name} as select * from {name}_in")
-    stage.con.unregister(f"{name}_in")
-    return name
-
-
-def _canonical_moment(column: str, kind: str, lookup: str) -> str:
-    """A value in the standard layout is its own canonical form; the rest are looked up."""
-    return (f"case when regexp_full_match({column}, '{_ISO[kind]}') then {column} "
-            f"else (select canonical from {lookup} where raw = {column}) end")
+    stage.con.execute(f"create temp table {lookup} as select * from {lookup}_in")
+    stage.con.unregister(f"{lookup}_in")
+    return (f"case when regexp_full_match({name}, '{_ISO[kind]}') then {name} "
+            f"else (select canonical from {lookup} where raw = {name}) end")
 
 
 def _fy2022(expression: str) -> str:
@@ -135,8 +126,7 @@ def canonical(stage: Stage, staged: Staged, column: str, kind: str, refs: Refere
     their FY2024 numbering)."""
     name = f"s.{quote(column)}"
     if kind in _ISO:
-        expression = _canonical_moment(name, kind, _moments(stage, staged.table, column, kind,
-                                                            refs.as_of))
+        expression = _canonical_moment(stage, staged.table, column, kind, refs.as_of)
     elif kind == "code":
         expression = canonical_code_sql(name)
     else:
@@ -212,15 +202,14 @@ def _entry_dates(stage: Stage, refs: References) -> str | None:
 
 
 def _checked(stage: Stage, staged: Staged, contract: Contract, refs: References) -> tuple[
-        str, dict[str, str], set[str]]:
-    """Stage the file's canonical values (`c__<field>`) and helper columns beside its raw
-    ones; returns the table, the kind of each checked field and the fields left where they
-    are staged (`_presence_only`)."""
+        str, dict[str, str]]:
+    """A subquery of the file's rows with the canonical value of each checked field
+    (`c__<field>`, computed once per row) and helper columns beside its raw ones; returns it
+    and the kind of each checked field."""
     kinds = {c: k for c, k in field_kinds(contract.table, tuple(staged.header)).items()
              if c in staged.header}
-    apart = _presence_only(contract, kinds)
     columns = [f"{canonical(stage, staged, c, k, refs)} as "
-               f"{quote('c__' + c)}" for c, k in kinds.items() if c not in apart]
+               f"{quote('c__' + c)}" for c, k in kinds.items()]
     joins = ""
     if contract.table == "hmis_exit":  # the enrollment's entry date, which an exit follows
         entries = _entry_dates(stage, refs)
@@ -237,14 +226,10 @@ def _checked(stage: Stage, staged: Staged, contract: Contract, refs: References)
         # as pandas sums: inf and -inf make NaN, which the rule treats as missing
         columns.append(f"case when isnan({total}) then null else {total} end as n___item_sum"
                        if terms else "null::double as n___item_sum")
-    name = stage.name("checked")
     named = {c for rule in contract.rules for c in (rule.field, rule.other)}
-    raw = [f"s.{quote(c)}" for c in staged.header
-           if (c in kinds or c in named) and c not in apart]
-    stage.con.execute(f"create temp table {name} as select "
-                      f"{', '.join(['s._source_row', *raw, *columns])} from {staged.table} s"
-                      f"{joins}")
-    return name, kinds, apart
+    raw = [f"s.{quote(c)}" for c in staged.header if c in kinds or c in named]
+    return (f"(select {', '.join(['s._source_row', *raw, *columns])} from {staged.table} s"
+            f"{joins})", kinds)
 
 
 def _failing(rule: Rule, kinds: dict[str, str], header: list[str], refs: References,
@@ -301,16 +286,28 @@ def severity(rule: Rule, refs: References) -> tuple[str, str]:
     return rule.severity, rule.reason
 
 
-def _layout_flags(stage: Stage, checked: str, staged: Staged, apart: set[str], issues: str,
-                  kinds: dict[str, str], pivot: date) -> None:
-    """A flag for every value that had to be read from a vendor layout; its reason is
-    written once per distinct value. A field in `apart` is read where it is staged."""
-    for column, kind in kinds.items():
-        raw = f"c.{quote(column)}"
-        table, read = ((staged.table, canonical_text_sql(raw)) if column in apart
-                       else (checked, f"c.{quote('c__' + column)}"))
-        pairs = stage.con.execute(f"select distinct {raw}, {read} from {table} c "
-                                  f"where {raw} is distinct from {read} and {raw} is not null"
+def _repeats(stage: Stage, checked: str, column: str) -> str:
+    """A staged table of each key of `column` held by more than one row, with the first row
+    holding it (the record; the later rows repeat it)."""
+    name = stage.name("repeats")
+    stage.con.execute(f"create temp table {name} as select {column} as _key, "
+                      f"min(_source_row) as _first from {checked} c where {column} is not null "
+                      "group by 1 having count(*) > 1")
+    return name
+
+
+def _list(items: list[str], kind: str) -> str:
+    return f"[{', '.join(items)}]" if items else f"[]::{kind}[]"
+
+
+def _layout_flags(stage: Stage, found: str, issues: str, kinds: dict[str, str],
+                  pivot: date) -> None:
+    """A flag for every value that had to be read from a vendor layout (the rows of `found`
+    whose `_layouts` name the field); its reason is written once per distinct value."""
+    for index, (column, kind) in enumerate(kinds.items()):
+        which = f"where list_contains(c._layouts, {index})"
+        raw, read = f"c.{quote(column)}", f"c.{quote('c__' + column)}"
+        pairs = stage.con.execute(f"select distinct {raw}, {read} from {found} c {which}"
                                   ).fetchall()
         if not pairs:
             continue
@@ -323,13 +320,17 @@ def _layout_flags(stage: Stage, checked: str, staged: Staged, apart: set[str], i
                                    "; read as blank") for p in pairs], pa.string())}))
         stage.con.execute(
             f"insert into {issues} select c._source_row, -1, 'layout:' || {literal(column)}, "
-            f"{literal(column)}, {raw}, r.reason, '{FLAG}' from {table} c join _reasons r "
-            f"on r.raw = {raw} and r.read is not distinct from {read}")
+            f"{literal(column)}, {raw}, r.reason, '{FLAG}' from {found} c join _reasons r "
+            f"on r.raw = {raw} and r.read is not distinct from {read} {which}")
         stage.con.unregister("_reasons")
 
 
 def validate(stage: Stage, staged: Staged, table: str, refs: References) -> Verdict:
-    """Check a staged file against its table's contract; never raises for bad data."""
+    """Check a staged file against its table's contract; never raises for bad data.
+
+    One pass over the file finds every row that breaks a rule or holds a value read from a
+    vendor layout (`found`: the row's raw and canonical values, the rules it breaks and the
+    fields it needed reading); its issues are written from those few rows."""
     contract = CONTRACTS[table]
     issues = stage.name("issues")
     stage.con.execute(f"create temp table {issues} (_source_row bigint, position integer, "
@@ -340,24 +341,40 @@ def validate(stage: Stage, staged: Staged, table: str, refs: References) -> Verd
                                if column not in staged.header])
     if not staged.rows or verdict.table_errors:
         return verdict
-    checked, kinds, apart = _checked(stage, staged, contract, refs)
-    _layout_flags(stage, checked, staged, apart, issues, kinds, refs.as_of)
+    checked, kinds = _checked(stage, staged, contract, refs)
+    joins, hits, labels, scratch = "", [], [], []
     for position, rule in enumerate(contract.rules):
-        source, condition = ((staged.table, f"{canonical_text_sql(quote(rule.field))} is null")
-                             if rule.field in apart else
-                             (checked, _failing(rule, kinds, staged.header, refs, contract)))
+        condition = _failing(rule, kinds, staged.header, refs, contract)
         if condition is None:
+            labels.append(["null"] * 5)
             continue
         verdict.checked.add(position)
+        if rule.kind == "unique":  # the first row with a key is the record
+            scratch.append(_repeats(stage, checked, quote("c__" + rule.field)))
+            joins += (f" left join {scratch[-1]} u{position} on u{position}._key = "
+                      f"c.{quote('c__' + rule.field)}")
+            condition = f"({condition}) and c._source_row <> u{position}._first"
+        hits.append(f"case when {condition} then {position} end")
         level, reason = severity(rule, refs)
-        repeats = (f" qualify row_number() over (partition by {quote('c__' + rule.field)} "
-                   "order by _source_row) > 1" if rule.kind == "unique" else "")
-        stage.con.execute(
-            f"insert into {issues} select _source_row, {position}, {literal(rule.name)}, "
-            f"{literal(rule.field)}, {quote(rule.field)}, {literal(reason)}, '{level}' "
-            f"from {source} where {condition}{repeats}")
+        labels.append([literal(rule.name), literal(rule.field), f"c.{quote(rule.field)}",
+                       literal(reason), literal(level)])
+    layouts = [f"case when c.{quote(column)} is distinct from c.{quote('c__' + column)} and "
+               f"c.{quote(column)} is not null then {index} end"
+               for index, column in enumerate(kinds)]
+    found = stage.name("found")
+    scratch.append(found)
+    stage.con.execute(
+        f"create temp table {found} as select * from (select c.*, "
+        f"list_filter({_list(hits, 'integer')}, lambda x: x is not null) as _hits, "
+        f"list_filter({_list(layouts, 'integer')}, lambda x: x is not null) as _layouts "
+        f"from {checked} c{joins}) where len(_hits) > 0 or len(_layouts) > 0")
+    _layout_flags(stage, found, issues, kinds, refs.as_of)
+    name, field_, value, reason, level = (
+        f"{_list([label[n] for label in labels], 'varchar')}[p + 1]" for n in range(5))
+    stage.con.execute(
+        f"insert into {issues} select _source_row, p, {name}, {field_}, {value}, {reason}, "
+        f"{level} from (select *, unnest(_hits) as p from {found} c) c")
     verdict.failing = dict(stage.con.execute(
         f"select position, count(*) from {issues} where position >= 0 group by 1").fetchall())
-    stage.con.execute(f"drop table {checked}")
+    stage.con.execute("; ".join(f"drop table {table}" for table in scratch))
     return verdict
-
