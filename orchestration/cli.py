@@ -26,24 +26,35 @@ from orchestration.settings import REPO_ROOT, Settings
 DEMO_DEFAULT_PEOPLE = 500
 
 
-def _use_local_dagster_home(settings: Settings) -> None:
-    """Runs started here show up in `caseintel ui`: both use var/dagster as the instance."""
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.var_dir / "dagster")))
+def _local_instance(settings: Settings):
+    """Runs started here show up in `caseintel ui`: both use the instance in DAGSTER_HOME,
+    by default var/dagster."""
+    import dagster as dg
+
+    home = settings.dagster_home or settings.var_dir / "dagster"
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n")
+    return dg.DagsterInstance.from_config(str(home))
 
 
-def run_pipeline(as_of: date | None = None) -> int:
+def run_pipeline(as_of: date | None = None, landing: Path | None = None,
+                 retrain_identity: bool = False) -> int:
     """Materialize every asset once, recording the run in the Dagster instance: in this
     process on DuckDB, with steps in parallel processes on PostgreSQL (the job's executor).
-    The exit code: 0 when everything loaded and built, 1 when the run failed, 2 when it
-    succeeded without some drop that could not be read (so a scheduler notices)."""
-    if as_of:
-        os.environ["CASEINTEL_AS_OF"] = as_of.isoformat()
-    settings = Settings.from_env()
-    _use_local_dagster_home(settings)
+    What this run sets for itself (the grading date, the landing folder, retraining) is run
+    config of the caseintel resource. The exit code: 0 when everything loaded and built, 1
+    when the run failed, 2 when it succeeded without some drop that could not be read (so a
+    scheduler notices)."""
+    resource = {key: value for key, value in (
+        ("as_of", as_of.isoformat() if as_of else None),
+        ("landing_dir", str(landing) if landing else None),
+        ("identity_retrain", retrain_identity or None)) if value is not None}
+    from orchestration.resources import CaseintelResource
+
+    settings = CaseintelResource(**resource).settings()
+    instance = _local_instance(settings)
     import dagster as dg
 
     from orchestration.transform.project import prepare_manifest
@@ -58,16 +69,17 @@ def run_pipeline(as_of: date | None = None) -> int:
         print("caseintel: case notes are read by the OFFLINE backend (the embedded note model,"
               " deterministic): no language-model endpoint is configured "
               "(CASEINTEL_LLM_BASE_URL).")
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}},
+                  "resources": {"caseintel": {"config": resource}}}
     started = time.monotonic()
     job = pipeline_job_definition()
     if job.executor_def.name == dg.in_process_executor.name:
-        result = job.execute_in_process(instance=dg.DagsterInstance.get(), raise_on_error=False,
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
                                         run_config=run_config)
     else:  # the executor starts steps in processes of their own, which rebuild the job
         print(f"caseintel: steps run in up to {settings.max_processes} processes at once")
         result = dg.execute_job(dg.reconstructable(pipeline_job_definition),
-                                instance=dg.DagsterInstance.get(), run_config=run_config)
+                                instance=instance, run_config=run_config)
     elapsed = time.monotonic() - started
     for event in result.all_events:
         if event.is_step_failure:
@@ -113,8 +125,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         print(f"caseintel: using the demo agency already in {demo_dir}")
     meta = json.loads(meta_path.read_text())
-    os.environ.setdefault("CASEINTEL_LANDING", str(landing))
-    return run_pipeline(date.fromisoformat(meta["as_of"]))
+    return run_pipeline(date.fromisoformat(meta["as_of"]), landing)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -127,9 +138,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.retrain_identity:
-        os.environ["CASEINTEL_IDENTITY_RETRAIN"] = "1"
-    return run_pipeline(date.fromisoformat(args.as_of) if args.as_of else None)
+    return run_pipeline(date.fromisoformat(args.as_of) if args.as_of else None,
+                        retrain_identity=args.retrain_identity)
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
@@ -175,9 +185,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
 def cmd_ui(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    _use_local_dagster_home(settings)
+    home = _local_instance(settings).root_directory
     dagster = Path(sys.executable).with_name("dagster")
-    os.execv(str(dagster), [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml")])
+    os.execve(str(dagster), [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml")],
+              os.environ | {"DAGSTER_HOME": home})
 
 
 def cmd_eval_reader(args: argparse.Namespace) -> int:

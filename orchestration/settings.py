@@ -6,12 +6,11 @@ setting an operator can change.
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WAREHOUSES = ("duckdb", "postgres")
@@ -65,6 +64,7 @@ class Settings:
     duckdb_memory_limit: str = "80%"
     max_processes: int = 2
     chromium_path: Path = Path("/usr/bin/chromium")
+    dagster_home: Path | None = None  # the Dagster instance `caseintel run` records runs in
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -127,6 +127,7 @@ class Settings:
             duckdb_memory_limit=os.environ.get("CASEINTEL_DUCKDB_MEMORY_LIMIT", "80%"),
             max_processes=int(os.environ.get("CASEINTEL_MAX_PROCESSES") or os.cpu_count() or 2),
             chromium_path=_path("CASEINTEL_CHROMIUM", Path("/usr/bin/chromium")),
+            dagster_home=_path("DAGSTER_HOME", var_dir / "dagster"),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -151,20 +152,3 @@ class Settings:
         host = url.hostname or "localhost"
         return f"postgresql://{url.username + '@' if url.username else ''}{host}" + (
             f":{url.port}" if url.port else "") + url.path
-
-    def dbt_env(self) -> dict[str, str]:
-        """Environment for a dbt subprocess so it writes the same warehouse (profiles.yml
-        reads these): the target named by CASEINTEL_WAREHOUSE and its connection."""
-        env = {"CASEINTEL_DBT_TARGET": self.warehouse, "CASEINTEL_DB": str(self.db_path),
-               "CASEINTEL_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit}
-        if self.warehouse == "postgres":
-            url = urlsplit(self.pg_dsn)
-            env |= {
-                "CASEINTEL_PG_HOST": url.hostname or "localhost",
-                "CASEINTEL_PG_PORT": str(url.port or 5432),
-                "CASEINTEL_PG_USER": unquote(url.username or getpass.getuser()),
-                "CASEINTEL_PG_PASSWORD": unquote(url.password or ""),
-                "CASEINTEL_PG_DBNAME": unquote(url.path.lstrip("/")) or "caseintel",
-                "CASEINTEL_PG_SSLMODE": parse_qs(url.query).get("sslmode", ["prefer"])[0],
-            }
-        return env

@@ -6,7 +6,8 @@ Each rule has a severity:
 - `flag`: the row is usable but a field breaks the HUD spec (a code outside its list, a
   malformed SSN); the row loads and the finding goes to `quarantine.flags`, where the
   data-quality report counts it as a data issue.
-Rules are executed by Great Expectations (`validation.py`); this module only declares them.
+Rules run as SQL where the file is staged (`validation.py`) and each outcome is recorded as
+a Great Expectations validation result (`contract_results.py`); this module only declares them.
 """
 
 from __future__ import annotations

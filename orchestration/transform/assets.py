@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.memory import release
 from orchestration.resources import CaseintelResource
 from orchestration.settings import Settings
-from orchestration.transform.project import dbt_project
+from orchestration.transform.profile import profile_args
+from orchestration.transform.project import DBT_EXECUTABLE, dbt_project, prepare_manifest
 
 
 class CaseintelTranslator(DagsterDbtTranslator):
@@ -33,6 +33,9 @@ def dbt_vars(caseintel: CaseintelResource) -> list[str]:
     return ["--vars", json.dumps({"as_of_date": caseintel.settings().as_of_date.isoformat()})]
 
 
+prepare_manifest()  # the assets below are read from it
+
+
 # Unit tests check the SQL, not the data: they run wherever the code changes (the test suite's
 # full `dbt build`), not in every scheduled run, as dbt recommends.
 @dbt_assets(
@@ -49,10 +52,9 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource,
     if before is not None and after is not None:
         context.log.info(f"memory handed back before dbt: {(before - after) / 2**30:.2f} GiB "
                          f"(resident {before / 2**30:.2f} -> {after / 2**30:.2f} GiB)")
-    # dagster-dbt hands dbt this process's environment: point the profile at our warehouse.
-    os.environ.update(settings.dbt_env())
-    yield from dbt.cli(["build", *dbt_vars(caseintel)], context=context,
-                       target_path=dbt_target_path(settings)).stream()
+    target = dbt_target_path(settings)
+    yield from dbt.cli(["build", *dbt_vars(caseintel), *profile_args(settings, target)],
+                       context=context, target_path=target).stream()
 
 
 def dbt_target_path(settings: Settings) -> Path:
@@ -79,4 +81,4 @@ class DbtCli(DbtCliResource):
         return None
 
 
-dbt_resource = DbtCli(project_dir=dbt_project)
+dbt_resource = DbtCli(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)

@@ -1,21 +1,18 @@
-"""The dbt project, wired once: where it lives and how its manifest is made."""
+"""The dbt project, wired once: where it lives, which dbt runs it and how its manifest is made."""
 
-import os
 import sys
 from pathlib import Path
 
-from dagster_dbt import DbtProject
+from dagster_dbt import DbtCliResource, DbtProject
 
 from orchestration.settings import REPO_ROOT
 
-# dbt is installed beside this interpreter; make it findable when the venv is not activated
-# (`.venv/bin/caseintel run`), for dagster-dbt's own `dbt parse` as well as for our runs.
-_BIN = str(Path(sys.executable).parent)
-if _BIN not in os.environ.get("PATH", "").split(os.pathsep):
-    os.environ["PATH"] = _BIN + os.pathsep + os.environ.get("PATH", "")
+# dbt is installed beside this interpreter; called by its path, it is found when the venv is
+# not activated (`.venv/bin/caseintel run`) without editing PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
-# No fixed target: profiles.yml takes it from CASEINTEL_DBT_TARGET, which Settings.dbt_env()
-# sets from CASEINTEL_WAREHOUSE for every dbt run (duckdb unless configured).
+# profiles.yml there serves `dbt parse` and a person running dbt by hand; a pipeline run
+# points dbt at a profile written from its settings (`transform/profile.py`).
 dbt_project = DbtProject(
     project_dir=REPO_ROOT / "dbt_project",
     profiles_dir=REPO_ROOT / "dbt_project",
@@ -36,10 +33,9 @@ def _manifest_is_stale() -> bool:
 
 
 def prepare_manifest(force: bool = False) -> None:
-    """Parse the dbt project so the asset graph can be built (`dbt parse`; no network)."""
+    """Parse the dbt project so the asset graph can be built (`dbt parse`; no network); the
+    code location calls it when it loads, so `dagster dev` and `caseintel run` pick up an
+    edited model."""
     if force or _manifest_is_stale():
-        dbt_project.preparer.prepare(dbt_project)
-
-
-dbt_project.prepare_if_dev()
-prepare_manifest()
+        DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE).cli(
+            ["parse", "--quiet"], target_path=dbt_project.target_path).wait()

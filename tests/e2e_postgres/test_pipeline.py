@@ -7,6 +7,7 @@ import subprocess
 import sys
 from itertools import combinations
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dagster as dg
 
@@ -111,10 +112,17 @@ def test_report_is_published_from_the_postgres_marts(pipeline) -> None:
 
 
 def test_dbt_build_alone_also_works_on_postgres(pipeline) -> None:
+    """dbt run by hand with the project's profiles.yml and its variables (docs/scale.md)."""
+    url = urlsplit(pipeline["dsn"])
+    by_hand = {"CASEINTEL_DBT_TARGET": "postgres", "CASEINTEL_PG_HOST": url.hostname or "",
+               "CASEINTEL_PG_PORT": str(url.port or 5432),
+               "CASEINTEL_PG_USER": unquote(url.username or ""),
+               "CASEINTEL_PG_PASSWORD": unquote(url.password or ""),
+               "CASEINTEL_PG_DBNAME": url.path.lstrip("/")}
     done = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "build", "--profiles-dir", ".",
          "--vars", json.dumps({"as_of_date": str(AS_OF)})],
-        cwd=REPO_ROOT / "dbt_project", env=pipeline["postgres"]["env"], capture_output=True,
-        text=True, timeout=600)
+        cwd=REPO_ROOT / "dbt_project", env=pipeline["postgres"]["env"] | by_hand,
+        capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "target='postgres'" in done.stdout and "ERROR=0" in done.stdout

@@ -93,7 +93,8 @@ def _build_warehouse(root: Path) -> Path:
         asset_selection=[key for asset in python_assets for key in asset.keys])
     assert result.success
     settings = Settings.from_env()
-    run = _dbt(root, settings.dbt_env(), "run", "--select", *MODELS_UNDER_TEST)
+    run = _dbt(root, {"CASEINTEL_DBT_TARGET": "duckdb", "CASEINTEL_DB": str(settings.db_path)},
+               "run", "--select", *MODELS_UNDER_TEST)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     return settings.db_path
 

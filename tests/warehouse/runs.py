@@ -63,8 +63,6 @@ def run_pipeline(env: dict[str, str], runs: int = 1, command: bool = False) -> d
         for name, value in env.items():
             mp.setenv(name, value)
         settings = Settings.from_env()
-        for name, value in settings.dbt_env().items():  # the dbt asset exports these
-            mp.setenv(name, value)
         from orchestration.definitions import defs
 
         instance = dg.DagsterInstance.ephemeral()

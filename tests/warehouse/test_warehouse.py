@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+import yaml
 
 from orchestration.settings import Settings
+from orchestration.transform.profile import profile_args
 from orchestration.warehouse import PYTHON_SCHEMAS, Warehouse
 
 AWKWARD = ["plain", "", None, 'quote " and, comma', "new\nline", "100% ?", "José ✓"]
@@ -122,17 +124,20 @@ def test_a_read_only_warehouse_refuses_writes(target) -> None:
         wh.execute("insert into raw.t values ('x')")
 
 
-def test_settings_choose_the_warehouse_and_tell_dbt(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_settings_choose_the_warehouse_and_tell_dbt(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
     monkeypatch.setenv("CASEINTEL_WAREHOUSE", "postgres")
     monkeypatch.setenv("CASEINTEL_PG_DSN", "postgresql://ana:s%40cret@db.example:6543/agency")
     settings = Settings.from_env()
     assert settings.warehouse_target == "postgresql://ana:s%40cret@db.example:6543/agency"
     assert "s%40cret" not in repr(settings)
-    env = settings.dbt_env()
-    assert env["CASEINTEL_DBT_TARGET"] == "postgres"
-    assert (env["CASEINTEL_PG_HOST"], env["CASEINTEL_PG_PORT"], env["CASEINTEL_PG_USER"],
-            env["CASEINTEL_PG_PASSWORD"], env["CASEINTEL_PG_DBNAME"]) == (
-        "db.example", "6543", "ana", "s@cret", "agency")
+    args = profile_args(settings, tmp_path / "dbt")
+    assert args == ["--profiles-dir", str(tmp_path / "dbt"), "--target", "postgres"]
+    profile = tmp_path / "dbt" / "profiles.yml"
+    assert profile.stat().st_mode & 0o777 == 0o600  # it holds the password
+    output = yaml.safe_load(profile.read_text())["caseintel"]["outputs"]["postgres"]
+    assert (output["host"], output["port"], output["user"], output["password"],
+            output["dbname"]) == ("db.example", 6543, "ana", "s@cret", "agency")
     monkeypatch.setenv("CASEINTEL_WAREHOUSE", "duckdb")
     assert Settings.from_env().warehouse_target == Settings.from_env().db_path
     monkeypatch.setenv("CASEINTEL_WAREHOUSE", "oracle")

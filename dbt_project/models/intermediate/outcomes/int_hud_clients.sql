@@ -3,8 +3,8 @@
     elements HUD reporting reads, as codes and as checks, without the identifiers themselves.
     Names and SSN are reduced to present / well-formed flags here; DOB stays (ages are taken
     at different dates downstream), so this model is PII like stg_hmis__clients and nothing
-    in marts selects dob. Sex (FY2026), the FY2024 gender columns and race are not in staging
-    yet: they are read from the client's own raw row through its lineage.
+    in marts selects dob. Sex, gender and race come as staging reads them (an FY2022
+    export's gender and ethnicity in FY2024's columns).
 #}
 {%- set races = ['am_ind_ak_native', 'asian', 'black_af_american', 'hispanic_latinaeo',
                  'mid_east_n_african', 'native_hi_pacific', 'white'] -%}
@@ -21,27 +21,6 @@ exports as (
 
 record_links as (
     select * from {{ ref('int_record_links') }}
-),
-
-raw_clients as (
-    {{ select_source('raw', 'hmis_client') }}
-),
-
-demographics as (
-    -- the raw row of each staged client version: sex, gender and race codes
-    select
-        {{ clean_text('_load_id') }} as _load_id,
-        cast(_source_row as {{ dbt.type_bigint() }}) as _source_row,
-        {{ to_int('sex') }} as sex,
-        {%- for column in races %}
-        {{ to_int(column) }} as {{ column }},
-        {%- endfor %}
-        {{ to_int('race_none') }} as race_none,
-        {%- for column in genders %}
-        {{ to_int(column) }} as {{ column }},
-        {%- endfor %}
-        {{ to_int('gender_none') }} as gender_none
-    from raw_clients
 ),
 
 checked as (
@@ -68,23 +47,23 @@ checked as (
         clients.dob,
         clients.dob_data_quality,
         clients.veteran_status,
-        demographics.sex,
+        clients.sex,
         {%- for column in races %}
-        demographics.{{ column }},
+        clients.{{ column }},
         {%- endfor %}
-        demographics.race_none,
+        clients.race_none,
         {%- for column in genders %}
-        demographics.{{ column }},
+        clients.{{ column }},
         {%- endfor %}
-        demographics.gender_none,
+        clients.gender_none,
         (
             {%- for column in races %}
-            {% if not loop.first %}or {% endif %}coalesce(demographics.{{ column }}, 0) = 1
+            {% if not loop.first %}or {% endif %}coalesce(clients.{{ column }}, 0) = 1
             {%- endfor %}
         ) as has_race,
         (
             {%- for column in genders %}
-            {% if not loop.first %}or {% endif %}coalesce(demographics.{{ column }}, 0) = 1
+            {% if not loop.first %}or {% endif %}coalesce(clients.{{ column }}, 0) = 1
             {%- endfor %}
         ) as has_gender,
         clients.date_created,
@@ -97,9 +76,6 @@ checked as (
     left join exports
         on exports.site = clients.site
         and exports.export_id = clients.export_id
-    left join demographics
-        on demographics._load_id = clients._load_id
-        and demographics._source_row = clients._source_row
 )
 
 select * from checked

@@ -40,23 +40,23 @@ entry_income_records as (
 ),
 
 flags as (
-    {{ select_source('quarantine', 'flags') }}
+    select * from {{ ref('stg_ingest__flags') }}
 ),
 
 element_flags as (
     -- each flagged raw row once per element, with the first reason
     select
         source_table,
-        {{ clean_text('_load_id') }} as _load_id,
-        cast(_source_row as {{ dbt.type_bigint() }}) as _source_row,
+        _load_id,
+        _source_row,
         {{ dq_flag_element('source_table', 'field') }} as element,
         min(reason) as flag_reason
     from flags
     where {{ dq_flag_element('source_table', 'field') }} is not null
     group by
         source_table,
-        {{ clean_text('_load_id') }},
-        cast(_source_row as {{ dbt.type_bigint() }}),
+        _load_id,
+        _source_row,
         {{ dq_flag_element('source_table', 'field') }}
 ),
 

@@ -4,7 +4,7 @@
     needs it flags nothing.
 #}
 with source as (
-    {{ select_source('report_config', 'report_rules') }}
+    select * from {{ ref('stg_report_config__rules') }}
 ),
 
 pivoted as (
