@@ -25,8 +25,8 @@ from benchmarks.pipeline import AS_OF, REPO_ROOT, read_csv_baseline, run_measure
 
 def ingest(landing: Path, db: Path) -> int:
     """Every drop of every kind, as the ingest assets load them; rows read."""
+    from orchestration.ingest.landing import SOURCE_KINDS, discover
     from orchestration.ingest.loader import ensure_tables, load_drop
-    from orchestration.ingest.sources import SOURCE_KINDS, discover
     from orchestration.warehouse import Warehouse
 
     db.unlink(missing_ok=True)

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import orchestration
 from orchestration.demo.generator import generate_agency
+from orchestration.ingest.landing import SOURCE_KINDS, SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import LoadResult, load_drop
-from orchestration.ingest.sources import SOURCE_KINDS, SOURCES_BY_NAME, discover
 from orchestration.warehouse import Warehouse
 from tests.ingest import test_broken_files as broken
 from tests.ingest import test_vendor_quirk_properties as quirks

@@ -250,7 +250,7 @@ def _read_text(path: Path) -> tuple[str, str]:
 
 
 def _new_id(column: str, value: str, tag: str) -> str:
-    from orchestration.ingest.reading import snake_case
+    from orchestration.ingest.parsing import snake_case
 
     name = snake_case(column)
     if not value or not name.endswith("_id") or name in KEEP_IDS:

@@ -19,8 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from orchestration.demo.generator import generate_agency
+from orchestration.ingest.landing import SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.sources import SOURCES_BY_NAME, discover
 from orchestration.scoring.pipeline import score_notes
 from orchestration.settings import REPO_ROOT, Settings
 from orchestration.warehouse import Warehouse

@@ -195,7 +195,7 @@ def cmd_eval_reader(args: argparse.Namespace) -> int:
     from orchestration.scoring.corpus import load_corpus
     from orchestration.scoring.evaluate import evaluate, report
     from orchestration.scoring.pipeline import make_reader, note_model
-    from orchestration.scoring.rubric import load_reader_rubric
+    from orchestration.scoring.reader_rubric import load_reader_rubric
 
     settings = Settings.from_env()
     if args.offline:

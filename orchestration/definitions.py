@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.identity.assets import client_identity
 from orchestration.ingest.assets import ingest_assets
-from orchestration.ingest.rubric import momentum_rubric
+from orchestration.ingest.momentum_rubric import momentum_rubric
 from orchestration.ingest.sensors import PIPELINE_JOB, daily_schedule, landing_sensor
 from orchestration.reports.assets import report_assets
 from orchestration.reports.rules import report_rules

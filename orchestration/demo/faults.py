@@ -16,8 +16,8 @@ from orchestration.demo.dates import days
 from orchestration.demo.grading import MARGIN_DAYS, Grade, facts_of, grade
 from orchestration.demo.model import Enrollment, PersonScript, Service
 from orchestration.demo.people import Identity
-from orchestration.demo.rubric import Rubric
 from orchestration.demo.sites import PROGRAM_TYPES
+from orchestration.demo.truth_rubric import Rubric
 
 FaultNote = tuple[str, str, str]  # (fault, field, detail) for a row about to be written
 DELETED_ROWS = {  # why each kind of deleted row matters

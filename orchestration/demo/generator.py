@@ -17,12 +17,12 @@ from orchestration.demo.faults import FaultNote, client_quality, deleted_row, en
 from orchestration.demo.grading import Grade
 from orchestration.demo.hmis import HmisExport
 from orchestration.demo.model import Enrollment, PersonScript
-from orchestration.demo.rubric import load_rubric
+from orchestration.demo.site_files import SiteSources
 from orchestration.demo.sites import BAD_PROJECT_TYPE, SITE_BY_SLUG, SITES
-from orchestration.demo.sources import SiteSources
 from orchestration.demo.tables import Outputs
 from orchestration.demo.trajectories import script_person
 from orchestration.demo.truth import Truth
+from orchestration.demo.truth_rubric import load_rubric
 
 GENERATOR_VERSION = "1.0"
 GRADES = ("green", "amber", "red", "closed")

@@ -12,7 +12,7 @@ from datetime import date
 
 from orchestration.demo.dates import add_months, days
 from orchestration.demo.model import PersonScript
-from orchestration.demo.rubric import Rubric
+from orchestration.demo.truth_rubric import Rubric
 
 MARGIN_DAYS = 7
 

@@ -28,8 +28,8 @@ from orchestration.demo.model import (
     SurveyResponse,
 )
 from orchestration.demo.people import make_identity, variant_identity
-from orchestration.demo.rubric import Rubric
 from orchestration.demo.sites import PROGRAM_TYPES, SITES, WORKERS_PER_SITE
+from orchestration.demo.truth_rubric import Rubric
 
 TRAJECTORIES: tuple[tuple[str, float, str], ...] = (
     ("moving", 0.35, "green"),

@@ -35,6 +35,11 @@ from orchestration.identity.model_store import (
     spec_version,
 )
 from orchestration.identity.overrides import Overrides, load_overrides
+from orchestration.identity.pair_scoring import (
+    SCORED_SCHEMA,
+    population_probabilities,
+    score_new_records,
+)
 from orchestration.identity.records import (
     NEW,
     Changes,
@@ -52,11 +57,6 @@ from orchestration.identity.registry import (
     new_crosswalk,
     registered_members,
     write_registry,
-)
-from orchestration.identity.scoring import (
-    SCORED_SCHEMA,
-    population_probabilities,
-    score_new_records,
 )
 from orchestration.identity.stages import StageTimer
 from orchestration.identity.threshold import DEFAULT_TARGET_PRECISION, choose_threshold, expected_at

@@ -13,8 +13,8 @@ from datetime import datetime
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.ingest.landing import SOURCE_KINDS, SourceKind, discover
 from orchestration.ingest.loader import LEDGER, LoadResult, ensure_tables, load_drop, record_run
-from orchestration.ingest.sources import SOURCE_KINDS, SourceKind, discover
 from orchestration.memory import release
 from orchestration.resources import CaseintelResource
 

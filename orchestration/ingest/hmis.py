@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from orchestration.ingest.contracts import CONTRACTS
-from orchestration.ingest.reading import ParsedFile, StructuralError, column_name
-from orchestration.ingest.sources import HMIS_FILES, Drop
+from orchestration.ingest.landing import HMIS_FILES, Drop
+from orchestration.ingest.parsing import ParsedFile, StructuralError, column_name
 from orchestration.ingest.vendor import WHITESPACE, canonical_text, read_moment
 from orchestration.layouts import HEADERS
 

@@ -23,12 +23,12 @@ from orchestration.ingest.contract_results import (
 )
 from orchestration.ingest.contracts import FLAG, REJECT
 from orchestration.ingest.hmis import HmisVersionError, export_facts, fiscal_year
-from orchestration.ingest.reading import (
+from orchestration.ingest.landing import CUSTOM_TABLE, Drop, DropFile, missing_files
+from orchestration.ingest.parsing import (
     StructuralError,
     advice,
     column_name,
 )
-from orchestration.ingest.sources import CUSTOM_TABLE, Drop, DropFile, missing_files
 from orchestration.ingest.staging import LandingFile, Stage, Staged, landing_files
 from orchestration.ingest.validation import References, validate
 from orchestration.layouts import FY2022_MAPPED, HEADERS

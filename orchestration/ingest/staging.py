@@ -29,7 +29,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from orchestration.ingest.reading import (
+from orchestration.ingest.landing import DropFile
+from orchestration.ingest.parsing import (
     BadRecord,
     ParsedFile,
     StructuralError,
@@ -39,7 +40,6 @@ from orchestration.ingest.reading import (
     snake_case,
     sniff,
 )
-from orchestration.ingest.sources import DropFile
 from orchestration.warehouse.duck import set_memory_limit
 from orchestration.warehouse.sql import quote
 

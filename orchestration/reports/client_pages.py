@@ -23,12 +23,7 @@ from typing import Any
 from orchestration.memory import release
 from orchestration.parallel import forking, in_order
 from orchestration.reports import charts
-from orchestration.reports.config import Edition
-from orchestration.reports.data import Row, dicts, group_by
-from orchestration.reports.page_changes import data_digests, meeting_names, name_hash
-from orchestration.reports.rendering import GRADE_LABELS, TEMPLATES, Links, Run
-from orchestration.reports.site import keep, kept, page_digests, write_page
-from orchestration.reports.sources import (
+from orchestration.reports.cited_rows import (
     Privacy,
     Vocabulary,
     highlight,
@@ -39,6 +34,11 @@ from orchestration.reports.sources import (
     redactor_for,
     source_record,
 )
+from orchestration.reports.config import Edition
+from orchestration.reports.data import Row, dicts, group_by
+from orchestration.reports.page_changes import data_digests, meeting_names, name_hash
+from orchestration.reports.rendering import GRADE_LABELS, TEMPLATES, Links, Run
+from orchestration.reports.site import keep, kept, page_digests, write_page
 from orchestration.scoring import redact as redact_module
 from orchestration.scoring.redact import ClientFacts, Redactor
 

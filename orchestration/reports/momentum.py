@@ -7,10 +7,10 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from orchestration.reports import charts
+from orchestration.reports.cited_rows import read_vocabulary
 from orchestration.reports.config import Edition
 from orchestration.reports.data import dicts
 from orchestration.reports.rendering import GRADES, Run
-from orchestration.reports.sources import read_vocabulary
 
 OPEN_GRADES = [(g, label) for g, label in GRADES if g != "closed"]
 

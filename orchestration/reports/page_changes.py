@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from orchestration.reports.sources import Vocabulary
+from orchestration.reports.cited_rows import Vocabulary
 from orchestration.scoring.clients import client_facts_sql
 from orchestration.scoring.redact import Redactor
 from orchestration.warehouse import Warehouse

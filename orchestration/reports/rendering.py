@@ -17,6 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from orchestration.reports.cited_rows import anchor
 from orchestration.reports.config import Edition, ReportsConfig, load_reports_config
 from orchestration.reports.data import (
     Freshness,
@@ -27,7 +28,6 @@ from orchestration.reports.data import (
     freshness,
     missing_data,
 )
-from orchestration.reports.sources import anchor
 from orchestration.rubrics import load_yaml
 from orchestration.settings import REPO_ROOT, Settings
 from orchestration.warehouse import Warehouse

@@ -11,10 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from orchestration.reports.config import Edition
-from orchestration.reports.data import dicts, group_by
-from orchestration.reports.rendering import Links, Run
-from orchestration.reports.sources import (
+from orchestration.reports.cited_rows import (
     Privacy,
     Vocabulary,
     load_records,
@@ -22,6 +19,9 @@ from orchestration.reports.sources import (
     redactor_for,
     source_record,
 )
+from orchestration.reports.config import Edition
+from orchestration.reports.data import dicts, group_by
+from orchestration.reports.rendering import Links, Run
 from orchestration.scoring.redact import Redactor
 
 

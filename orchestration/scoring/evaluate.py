@@ -21,9 +21,9 @@ from orchestration.scoring.corpus import OTHER, LabelledNote
 from orchestration.scoring.guard import INJECTION
 from orchestration.scoring.note_model import NoteModel
 from orchestration.scoring.offline import OfflineReader
+from orchestration.scoring.reader_rubric import ReaderRubric
 from orchestration.scoring.reading import NoteToRead, Reading, read_note, read_offline
 from orchestration.scoring.redact import Redactor
-from orchestration.scoring.rubric import ReaderRubric
 
 NONE = "(none)"
 INJECTION_KEY = ("risk", INJECTION)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from orchestration.scoring.findings import Finding, sentences
 from orchestration.scoring.note_model import NoteModel
-from orchestration.scoring.rubric import ReaderRubric
+from orchestration.scoring.reader_rubric import ReaderRubric
 
 INJECTION = "prompt_injection"
 

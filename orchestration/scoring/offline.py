@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from orchestration.scoring.answer import Answer
 from orchestration.scoring.findings import Finding, sentences
 from orchestration.scoring.note_model import NoteModel
-from orchestration.scoring.rubric import ReaderRubric
+from orchestration.scoring.reader_rubric import ReaderRubric
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from orchestration.scoring.prompt import (
     system_prompt,
     user_message,
 )
-from orchestration.scoring.rubric import ReaderRubric
+from orchestration.scoring.reader_rubric import ReaderRubric
 from orchestration.settings import Settings
 
 MAX_DELAY_S = 60.0

@@ -21,9 +21,9 @@ from orchestration.scoring.clients import client_facts, known_names
 from orchestration.scoring.note_model import DEFAULT_MODEL, NoteModel
 from orchestration.scoring.offline import OfflineReader
 from orchestration.scoring.openai_backend import OpenAIReader
+from orchestration.scoring.reader_rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.reading import NoteToRead, Reading, read_note
 from orchestration.scoring.redact import Redactor
-from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.runner import Budget, run_bounded
 from orchestration.scoring.store import (
     Stamp,

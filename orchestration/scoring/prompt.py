@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from orchestration.scoring.rubric import Category, ReaderRubric
+from orchestration.scoring.reader_rubric import Category, ReaderRubric
 
 FIELDS = ("category", "label", "level", "rationale", "quote")
 

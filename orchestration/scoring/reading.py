@@ -14,8 +14,8 @@ from orchestration.scoring.findings import Finding, sentences
 from orchestration.scoring.guard import guard
 from orchestration.scoring.note_model import NoteModel
 from orchestration.scoring.offline import OfflineReader
+from orchestration.scoring.reader_rubric import ReaderRubric
 from orchestration.scoring.redact import ClientFacts, Redaction, Redactor
-from orchestration.scoring.rubric import ReaderRubric
 
 
 @dataclass(frozen=True)

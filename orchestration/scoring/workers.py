@@ -20,8 +20,8 @@ from threadpoolctl import threadpool_limits
 
 from orchestration.parallel import forking, in_order
 from orchestration.scoring.offline import OfflineReader
+from orchestration.scoring.reader_rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.reading import NoteToRead, read_offline
-from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.store import Stamp, reading_tables
 from orchestration.settings import Settings
 

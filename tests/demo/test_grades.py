@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from orchestration.demo.grading import grade
-from orchestration.demo.rubric import load_rubric
+from orchestration.demo.truth_rubric import load_rubric
 
 from .conftest import AS_OF
 from .landing import facts_by_person, truth

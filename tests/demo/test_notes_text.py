@@ -9,8 +9,8 @@ import pytest
 
 from orchestration.demo import notes_text
 from orchestration.demo.people import make_identity
-from orchestration.demo.rubric import load_rubric
 from orchestration.demo.trajectories import STALL_REASONS
+from orchestration.demo.truth_rubric import load_rubric
 
 from .conftest import AS_OF
 from .landing import says_progress

@@ -14,7 +14,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.ingest.assets import build_ingest_asset
-from orchestration.ingest.sources import SOURCES_BY_NAME
+from orchestration.ingest.landing import SOURCES_BY_NAME
 from orchestration.resources import CaseintelResource
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import pytest
 
-from orchestration.ingest.reading import snake_case
+from orchestration.ingest.parsing import snake_case
 from orchestration.warehouse import Warehouse
 from tests.e2e.truth import read_csv
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from orchestration.ingest.landing import SOURCE_KINDS, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.sources import SOURCE_KINDS, discover
 from orchestration.warehouse import Warehouse
 
 PERSON_TABLES = {"hmis_export", "hmis_client", "intake_submissions", "survey_responses",

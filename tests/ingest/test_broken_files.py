@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.ingest.landing import SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.sources import SOURCES_BY_NAME, discover
 from orchestration.warehouse import Warehouse
 from tests.ingest.exports import export_rows, render, write_export
 

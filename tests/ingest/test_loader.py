@@ -6,8 +6,8 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from orchestration.ingest.landing import SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.sources import SOURCES_BY_NAME, discover
 from tests.ingest.exports import export_rows, write_export
 
 NOW = datetime(2026, 11, 1, 6, 0)

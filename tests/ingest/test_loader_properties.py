@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from orchestration.ingest.landing import SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.sources import SOURCES_BY_NAME, discover
 from orchestration.warehouse import Warehouse
 
 COLUMNS = ["submission_id", "intake_client_id", "submitted_at", "first_name", "last_name", "dob"]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestration.ingest import sources, staging, vendor
+from orchestration.ingest import landing, staging, vendor
 from orchestration.ingest.validation import canonical_code_sql, canonical_text_sql
 from tests.ingest.exports import export_rows, write_export
 from tests.ingest.test_loader import NOW, load_all
@@ -198,7 +198,7 @@ def test_files_on_disk_are_read_whole_only_when_a_python_reader_needs_them(
     write(tmp_path, "notes/south/b.csv", (NOTES + "n2,p2,2026-10-01,contact,“quoted”\n"
                                           ).encode("cp1252"))
     read_whole: list[str] = []
-    original = sources._reader
+    original = landing._reader
 
     def reader(path: Path):
         def read() -> bytes:
@@ -206,7 +206,7 @@ def test_files_on_disk_are_read_whole_only_when_a_python_reader_needs_them(
             return original(path)()
         return read
 
-    monkeypatch.setattr(sources, "_reader", reader)
+    monkeypatch.setattr(landing, "_reader", reader)
     results = load_all(warehouse, tmp_path, "notes")
     assert [r.rows_loaded for r in results] == [1, 1]
     assert read_whole == ["b.csv"]

@@ -9,8 +9,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from orchestration.ingest.landing import SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.sources import SOURCES_BY_NAME, discover
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
 from tests.ingest.exports import export_rows, write_export

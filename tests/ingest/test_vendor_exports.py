@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from orchestration.ingest import vendor
+from orchestration.ingest.landing import CUSTOM_TABLE, HMIS_FILES, SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.reading import column_name
-from orchestration.ingest.sources import CUSTOM_TABLE, HMIS_FILES, SOURCES_BY_NAME, discover
+from orchestration.ingest.parsing import column_name
 from orchestration.ingest.validation import field_kinds
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orchestration.ingest import vendor
+from orchestration.ingest.landing import HMIS_FILES, SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
-from orchestration.ingest.reading import column_name
-from orchestration.ingest.sources import HMIS_FILES, SOURCES_BY_NAME, discover
+from orchestration.ingest.parsing import column_name
 from orchestration.layouts import HEADERS
 from orchestration.warehouse import Warehouse
 from tests.ingest.exports import export_rows

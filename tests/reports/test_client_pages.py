@@ -10,8 +10,8 @@ import html
 import re
 from pathlib import Path
 
+from orchestration.reports.cited_rows import Privacy, highlight, markup, plain, read_vocabulary
 from orchestration.reports.config import Edition, load_reports_config
-from orchestration.reports.sources import Privacy, highlight, markup, plain, read_vocabulary
 from orchestration.scoring.redact import Redactor
 from orchestration.settings import REPO_ROOT
 from tests.reports.pages import read

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from orchestration.reports.cited_rows import highlight
 from orchestration.reports.rendering import environment
-from orchestration.reports.sources import highlight
 from tests.reports.agency import SCRIPT_NOTE
 from tests.reports.pages import read
 

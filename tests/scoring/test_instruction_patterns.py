@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from orchestration.scoring.corpus import load_corpus
 from orchestration.scoring.findings import sentences
-from orchestration.scoring.rubric import InstructionMatcher, load_reader_rubric
+from orchestration.scoring.reader_rubric import InstructionMatcher, load_reader_rubric
 from orchestration.settings import REPO_ROOT
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from orchestration.rubrics import RubricError
 from orchestration.scoring.prompt import findings_schema, system_prompt
-from orchestration.scoring.rubric import load_reader_rubric
+from orchestration.scoring.reader_rubric import load_reader_rubric
 from orchestration.settings import REPO_ROOT
 
 AGENCY = """\

@@ -9,8 +9,8 @@ import pytest
 from orchestration.scoring.findings import Finding
 from orchestration.scoring.note_model import NoteModel
 from orchestration.scoring.offline import OfflineReader
+from orchestration.scoring.reader_rubric import ReaderRubric, load_reader_rubric
 from orchestration.scoring.reading import NoteToRead, read_note
-from orchestration.scoring.rubric import ReaderRubric, load_reader_rubric
 from orchestration.settings import REPO_ROOT
 
 

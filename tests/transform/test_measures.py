@@ -82,7 +82,7 @@ def _build_warehouse(root: Path) -> Path:
     from orchestration.definitions import defs
     from orchestration.identity.assets import client_identity
     from orchestration.ingest.assets import ingest_assets
-    from orchestration.ingest.rubric import momentum_rubric
+    from orchestration.ingest.momentum_rubric import momentum_rubric
     from orchestration.ingest.sensors import PIPELINE_JOB
     from orchestration.scoring.assets import note_scores
     from orchestration.settings import Settings

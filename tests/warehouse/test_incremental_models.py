@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from orchestration.demo.generator import generate_agency
-from orchestration.settings import REPO_ROOT
+from orchestration.settings import REPO_ROOT, Settings
+from orchestration.transform.profile import profile_args
 from orchestration.warehouse import Warehouse
 from tests.e2e.conftest import AS_OF
 from tests.warehouse.postgres_db import scratch_database
@@ -121,9 +122,14 @@ def test_a_nightly_run_ends_where_a_full_rebuild_does(engine: str, tmp_path: Pat
         assert all(after_nightly.values())
         assert any("Renamed" in str(row) for row in after_nightly["marts.report_client_events"])
 
+        with pytest.MonkeyPatch.context() as mp:  # dbt on the run's warehouse, as the asset
+            for name, value in env.items():
+                mp.setenv(name, value)
+            profile = profile_args(Settings.from_env(), tmp_path / "dbt_profile")
+
         def dbt(args: list[str]) -> subprocess.CompletedProcess:
             return subprocess.run(
-                [str(Path(sys.executable).with_name("dbt")), *args, "--profiles-dir", "."],
+                [str(Path(sys.executable).with_name("dbt")), *args, *profile],
                 cwd=REPO_ROOT / "dbt_project", env=nightly["env"], capture_output=True,
                 text=True, timeout=600)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.ingest import loader, staging
-from orchestration.ingest.sources import SOURCES_BY_NAME, discover
+from orchestration.ingest.landing import SOURCES_BY_NAME, discover
 from tests.ingest.exports import export_rows, write_export
 
 LOADED_AT = datetime(2026, 11, 1, 7)

@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from orchestration.ingest.rubric import momentum_rubric
+from orchestration.ingest.momentum_rubric import momentum_rubric
 from orchestration.resources import CaseintelResource
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.ingest import reading
-from orchestration.ingest.reading import StructuralError, read_landing_bytes, snake_case
+from orchestration.ingest import parsing
+from orchestration.ingest.parsing import StructuralError, read_landing_bytes, snake_case
 
 
 @pytest.mark.parametrize(("hud", "snake"), [
@@ -93,7 +93,7 @@ def test_jsonl_lines_end_only_at_newlines() -> None:
 def test_encoding_is_checked_across_chunk_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
     """The encoding is checked a chunk at a time: a character split between two chunks is
     still UTF-8, and a bad byte in a later chunk is still found, with its line."""
-    monkeypatch.setattr(reading, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(parsing, "CHUNK_BYTES", 7)
     text = "submission_id,first_name\n1,José\n2,Zoë\n3,Đặng\n"
     parsed = read_landing_bytes(text.encode(), "intake/north/intake.csv")
     assert parsed.encoding == "utf-8-sig"
