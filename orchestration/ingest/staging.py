@@ -8,7 +8,7 @@ warehouse), and checked there (`validation.py`); only then do rows move to raw.
 DuckDB reads UTF-8 files in place. A Windows-1252 or UTF-16 file is first transcoded to a
 UTF-8 copy, a chunk at a time. When DuckDB rejects any line of a file (a record with too many
 or too few fields, a quote left open), cannot read it, or would read it more leniently than
-the CSV and JSON standards, the file is read by the record-exact Python reader (`reading.py`),
+the CSV and JSON standards, the file is read by the record-exact Python reader (`parsing.py`),
 so each bad record is quarantined whole under the ordinal and reason it always had.
 """
 
