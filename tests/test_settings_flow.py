@@ -15,18 +15,20 @@ from orchestration.settings import REPO_ROOT
 WRITES = {"setdefault", "update", "pop", "clear", "popitem", "__setitem__", "__delitem__"}
 
 
+def _is_environ(expr: ast.AST) -> bool:
+    return isinstance(expr, ast.Attribute) and expr.attr == "environ"
+
+
 def _environment_writes(path: Path) -> list[str]:
     """Each `os.environ[...] = `, `del os.environ[...]`, `os.environ.<write>(...)`,
     `os.putenv` and `os.unsetenv` in a file, as `file:line`."""
     found: list[int] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        def is_environ(expr: ast.AST) -> bool:
-            return isinstance(expr, ast.Attribute) and expr.attr == "environ"
         targets = (node.targets if isinstance(node, ast.Assign | ast.Delete)
                    else [node.target] if isinstance(node, ast.AugAssign) else [])
-        hit = any(isinstance(t, ast.Subscript) and is_environ(t.value) for t in targets)
+        hit = any(isinstance(t, ast.Subscript) and _is_environ(t.value) for t in targets)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            hit = hit or (node.func.attr in WRITES and is_environ(node.func.value)) or \
+            hit = hit or (node.func.attr in WRITES and _is_environ(node.func.value)) or \
                 node.func.attr in {"putenv", "unsetenv"}
         if hit:
             found.append(node.lineno)
