@@ -152,21 +152,81 @@ def cmd_reports(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from orchestration.reports.serve import site_server
+    import ipaddress
 
-    site = Settings.from_env().site_dir
-    if not (site / "index.html").exists():
+    import uvicorn
+
+    from orchestration.server.app import create_app
+
+    settings = Settings.from_env()
+    if not (settings.site_dir / "index.html").exists():
         print("No reports yet: run `caseintel demo` or `caseintel run` first.")
         return 1
-    server = site_server(site, args.host, args.port)
-    print(f"caseintel: serving {site} on http://{args.host}:{server.server_port}/ (Ctrl-C stops)")
+    tls = bool(args.certfile and args.keyfile)
+    behind_tls = (settings.server_public_url or "").startswith("https://")
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+        loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
+    except ValueError:  # a host name: not known to stay on this machine
+        loopback = False
+    if not (loopback or tls or behind_tls):
+        print(f"caseintel: refusing to serve client pages on {args.host} over plain HTTP: give "
+              "--certfile and --keyfile, or run behind a TLS proxy and set "
+              "CASEINTEL_SERVER_PUBLIC_URL=https://...")
+        return 2
+    app = create_app(settings, secure_cookies=tls or behind_tls)
+    scheme = "https" if tls else "http"
+    print(f"caseintel: serving {settings.site_dir} on {scheme}://{args.host}:{args.port}/ "
+          f"(who may read what: {settings.access_path}; audit trail: {settings.audit_path}; "
+          "Ctrl-C stops)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, server_header=False)
     return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from orchestration.reports.config import load_reports_config
+    from orchestration.server.access import load_access
+    from orchestration.server.login import Credentials
+
+    settings = Settings.from_env()
+    access = load_access(settings.access_path,
+                         load_reports_config(settings.rubrics_dir / "reports.yaml"))
+    if args.user not in access.users:
+        print(f"caseintel: {args.user!r} is not a user in {settings.access_path}; add them "
+              "there with a role first")
+        return 2
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"New password for {args.user}: ")
+        if getpass.getpass("Again: ") != password:
+            print("caseintel: the two passwords differ")
+            return 2
+    try:
+        Credentials(settings.credentials_path).set_password(args.user, password)
+    except ValueError as error:
+        print(f"caseintel: {error}")
+        return 2
+    print(f"caseintel: password set for {args.user} in {settings.credentials_path}")
+    return 0
+
+
+def cmd_verify_audit(args: argparse.Namespace) -> int:
+    from orchestration.server.audit import verify
+
+    path = Settings.from_env().audit_path
+    if not path.exists():
+        print(f"caseintel: no audit trail at {path}")
+        return 1
+    checked, broken = verify(path)
+    if broken is None:
+        print(f"caseintel: audit trail intact: {checked} rows, every hash follows ({path})")
+        return 0
+    print(f"caseintel: audit trail BROKEN at row {broken.seq}: {broken.reason} "
+          f"({checked} rows before it are intact; {path})")
+    return 1
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
@@ -263,10 +323,23 @@ def main(argv: list[str] | None = None) -> int:
 
     sub.add_parser("reports", help="print the path of the report index").set_defaults(
         func=cmd_reports)
-    serve = sub.add_parser("serve", help="browse the published reports over local HTTP")
+    serve = sub.add_parser("serve", help="serve the published reports behind a login, "
+                                          "by role (rubrics/access.yaml), every read audited")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--certfile", help="TLS certificate (PEM); needed off loopback "
+                                          "unless behind a TLS proxy")
+    serve.add_argument("--keyfile", help="TLS private key (PEM)")
     serve.set_defaults(func=cmd_serve)
+    password = sub.add_parser("set-password", help="set a report-server user's password "
+                                                   "(Argon2id hash in CASEINTEL_CREDENTIALS)")
+    password.add_argument("user")
+    password.add_argument("--password-stdin", action="store_true",
+                          help="read the password from the first line of standard input")
+    password.set_defaults(func=cmd_set_password)
+    sub.add_parser("verify-audit", help="check the report server's audit trail: every row's "
+                                        "hash follows from the rows before it").set_defaults(
+        func=cmd_verify_audit)
 
     pdf = sub.add_parser("pdf", help="print a published report to PDF (headless Chromium)")
     pdf.add_argument("page", help="a report (momentum, missing, unusual, aggregate, quality) "

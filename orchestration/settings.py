@@ -32,6 +32,9 @@ class Settings:
     site_dir: Path
     rubrics_dir: Path
     dbt_project_dir: Path
+    access_path: Path  # rubrics/access.yaml: who may read what on the report server
+    credentials_path: Path  # the report server's password hashes (mode 0600)
+    audit_path: Path  # the report server's audit trail (SQLite, hash-chained)
     as_of: date | None = None
     llm_base_url: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
@@ -65,6 +68,13 @@ class Settings:
     max_processes: int = 2
     chromium_path: Path = Path("/usr/bin/chromium")
     dagster_home: Path | None = None  # the Dagster instance `caseintel run` records runs in
+    # The report server (`caseintel serve`): who may read what, its passwords and audit trail.
+    server_public_url: str | None = None  # https://... when behind a TLS proxy
+    session_idle_minutes: float = 30.0
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_groups_claim: str = "groups"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -75,12 +85,13 @@ class Settings:
         if warehouse not in WAREHOUSES:
             raise ValueError(f"CASEINTEL_WAREHOUSE must be one of {', '.join(WAREHOUSES)},"
                              f" not {warehouse!r}")
+        rubrics_dir = _path("CASEINTEL_RUBRICS", REPO_ROOT / "rubrics")
         return cls(
             var_dir=var_dir,
             db_path=_path("CASEINTEL_DB", var_dir / "caseintel.duckdb"),
             landing_dir=_path("CASEINTEL_LANDING", var_dir / "landing"),
             site_dir=_path("CASEINTEL_SITE", var_dir / "site"),
-            rubrics_dir=_path("CASEINTEL_RUBRICS", REPO_ROOT / "rubrics"),
+            rubrics_dir=rubrics_dir,
             dbt_project_dir=REPO_ROOT / "dbt_project",
             as_of=date.fromisoformat(as_of) if as_of else None,
             llm_base_url=os.environ.get("CASEINTEL_LLM_BASE_URL") or None,
@@ -128,6 +139,15 @@ class Settings:
             max_processes=int(os.environ.get("CASEINTEL_MAX_PROCESSES") or os.cpu_count() or 2),
             chromium_path=_path("CASEINTEL_CHROMIUM", Path("/usr/bin/chromium")),
             dagster_home=_path("DAGSTER_HOME", var_dir / "dagster"),
+            access_path=_path("CASEINTEL_ACCESS", rubrics_dir / "access.yaml"),
+            credentials_path=_path("CASEINTEL_CREDENTIALS", var_dir / "credentials"),
+            audit_path=_path("CASEINTEL_AUDIT", var_dir / "audit.sqlite"),
+            server_public_url=os.environ.get("CASEINTEL_SERVER_PUBLIC_URL") or None,
+            session_idle_minutes=float(os.environ.get("CASEINTEL_SESSION_IDLE_MINUTES", "30")),
+            oidc_issuer=os.environ.get("CASEINTEL_OIDC_ISSUER") or None,
+            oidc_client_id=os.environ.get("CASEINTEL_OIDC_CLIENT_ID") or None,
+            oidc_client_secret=os.environ.get("CASEINTEL_OIDC_CLIENT_SECRET") or None,
+            oidc_groups_claim=os.environ.get("CASEINTEL_OIDC_GROUPS_CLAIM", "groups"),
         )
 
     def with_overrides(self, **changes: object) -> Settings:
@@ -137,6 +157,11 @@ class Settings:
     def as_of_date(self) -> date:
         """The grading date: the configured one, else today."""
         return self.as_of or date.today()
+
+    @property
+    def site_scope_path(self) -> Path:
+        """Each client's sites, programs and worker, written with the site (server/scope.py)."""
+        return self.site_dir.parent / f"{self.site_dir.name}-scope.sqlite"
 
     @property
     def warehouse_target(self) -> Path | str:

@@ -112,7 +112,7 @@ def _workers(clients: list[dict], open_clients: list[dict[str, Any]],
     for worker in sorted(set(caseload) | set(grouped), key=lambda w: (w == UNASSIGNED, w)):
         mine = grouped.get(worker, [])
         rows.append({
-            "worker": worker, "slug": _slug(worker), "open": caseload[worker],
+            "worker": worker, "slug": worker_slug(worker), "open": caseload[worker],
             "clients": mine,
             "red": sum(c["grade"] == "red" for c in mine),
             "amber": sum(c["grade"] == "amber" for c in mine),
@@ -123,7 +123,7 @@ def _workers(clients: list[dict], open_clients: list[dict[str, Any]],
     return rows
 
 
-def _slug(worker: str) -> str:
+def worker_slug(worker: str) -> str:
     """A worker's page name: their id with anything but letters, digits, - and _ replaced."""
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in worker)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from orchestration.reports.pdf import CHROMIUM_FLAGS
-from orchestration.reports.serve import site_server
 from tests.reports.conftest import chromium_or_skip
+from tests.reports.static_site import site_server
 
 GRADE_LABELS = {"green": "Active", "amber": "Follow-up pending", "red": "Stalled",
                 "closed": "Closed"}

@@ -1,4 +1,5 @@
-"""`caseintel serve`: browse the published site over http://127.0.0.1 (read-only files)."""
+"""A plain static file server for the published site: the stand-in, in tests, for the
+web server or gateway an agency puts in front of a static export (no login of its own)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The report server: the published site behind a login, by role, every read audited."""

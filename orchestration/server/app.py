@@ -1,0 +1,371 @@
+"""`caseintel serve`: the published site behind a login (Starlette on uvicorn).
+
+Every request for a page is checked against the reader's grant (server/access.py) before
+a file is read, and every page view, search, download, login and refusal is appended to
+the audit trail (server/audit.py) with the person IDs the page showed. Sessions live in
+this process (a random ID in a signed, HttpOnly, SameSite cookie), end after
+`session_idle_minutes` without a request or 12 hours after login, and are dropped at
+logout; forms carry a CSRF token bound to the session.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from jinja2 import Environment
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from orchestration.reports.config import load_reports_config
+from orchestration.reports.rendering import environment
+from orchestration.server.access import Grant, Page, load_access, locate, may_open
+from orchestration.server.audit import AuditLog
+from orchestration.server.login import Credentials, Throttle
+from orchestration.server.scope import PersonScope
+from orchestration.settings import Settings
+
+SESSION_COOKIE = "caseintel_session"
+ABSOLUTE_SESSION_S = 12 * 3600
+SHOWN_CACHE = 20_000  # pages whose person IDs are remembered (keyed by file and mtime)
+LINKED_CLIENT = re.compile(rb"clients/([A-Za-z0-9_-]+)\.html")
+DOWNLOADS = frozenset({".csv", ".pdf", ".json", ".xlsx", ".zip", ".txt"})
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cache-control", b"no-store"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    # The report pages carry their own inline style and script (they also work opened from
+    # disk); everything else must come from this server.
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' "
+     b"'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+     b"form-action 'self'; frame-ancestors 'none'"),
+]
+
+
+@dataclass
+class Session:
+    user: str
+    grant: Grant
+    via: str  # "password" or "oidc"
+    started: float
+    last_seen: float
+
+
+class Sessions:
+    """Logged-in sessions by random ID, held by this process only."""
+
+    def __init__(self, idle_s: float) -> None:
+        self.idle_s = idle_s
+        self._by_id: dict[str, Session] = {}
+        self._lock = threading.Lock()
+
+    def start(self, user: str, grant: Grant, via: str) -> str:
+        sid = secrets.token_urlsafe(32)
+        now = time.monotonic()
+        with self._lock:
+            self._by_id[sid] = Session(user, grant, via, now, now)
+        return sid
+
+    def get(self, sid: str | None) -> Session | None:
+        if not sid:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            session = self._by_id.get(sid)
+            if session is None:
+                return None
+            if now - session.last_seen > self.idle_s or now - session.started > ABSOLUTE_SESSION_S:
+                del self._by_id[sid]
+                return None
+            session.last_seen = now
+            return session
+
+    def end(self, sid: str | None) -> None:
+        with self._lock:
+            self._by_id.pop(sid or "", None)
+
+
+class SecurityHeaders:
+    """Adds the headers above to every response (plain ASGI: no per-request task)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                names = {name for name, _ in message["headers"]}
+                message["headers"] += [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A path on this server to return to after login; anything else goes home."""
+    if (not target or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(ord(c) < 32 for c in target)):
+        return default
+    return target
+
+
+class ReportServer:
+    """What the routes share: the checked config, the grants, the scope, the audit trail."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.config = load_reports_config(settings.rubrics_dir / "reports.yaml")
+        self.access = load_access(settings.access_path, self.config)
+        self.site = settings.site_dir.resolve()
+        self.scope = PersonScope(settings.site_scope_path)
+        self.audit = AuditLog(settings.audit_path)
+        self.credentials = Credentials(settings.credentials_path)
+        self.throttle = Throttle()
+        self.sessions = Sessions(settings.session_idle_minutes * 60)
+        self.templates: Environment = environment()
+        self._shown: OrderedDict[tuple[str, int], tuple[str, ...]] = OrderedDict()
+        self._shown_lock = threading.Lock()
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def current(self, request: Request) -> Session | None:
+        return self.sessions.get(request.session.get("sid"))
+
+    @staticmethod
+    def csrf_token(request: Request) -> str:
+        token = request.session.get("csrf")
+        if not token:
+            token = request.session["csrf"] = secrets.token_urlsafe(32)
+        return token
+
+    @staticmethod
+    def csrf_ok(request: Request, submitted: object) -> bool:
+        expected = request.session.get("csrf")
+        return bool(expected) and isinstance(submitted, str) and secrets.compare_digest(
+            expected, submitted)
+
+    def log_in(self, request: Request, user: str, grant: Grant, via: str) -> RedirectResponse:
+        """Start a session under a new ID and CSRF token (no session fixation)."""
+        target = safe_next(request.session.get("next"), grant.home)
+        request.session.clear()
+        request.session["sid"] = self.sessions.start(user, grant, via)
+        request.session["csrf"] = secrets.token_urlsafe(32)
+        self.audit.append("login", user=user, role=grant.role, client=_client(request),
+                          detail=via, status=303)
+        return RedirectResponse(target, status_code=303)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def render(self, template: str, status: int = 200, **context: object) -> HTMLResponse:
+        html = self.templates.get_template(f"server/{template}").render(**context)
+        return HTMLResponse(html, status_code=status)
+
+    def shown(self, file: Path, body: bytes, page: Page) -> tuple[str, ...]:
+        """The person IDs a page shows: its own client, and every client it links to."""
+        key = (str(file), file.stat().st_mtime_ns)
+        with self._shown_lock:
+            cached = self._shown.get(key)
+        if cached is None:
+            linked = {m.decode() for m in LINKED_CLIENT.findall(body)} - {"index"}
+            cached = tuple(sorted(linked | ({page.person_id} if page.person_id else set())))
+            with self._shown_lock:
+                self._shown[key] = cached
+                while len(self._shown) > SHOWN_CACHE:
+                    self._shown.popitem(last=False)
+        return cached
+
+    def session_bar(self, request: Request, session: Session) -> bytes:
+        return self.templates.get_template("server/session_bar.html.j2").render(
+            user=session.user, role=session.grant.role, csrf=self.csrf_token(request),
+            home=session.grant.home, audit=session.grant.role == "auditor").encode()
+
+    def serve_page(self, request: Request, session: Session, path: str) -> Response:
+        """One file of the published site, if the session's grant may open it."""
+        user, role, client = session.user, session.grant.role, _client(request)
+        page = locate(self.config, path)
+        file = (self.site / path.lstrip("/")).resolve()
+        if page is None or not file.is_relative_to(self.site):
+            self.audit.append("view", user=user, role=role, path=path, status=404, client=client)
+            return self.render("message.html.j2", 404, title="Not found",
+                               message="There is no such page.", home=session.grant.home)
+        if page.relative == "clients/search":
+            return self.search(request, session, page)
+        if page.relative == "clients/ids.js" and page.edition == session.grant.edition:
+            # the search box asks the server (which audits it) instead of a list of IDs
+            return Response("window.CASEINTEL_CLIENT_SEARCH = true;\n",
+                            media_type="text/javascript")
+        if not may_open(session.grant, page, self.scope):
+            self.audit.append("denied", user=user, role=role, path=path, status=403,
+                              person_ids=(page.person_id,) if page.person_id else (),
+                              client=client)
+            return self.render("message.html.j2", 403, title="Not yours to open",
+                               message="Your role does not include this page. The attempt "
+                                       "has been recorded.", home=session.grant.home)
+        if not file.is_file():
+            self.audit.append("view", user=user, role=role, path=path, status=404, client=client)
+            return self.render("message.html.j2", 404, title="Not found",
+                               message="There is no such page.", home=session.grant.home)
+        body = file.read_bytes()
+        media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        if file.suffix == ".html":
+            self.audit.append("view", user=user, role=role, path=path, status=200,
+                              person_ids=self.shown(file, body, page), client=client)
+            body = body.replace(b"<body>", b"<body>\n" + self.session_bar(request, session), 1)
+        elif file.suffix in DOWNLOADS:
+            self.audit.append("download", user=user, role=role, path=path, status=200,
+                              person_ids=self.shown(file, body, page), client=client)
+        return Response(body, media_type=media_type)
+
+    def search(self, request: Request, session: Session, page: Page) -> Response:
+        """Find a client by ID among the pages this session may open (audited with the
+        query); an ID outside the reader's scope reads as not found."""
+        raw = (request.query_params.get("q") or "").strip().upper()[:40]
+        digits = raw.removeprefix("P")
+        wanted = f"P{int(digits):07d}" if digits.isdigit() and len(digits) <= 7 else raw
+        target = Page(page.edition, f"clients/{wanted}.html")
+        folder = f"/{page.edition.folder}" if page.edition.folder else ""
+        path = f"{folder}/{target.relative}"
+        found = (re.fullmatch(r"[A-Za-z0-9_-]+", wanted) is not None
+                 and may_open(session.grant, target, self.scope)
+                 and (self.site / path.lstrip("/")).is_file())
+        self.audit.append("search", user=session.user, role=session.grant.role,
+                          path=f"{folder}/clients/search", status=303 if found else 404,
+                          person_ids=(wanted,) if found else (), client=_client(request),
+                          detail=f"q={raw}")
+        if found:
+            return RedirectResponse(quote(path), status_code=303)
+        return self.render("message.html.j2", 404, title="No such client",
+                           message=f"{raw or 'That'} is not among the clients you may see.",
+                           home=session.grant.home)
+
+
+def _client(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette:
+    """The report server's ASGI app (uvicorn runs it; tests may too)."""
+    server = ReportServer(settings)
+
+    async def login_form(request: Request) -> Response:
+        if (session := server.current(request)) is not None:
+            return RedirectResponse(session.grant.home, status_code=303)
+        request.session["next"] = safe_next(request.query_params.get("next"), "")
+        return server.render("login.html.j2", csrf=server.csrf_token(request), error=None,
+                             oidc=bool(settings.oidc_issuer))
+
+    async def login_submit(request: Request) -> Response:
+        form = await request.form()
+        user = str(form.get("user") or "").strip()[:200]
+        client = _client(request) or "unknown"
+        if not server.csrf_ok(request, form.get("csrf")):
+            server.audit.append("login_refused", user=user, client=client, status=403,
+                                detail="csrf")
+            return server.render("login.html.j2", 403, csrf=server.csrf_token(request),
+                                 error="The form expired; please try again.",
+                                 oidc=bool(settings.oidc_issuer))
+        refused = server.throttle.refuse(user, client)
+        if refused:
+            server.audit.append("login_refused", user=user, client=client, status=429,
+                                detail=refused)
+            return server.render("login.html.j2", 429, csrf=server.csrf_token(request),
+                                 error="Too many attempts. Try again later.",
+                                 oidc=bool(settings.oidc_issuer))
+        password = str(form.get("password") or "")
+        ok = await run_in_threadpool(server.credentials.check, user, password)
+        grant = server.access.grant_for(user) if ok else None
+        if grant is None:
+            server.throttle.failed(user)
+            server.audit.append("login_failed", user=user, client=client, status=401)
+            return server.render("login.html.j2", 401, csrf=server.csrf_token(request),
+                                 error="Wrong name or password.",
+                                 oidc=bool(settings.oidc_issuer))
+        server.throttle.succeeded(user)
+        return server.log_in(request, user, grant, "password")
+
+    async def logout(request: Request) -> Response:
+        form = await request.form()
+        session = server.current(request)
+        if not server.csrf_ok(request, form.get("csrf")):
+            return server.render("message.html.j2", 403, title="Not logged out",
+                                 message="The form expired; please try again.", home="/")
+        if session is not None:
+            server.audit.append("logout", user=session.user, role=session.grant.role,
+                                client=_client(request))
+        server.sessions.end(request.session.get("sid"))
+        request.session.clear()
+        return RedirectResponse("/login", status_code=303)
+
+    async def audit_page(request: Request) -> Response:
+        session = server.current(request)
+        if session is None:
+            return RedirectResponse(f"/login?next={quote('/audit')}", status_code=303)
+        if session.grant.role != "auditor":
+            server.audit.append("denied", user=session.user, role=session.grant.role,
+                                path="/audit", status=403, client=_client(request))
+            return server.render("message.html.j2", 403, title="Not yours to open",
+                                 message="Only an auditor reads the audit trail.",
+                                 home=session.grant.home)
+        wanted = {k: (request.query_params.get(k) or "").strip()[:100]
+                  for k in ("user", "action", "person_id", "since", "until")}
+        rows = await run_in_threadpool(lambda: server.audit.search(**wanted))
+        server.audit.append("view", user=session.user, role="auditor", path="/audit",
+                            status=200, client=_client(request),
+                            detail="&".join(f"{k}={v}" for k, v in wanted.items() if v))
+        return server.render("audit.html.j2", rows=rows, wanted=wanted, user=session.user,
+                             role="auditor", home="/audit", audit=True,
+                             csrf=server.csrf_token(request))
+
+    async def site(request: Request) -> Response:
+        path = "/" + request.path_params["path"]
+        session = server.current(request)
+        if session is None:
+            if request.method == "GET" and (path.endswith((".html", "/"))):
+                return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+            return Response("login required\n", status_code=401, media_type="text/plain")
+        if path == "/":
+            return RedirectResponse(session.grant.home, status_code=303)
+        if path.endswith("/"):
+            path += "index.html"
+        return await run_in_threadpool(server.serve_page, request, session, path)
+
+    routes = [
+        Route("/login", login_form, methods=["GET"]),
+        Route("/login", login_submit, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/audit", audit_page, methods=["GET"]),
+    ]
+    if settings.oidc_issuer:
+        from orchestration.server.oidc import oidc_routes
+
+        routes += oidc_routes(settings, server)
+    routes.append(Route("/{path:path}", site, methods=["GET"]))
+    app = Starlette(routes=routes, middleware=[
+        Middleware(SecurityHeaders),
+        Middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(48),
+                   session_cookie=SESSION_COOKIE, max_age=ABSOLUTE_SESSION_S,
+                   same_site="lax", https_only=secure_cookies),
+    ])
+    app.state.server = server
+    return app
