@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WAREHOUSES = ("duckdb", "postgres")
 DEFAULT_PG_DSN = "postgresql://localhost:5432/caseintel"
+# What becomes of a drop once it is in the warehouse: left in the landing folder, moved to
+# the archive folder, or deleted (a drop that did not load whole always stays).
+RETENTIONS = ("keep", "archive", "delete")
 
 
 def _path(env: str, default: Path) -> Path:
@@ -29,6 +32,7 @@ class Settings:
     var_dir: Path
     db_path: Path
     landing_dir: Path
+    archive_dir: Path  # where CASEINTEL_LANDING_RETENTION=archive moves loaded drops
     site_dir: Path
     rubrics_dir: Path
     dbt_project_dir: Path
@@ -36,6 +40,7 @@ class Settings:
     credentials_path: Path  # the report server's password hashes (mode 0600)
     audit_path: Path  # the report server's audit trail (SQLite, hash-chained)
     as_of: date | None = None
+    landing_retention: str = "keep"
     llm_base_url: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
     llm_model: str = "gpt-4o-mini"
@@ -86,10 +91,21 @@ class Settings:
             raise ValueError(f"CASEINTEL_WAREHOUSE must be one of {', '.join(WAREHOUSES)},"
                              f" not {warehouse!r}")
         rubrics_dir = _path("CASEINTEL_RUBRICS", REPO_ROOT / "rubrics")
+        retention = os.environ.get("CASEINTEL_LANDING_RETENTION", "keep").strip().lower() or "keep"
+        if retention not in RETENTIONS:
+            raise ValueError(f"CASEINTEL_LANDING_RETENTION must be one of {', '.join(RETENTIONS)},"
+                             f" not {retention!r}")
+        landing_dir = _path("CASEINTEL_LANDING", var_dir / "landing")
+        archive_dir = _path("CASEINTEL_LANDING_ARCHIVE", var_dir / "archive")
+        if retention == "archive" and archive_dir.is_relative_to(landing_dir):
+            raise ValueError(f"CASEINTEL_LANDING_ARCHIVE ({archive_dir}) must be outside the"
+                             f" landing folder ({landing_dir})")
         return cls(
             var_dir=var_dir,
             db_path=_path("CASEINTEL_DB", var_dir / "caseintel.duckdb"),
-            landing_dir=_path("CASEINTEL_LANDING", var_dir / "landing"),
+            landing_dir=landing_dir,
+            archive_dir=archive_dir,
+            landing_retention=retention,
             site_dir=_path("CASEINTEL_SITE", var_dir / "site"),
             rubrics_dir=rubrics_dir,
             dbt_project_dir=REPO_ROOT / "dbt_project",

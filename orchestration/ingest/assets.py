@@ -5,6 +5,8 @@ Each table carries two checks: `rows_accounted_for` (ledger: read = loaded + qua
 quarantined or flagged, fails when a drop could not be read). A drop that cannot be read
 loads nothing and is recorded as failed with its reason; every other drop and site loads,
 and the run goes on to identity, the marts and the reports, which name the failed drop.
+After its load, each drop is kept, archived or deleted as `CASEINTEL_LANDING_RETENTION` says
+(ingest/retention.py); a drop that did not load whole always stays.
 """
 
 from collections import Counter, defaultdict
@@ -15,6 +17,7 @@ from dagster import AssetExecutionContext
 
 from orchestration.ingest.landing import SOURCE_KINDS, SourceKind, discover
 from orchestration.ingest.loader import LEDGER, LoadResult, ensure_tables, load_drop, record_run
+from orchestration.ingest.retention import Disposition, settle
 from orchestration.memory import release
 from orchestration.resources import CaseintelResource
 
@@ -74,10 +77,15 @@ def build_ingest_asset(kind: SourceKind) -> dg.AssetsDefinition:
         drops = discover(settings.landing_dir, kind)
         loaded_at = datetime.now().replace(microsecond=0)
         results: dict[str | None, list[LoadResult]] = defaultdict(list)
+        settled: dict[str, list[Disposition]] = defaultdict(list)
         with caseintel.warehouse() as wh:
             ensure_tables(wh)
             for drop in drops:
-                for result in load_drop(wh, drop, loaded_at, settings.duckdb_memory_limit):
+                loads = load_drop(wh, drop, loaded_at, settings.duckdb_memory_limit)
+                disposition = settle(wh, drop, loads, settings, loaded_at)
+                for table in {r.table or kind.tables[0] for r in loads}:
+                    settled[table].append(disposition)
+                for result in loads:
                     # a drop that could not even be opened is reported on the kind's first table
                     results[result.table or kind.tables[0]].append(result)
                     if result.status == "loaded":
@@ -87,6 +95,9 @@ def build_ingest_asset(kind: SourceKind) -> dg.AssetsDefinition:
                     elif result.status != "skipped":
                         log = context.log.error if result.status == "failed" else context.log.info
                         log(f"{result.file}: {result.message}")
+                if disposition.action != "kept" or disposition.reason:
+                    (context.log.warning if disposition.reason else context.log.info)(
+                        disposition.describe())
             record_run(wh, kind.name, loaded_at)
             accounting = [_accounting(wh, t) for t in kind.tables]
         release()  # what loading freed (staging, Arrow batches), before the next step grows
@@ -98,6 +109,10 @@ def build_ingest_asset(kind: SourceKind) -> dg.AssetsDefinition:
                          f"{len(failures)} errors")
         for table in kind.tables:
             rs = results.get(table, [])
+            ds = settled.get(table, [])
+            where = {} if settings.landing_retention == "keep" else {  # where each drop went
+                "drops": dg.MetadataValue.md("\n".join(f"- {d.describe()}" for d in ds)
+                                             or "none")}
             yield dg.MaterializeResult(asset_key=raw_key(table), metadata={
                 "files_seen": len(rs),
                 "files_loaded": sum(r.status == "loaded" for r in rs),
@@ -105,6 +120,11 @@ def build_ingest_asset(kind: SourceKind) -> dg.AssetsDefinition:
                 "rows_loaded": sum(r.rows_loaded for r in rs),
                 "rows_quarantined": sum(r.rows_quarantined for r in rs),
                 "rows_flagged": sum(r.rows_flagged for r in rs),
+                "landing_retention": settings.landing_retention,
+                "drops_archived": sum(d.action == "archived" for d in ds),
+                "drops_deleted": sum(d.action == "deleted" for d in ds),
+                "drops_kept": sum(d.action == "kept" for d in ds),
+                **where,
             })
         yield from accounting
         for table in kind.tables:

@@ -71,6 +71,7 @@ class LoadResult:
     rows_flagged: int = 0
     message: str = ""
     by_rule: dict[str, int] = field(default_factory=dict)
+    sha256: str | None = None  # the file's bytes, for a file loaded now or before
 
 
 def ensure_tables(wh: Warehouse) -> None:
@@ -80,8 +81,11 @@ def ensure_tables(wh: Warehouse) -> None:
         source_file varchar, file_sha256 varchar, csv_version varchar, encoding varchar,
         rows_read bigint, rows_loaded bigint, rows_quarantined bigint, rows_flagged bigint,
         by_rule varchar, status varchar, message varchar, loaded_at timestamp)""")
-    # added after the first release: a warehouse made before it gains the column
-    wh.add_columns(LEDGER, {"remedy": "varchar"})
+    # added after the first release: a warehouse made before them gains the columns
+    # (retention, archived_to: what became of a loaded file in the landing folder, see
+    # ingest/retention.py)
+    wh.add_columns(LEDGER, {"remedy": "varchar", "retention": "varchar",
+                            "archived_to": "varchar"})
     wh.execute(f"create table if not exists {RUNS} (source varchar, started_at timestamp)")
     wh.execute(f"""create table if not exists {FLAGS} (
         _load_id varchar, _site varchar, _source_file varchar, _source_row bigint,
@@ -213,7 +217,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
     new = {n: f for n, f in files.items() if not _already_loaded(wh, f.sha, drop.site, f.table)}
     new_custom = [f for f in custom if not _already_loaded(wh, f.sha, drop.site, f.table)]
     if not new and not new_custom:
-        return [LoadResult(f.source.relative, f.table, "skipped")
+        return [LoadResult(f.source.relative, f.table, "skipped", sha256=f.sha)
                 for f in (*files.values(), *custom)]
 
     csv_version = None
@@ -251,7 +255,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
                 results.append(LoadResult(
                     f.source.relative, f.table, "loaded", counts.read,
                     counts.read - counts.quarantined, counts.quarantined, counts.flagged, note,
-                    dict(sorted(counts.by_rule.items()))))
+                    dict(sorted(counts.by_rule.items())), f.sha))
             for f in new_custom:
                 row, result = _load_custom(wh, drop, f, drop_id, loaded_at, csv_version)
                 ledger.append(row)
@@ -286,7 +290,7 @@ def load_drop(wh: Warehouse, drop: Drop, loaded_at: datetime,
     finally:
         stage.close()
     loaded = {id(f) for f in (*new.values(), *new_custom)}
-    results += [LoadResult(f.source.relative, f.table, "skipped")
+    results += [LoadResult(f.source.relative, f.table, "skipped", sha256=f.sha)
                 for f in (*files.values(), *custom) if id(f) not in loaded]
     return results
 
@@ -321,7 +325,7 @@ def _load_custom(wh: Warehouse, drop: Drop, f: LandingFile, drop_id: str, loaded
     message = "not in the HUD spec: kept whole in raw.hmis_custom_rows"
     row = _ledger_row(drop, f, load_id, "loaded", message, loaded_at, csv_version, counts)
     return row, LoadResult(f.source.relative, f.table, "loaded", counts.read, counts.read,
-                           message=message)
+                           message=message, sha256=f.sha)
 
 
 def _load_file(wh: Warehouse, stage: Stage, f: LandingFile, staged: Staged, refs: References,
