@@ -61,19 +61,18 @@ class Broken:
 
 
 class AuditLog:
-    """Appends from many server threads, one at a time (the chain is a sequence)."""
+    """Appends from many server threads (and processes), one at a time: the chain is a
+    sequence."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                   timeout=30)
         self._db.execute("pragma journal_mode = wal")
         self._db.execute("pragma synchronous = full")
         self._db.executescript(SCHEMA)
-        last = self._db.execute(
-            "select seq, row_hash from audit_log order by seq desc limit 1").fetchone()
-        self._seq, self._head = last if last else (0, GENESIS)
 
     def close(self) -> None:
         self._db.close()
@@ -82,20 +81,28 @@ class AuditLog:
                path: str | None = None, status: int | None = None,
                person_ids: tuple[str, ...] = (), client: str | None = None,
                detail: str | None = None) -> int:
-        """Record one event; returns its sequence number."""
+        """Record one event; returns its sequence number. The head of the chain is read
+        inside the write transaction, so processes sharing the file extend one chain."""
         with self._lock:
-            row = {"seq": self._seq + 1,
-                   "at": datetime.now(UTC).isoformat(timespec="microseconds"),
-                   "user": user, "role": role, "action": action, "path": path,
-                   "status": status, "person_ids": ",".join(person_ids), "client": client,
-                   "detail": detail}
-            digest = row_hash(self._head, row)
-            self._db.execute(
-                f"insert into audit_log ({', '.join(FIELDS)}, prev_hash, row_hash)"
-                f" values ({', '.join('?' * (len(FIELDS) + 2))})",
-                [*(row[f] for f in FIELDS), self._head, digest])
-            self._seq, self._head = row["seq"], digest
-            return self._seq
+            self._db.execute("begin immediate")
+            try:
+                last = self._db.execute("select seq, row_hash from audit_log"
+                                        " order by seq desc limit 1").fetchone()
+                seq, head = last if last else (0, GENESIS)
+                row = {"seq": seq + 1,
+                       "at": datetime.now(UTC).isoformat(timespec="microseconds"),
+                       "user": user, "role": role, "action": action, "path": path,
+                       "status": status, "person_ids": ",".join(person_ids),
+                       "client": client, "detail": detail}
+                self._db.execute(
+                    f"insert into audit_log ({', '.join(FIELDS)}, prev_hash, row_hash)"
+                    f" values ({', '.join('?' * (len(FIELDS) + 2))})",
+                    [*(row[f] for f in FIELDS), head, row_hash(head, row)])
+                self._db.execute("commit")
+            except BaseException:
+                self._db.execute("rollback")
+                raise
+            return row["seq"]
 
     def search(self, *, user: str = "", action: str = "", person_id: str = "",
                since: str = "", until: str = "", limit: int = 500) -> list[dict[str, Any]]:

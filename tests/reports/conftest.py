@@ -4,6 +4,7 @@ shared by every report test (the reports are published by the pipeline's own ass
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,8 @@ import dagster as dg
 import pytest
 
 from orchestration.demo.generator import generate_agency
-from orchestration.settings import REPO_ROOT
+from orchestration.server.login import Credentials
+from orchestration.settings import REPO_ROOT, Settings
 from orchestration.warehouse import Warehouse
 from tests.reports.agency import plant_oddities
 
@@ -73,3 +75,48 @@ def chromium_or_skip() -> Path:
         pytest.skip(f"headless Chromium not installed at {CHROMIUM} "
                     "(apt-get install chromium chromium-driver)")
     return CHROMIUM
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="package")
+def served(published):
+    """The published site behind the report server's login: an access file with one user
+    per role (the worker is a north worker with clients), their passwords, and the person
+    IDs a test needs (the worker's client, another north client, a client of another site)."""
+    root = published["root"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CASEINTEL_AUDIT", str(root / "server" / "audit.sqlite"))
+        mp.setenv("CASEINTEL_CREDENTIALS", str(root / "server" / "credentials"))
+        scope = sqlite3.connect(root / "site-scope.sqlite")
+        worker, mine = scope.execute("""
+            select w.worker_id, min(w.person_id) from person_worker as w
+            join person_scope as s using (person_id)
+            where s.site = 'north' and w.worker_id like 'cw-north-%'
+            group by w.worker_id order by count(*) desc limit 1""").fetchone()
+        north = scope.execute("""
+            select min(s.person_id) from person_scope as s
+            left join person_worker as w using (person_id)
+            where s.site = 'north' and coalesce(w.worker_id, '') <> ?""", (worker,)).fetchone()[0]
+        south = scope.execute("select min(person_id) from person_scope"
+                              " where site <> 'north'").fetchone()[0]
+        scope.close()
+        access = root / "server" / "access.yaml"
+        access.parent.mkdir(exist_ok=True)
+        access.write_text(f"""
+users:
+  - {{user: dana, role: director, edition: agency}}
+  - {{user: sam, role: supervisor, edition: supervisor-north}}
+  - {{user: wes, role: worker, worker_id: {worker}, edition: supervisor-north}}
+  - {{user: fay, role: funder, edition: funder}}
+  - {{user: sol, role: data_steward, edition: agency}}
+  - {{user: ada, role: auditor}}
+""", encoding="utf-8")
+        mp.setenv("CASEINTEL_ACCESS", str(access))
+        settings = Settings.from_env()
+        credentials = Credentials(settings.credentials_path)
+        for user in ("dana", "sam", "wes", "fay", "sol", "ada"):
+            credentials.set_password(user, PASSWORD)
+        yield {"settings": settings, "worker": worker, "mine": mine, "north": north,
+               "south": south, "site": published["site"]}
