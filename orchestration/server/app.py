@@ -171,7 +171,7 @@ class ReportServer:
         request.session.clear()
         request.session["sid"] = self.sessions.start(user, grant, via)
         request.session["csrf"] = secrets.token_urlsafe(32)
-        self.audit.append("login", user=user, role=grant.role, client=_client(request),
+        self.audit.append("login", user=user, role=grant.role, client=client_address(request),
                           detail=via, status=303)
         return RedirectResponse(target, status_code=303)
 
@@ -202,7 +202,7 @@ class ReportServer:
 
     def serve_page(self, request: Request, session: Session, path: str) -> Response:
         """One file of the published site, if the session's grant may open it."""
-        user, role, client = session.user, session.grant.role, _client(request)
+        user, role, client = session.user, session.grant.role, client_address(request)
         page = locate(self.config, path)
         file = (self.site / path.lstrip("/")).resolve()
         if page is None or not file.is_relative_to(self.site):
@@ -251,7 +251,7 @@ class ReportServer:
                  and (self.site / path.lstrip("/")).is_file())
         self.audit.append("search", user=session.user, role=session.grant.role,
                           path=f"{folder}/clients/search", status=303 if found else 404,
-                          person_ids=(wanted,) if found else (), client=_client(request),
+                          person_ids=(wanted,) if found else (), client=client_address(request),
                           detail=f"q={raw}")
         if found:
             return RedirectResponse(quote(path), status_code=303)
@@ -260,7 +260,7 @@ class ReportServer:
                            home=session.grant.home)
 
 
-def _client(request: Request) -> str | None:
+def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
@@ -278,7 +278,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
     async def login_submit(request: Request) -> Response:
         form = await request.form()
         user = str(form.get("user") or "").strip()[:200]
-        client = _client(request) or "unknown"
+        client = client_address(request) or "unknown"
         if not server.csrf_ok(request, form.get("csrf")):
             server.audit.append("login_refused", user=user, client=client, status=403,
                                 detail="csrf")
@@ -296,7 +296,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         ok = await run_in_threadpool(server.credentials.check, user, password)
         grant = server.access.grant_for(user) if ok else None
         if grant is None:
-            server.throttle.failed(user)
+            server.throttle.failed(user, client)
             server.audit.append("login_failed", user=user, client=client, status=401)
             return server.render("login.html.j2", 401, csrf=server.csrf_token(request),
                                  error="Wrong name or password.",
@@ -312,7 +312,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
                                  message="The form expired; please try again.", home="/")
         if session is not None:
             server.audit.append("logout", user=session.user, role=session.grant.role,
-                                client=_client(request))
+                                client=client_address(request))
         server.sessions.end(request.session.get("sid"))
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
@@ -323,7 +323,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
             return RedirectResponse(f"/login?next={quote('/audit')}", status_code=303)
         if session.grant.role != "auditor":
             server.audit.append("denied", user=session.user, role=session.grant.role,
-                                path="/audit", status=403, client=_client(request))
+                                path="/audit", status=403, client=client_address(request))
             return server.render("message.html.j2", 403, title="Not yours to open",
                                  message="Only an auditor reads the audit trail.",
                                  home=session.grant.home)
@@ -331,7 +331,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
                   for k in ("user", "action", "person_id", "since", "until")}
         rows = await run_in_threadpool(lambda: server.audit.search(**wanted))
         server.audit.append("view", user=session.user, role="auditor", path="/audit",
-                            status=200, client=_client(request),
+                            status=200, client=client_address(request),
                             detail="&".join(f"{k}={v}" for k, v in wanted.items() if v))
         return server.render("audit.html.j2", rows=rows, wanted=wanted, user=session.user,
                              role="auditor", home="/audit", audit=True,

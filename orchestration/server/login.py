@@ -1,6 +1,6 @@
 """Passwords (Argon2id, argon2-cffi) kept in a file only the agency's service user reads,
-and the login throttle: too many failures lock the account, too many tries from one
-address slow it down.
+and the login throttle: too many failures lock the account for a while, too many from one
+address refuse that address for a while.
 """
 
 from __future__ import annotations
@@ -63,13 +63,15 @@ class Credentials:
 
 @dataclass
 class Throttle:
-    """Failed logins per user (lockout) and attempts per client address (rate limit)."""
+    """Failed logins per user (lockout) and per client address (password spraying). Only
+    failures count: a whole office behind one address may log in at nine o'clock."""
 
     max_failures: int = 5
     lockout_s: float = 900.0
-    max_attempts_per_minute: int = 20
-    _failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-    _attempts: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    max_address_failures: int = 30
+    address_window_s: float = 600.0
+    _by_user: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _by_address: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
 
     @staticmethod
     def _recent(events: deque[float], window: float, now: float) -> int:
@@ -80,16 +82,17 @@ class Throttle:
     def refuse(self, user: str, client: str) -> str | None:
         """Why this attempt is refused before its password is looked at, if it is."""
         now = time.monotonic()
-        attempts = self._attempts[client]
-        if self._recent(attempts, 60.0, now) >= self.max_attempts_per_minute:
+        if self._recent(self._by_address[client], self.address_window_s,
+                        now) >= self.max_address_failures:
             return "rate_limited"
-        attempts.append(now)
-        if self._recent(self._failures[user], self.lockout_s, now) >= self.max_failures:
+        if self._recent(self._by_user[user], self.lockout_s, now) >= self.max_failures:
             return "locked"
         return None
 
-    def failed(self, user: str) -> None:
-        self._failures[user].append(time.monotonic())
+    def failed(self, user: str, client: str) -> None:
+        now = time.monotonic()
+        self._by_user[user].append(now)
+        self._by_address[client].append(now)
 
     def succeeded(self, user: str) -> None:
-        self._failures.pop(user, None)
+        self._by_user.pop(user, None)

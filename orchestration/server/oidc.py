@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from orchestration.server.app import ReportServer, _client, safe_next
+from orchestration.server.app import ReportServer, client_address, safe_next
 from orchestration.settings import Settings
 
 SCOPE = "openid profile email"
@@ -37,8 +37,8 @@ def oidc_routes(settings: Settings, server: ReportServer) -> list[Route]:
         client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "timeout": 10})
 
     def refuse(request: Request, status: int, detail: str, user: str | None = None) -> Response:
-        server.audit.append("login_failed", user=user, client=_client(request), status=status,
-                            detail=f"oidc: {detail}"[:300])
+        server.audit.append("login_failed", user=user, client=client_address(request),
+                            status=status, detail=f"oidc: {detail}"[:300])
         return server.render("message.html.j2", status, title="Single sign-on failed",
                              message="You could not be logged in. The attempt has been "
                                      "recorded.", home="/login")

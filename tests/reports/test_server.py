@@ -180,6 +180,8 @@ def test_tampering_with_one_audit_row_is_detected(served, tmp_path, monkeypatch,
 
 
 def test_login_refuses_bad_forms_locks_after_failures_and_stays_on_site(served) -> None:
+    """CSRF on the forms, a user locked after five failures, an address after thirty, no
+    redirect off the site after login, no path out of the site folder."""
     client = _client(served)
     assert client.post("/login", data={"user": "fay", "password": PASSWORD}).status_code == 403
     for _ in range(5):
@@ -188,6 +190,11 @@ def test_login_refuses_bad_forms_locks_after_failures_and_stays_on_site(served) 
     assert locked.status_code == 429
     assert [r["detail"] for r in _audit(served, user="fay", action="login_refused")][-1] == (
         "locked")
+
+    spraying = _client(served)  # one address trying many names: refused for a while
+    for i in range(30):
+        assert _log_in(spraying, f"guess{i}", "password123456").status_code == 401
+    assert _log_in(spraying, "dana").status_code == 429
 
     elsewhere = _client(served)
     assert _log_in(elsewhere, "nobody", "whatever it is").status_code == 401
