@@ -1,4 +1,5 @@
--- Carries PII (name, DOB, SSN last 4, phone, email, address): it feeds identity resolution only.
+-- No PII: the name, DOB, SSN, phone, email and address of a submission stay in raw, where
+-- identity resolution (orchestration/identity/records.py) reads them.
 with source as (
     {{ select_source('raw', 'intake_submissions') }}
 ),
@@ -26,15 +27,6 @@ renamed as (
                 then {{ record_key('hmis', '_site', 'hmis_personal_id') }}
         end as hmis_record_key,
         {{ to_timestamp('submitted_at') }} as submitted_at,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
-        {{ to_date('dob') }} as dob,
-        {{ clean_text('ssn_last4') }} as ssn_last4,
-        {{ clean_text('phone') }} as phone,
-        {{ clean_text('email') }} as email,
-        {{ clean_text('street_address') }} as street_address,
-        {{ clean_text('city') }} as city,
-        {{ clean_text('zip') }} as zip,
         {{ clean_text('program') }} as program,
         {{ to_int('household_size') }} as household_size,
         {{ to_yes_no('employed') }} as is_employed,

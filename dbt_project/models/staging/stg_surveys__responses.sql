@@ -1,4 +1,5 @@
--- Carries PII (name, email, phone): surveys have no HMIS id, identity links them by these.
+-- No PII: surveys have no HMIS id, so identity resolution links them by the respondent's
+-- name, email and phone, which it reads from raw; they stay there.
 with source as (
     {{ select_source('raw', 'survey_responses') }}
 ),
@@ -22,10 +23,6 @@ renamed as (
         {{ clean_code('survey_type') }} as survey_type,
         {{ to_timestamp('submitted_at') }} as submitted_at,
         cast({{ to_timestamp('submitted_at') }} as date) as submitted_date,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('last_name') }} as last_name,
-        {{ clean_text('email') }} as email,
-        {{ clean_text('phone') }} as phone,
         {{ clean_code('housing_status') }} as housing_status,
         {{ to_yes_no('employed') }} as is_employed,
         {{ to_money('monthly_income') }} as monthly_income,
