@@ -6,14 +6,18 @@ import time
 import dagster as dg
 from dagster import AssetExecutionContext
 
+from orchestration.ingest.landing import SOURCE_KINDS
 from orchestration.reports.publish import publish_report
 from orchestration.resources import CaseintelResource
+from orchestration.settings import REPO_ROOT
+
+SEEDS = REPO_ROOT / "dbt_project" / "seeds"
 
 REPORT_INPUTS = {
     "momentum": ("client_momentum", "stall_reasons", "cohort_momentum"),
     "missing_incomplete": ("report_missing_elements", "report_missing_regrades", "client_momentum",
                            "report_client_workers"),
-    "unusual": ("report_anomalies", "report_caseloads", "client_momentum"),
+    "unusual": ("report_anomalies", "report_caseloads", "client_momentum", "contradictions"),
     "comprehensive": ("report_client_events", "report_screen_scores", "report_missing_elements",
                       "report_anomalies", "client_momentum_history", "clients"),
     "aggregate": ("cohort_momentum", "cohort_flows", "report_stall_reason_trends",
@@ -26,6 +30,18 @@ REPORT_INPUTS = {
 }
 # Every report rewrites its editions' index, which lists the drops that could not be read.
 INDEX_INPUTS = ("ingest_failures",)
+# What pages show beyond the marts' figures, read where it lives so PII stays out of the
+# marts: how fresh the data is (the load ledger), every label (the reference seeds), and
+# for the reports that list clients the evidence behind a claim (the cited source row as
+# loaded, the note text a finding quotes), the names a names edition shows, merged IDs and
+# the readings the contracts held back.
+LABELS = (("raw", "ingest_ledger"), ("staging", "stg_rubric__stall_reasons"),
+          *(("reference", seed.stem) for seed in sorted(SEEDS.rglob("*.csv"))))
+EVIDENCE = (*(("raw", t) for kind in SOURCE_KINDS for t in kind.tables),
+            ("staging", "stg_notes__case_notes"), ("staging", "stg_hmis__clients"),
+            ("intermediate", "int_record_links"), ("identity", "persons"),
+            ("identity", "crosswalk"), ("quarantine", "flags"))
+EVIDENCE_REPORTS = frozenset({"momentum", "missing_incomplete", "unusual", "comprehensive"})
 DESCRIPTIONS = {
     "momentum": "The momentum report: grade counts, why clients stalled, the stalled and "
                 "amber lists, and the grade mix month by month.",
@@ -53,7 +69,8 @@ def report_asset(report: str) -> dg.AssetsDefinition:
         name=report,
         key_prefix=["reports"],
         group_name="reports",
-        deps=[["marts", mart] for mart in (*REPORT_INPUTS[report], *INDEX_INPUTS)],
+        deps=[["marts", mart] for mart in (*REPORT_INPUTS[report], *INDEX_INPUTS)]
+        + [list(key) for key in (*LABELS, *(EVIDENCE if report in EVIDENCE_REPORTS else ()))],
         description=DESCRIPTIONS[report],
     )
     def _publish(context: AssetExecutionContext, caseintel: CaseintelResource):
