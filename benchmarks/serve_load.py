@@ -140,6 +140,7 @@ def main() -> int:
 """, encoding="utf-8")
     env = {**os.environ, "CASEINTEL_VAR": str(var), "CASEINTEL_ACCESS": str(access),
            "CASEINTEL_AUDIT": str(work / "audit.sqlite"),
+           "CASEINTEL_AUDIT_KEY_FILE": str(work / "audit.key"),
            "CASEINTEL_CREDENTIALS": str(work / "credentials")}
     credentials = Credentials(work / "credentials")
     for user in ("director", "supervisor", "worker"):
@@ -163,7 +164,7 @@ def main() -> int:
     summary["audit_views"] = db.execute("select count(*) from audit_log where action = 'view'"
                                         " and status = 200").fetchone()[0]
     db.close()
-    checked, broken = verify(work / "audit.sqlite")
+    checked, broken = verify(work / "audit.sqlite", (work / "audit.key").read_bytes())
     page_errors = [e for e in errors if "login refused" not in e]
     summary["every_view_audited"] = summary["audit_views"] == len(latencies) - len(page_errors)
     summary["audit_chain"] = f"{checked} rows intact" if broken is None else f"broken: {broken}"

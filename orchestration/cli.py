@@ -162,7 +162,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not (settings.site_dir / "index.html").exists():
         print("No reports yet: run `caseintel demo` or `caseintel run` first.")
         return 1
-    tls = bool(args.certfile and args.keyfile)
+    if bool(args.certfile) != bool(args.keyfile):
+        print("caseintel: TLS needs both --certfile and --keyfile")
+        return 2
+    tls = bool(args.certfile)
     behind_tls = (settings.server_public_url or "").startswith("https://")
     try:
         loopback = args.host == "localhost" or ipaddress.ip_address(args.host).is_loopback
@@ -178,8 +181,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     print(f"caseintel: serving {settings.site_dir} on {scheme}://{args.host}:{args.port}/ "
           f"(who may read what: {settings.access_path}; audit trail: {settings.audit_path}; "
           "Ctrl-C stops)")
+    # The client address the audit trail records is the connection's own, unless a proxy
+    # the agency names may say whose request it forwards (X-Forwarded-For).
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, server_header=False)
+                ssl_certfile=args.certfile, ssl_keyfile=args.keyfile, server_header=False,
+                proxy_headers=bool(args.forwarded_allow_ips),
+                forwarded_allow_ips=args.forwarded_allow_ips or None)
     return 0
 
 
@@ -216,13 +223,14 @@ def cmd_set_password(args: argparse.Namespace) -> int:
 def cmd_verify_audit(args: argparse.Namespace) -> int:
     from orchestration.server.audit import verify
 
-    path = Settings.from_env().audit_path
-    if not path.exists():
-        print(f"caseintel: no audit trail at {path}")
+    settings = Settings.from_env()
+    path = settings.audit_path
+    if not (path.exists() and settings.audit_key_path.exists()):
+        print(f"caseintel: no audit trail at {path} (or no key at {settings.audit_key_path})")
         return 1
-    checked, broken = verify(path)
+    checked, broken = verify(path, settings.audit_key_path.read_bytes())
     if broken is None:
-        print(f"caseintel: audit trail intact: {checked} rows, every hash follows ({path})")
+        print(f"caseintel: audit trail intact: {checked} rows, every row's HMAC follows ({path})")
         return 0
     print(f"caseintel: audit trail BROKEN at row {broken.seq}: {broken.reason} "
           f"({checked} rows before it are intact; {path})")
@@ -330,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--certfile", help="TLS certificate (PEM); needed off loopback "
                                           "unless behind a TLS proxy")
     serve.add_argument("--keyfile", help="TLS private key (PEM)")
+    serve.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
+                       help="the TLS proxy's address(es), whose X-Forwarded-For names the "
+                            "client in the audit trail (default: trust no proxy)")
     serve.set_defaults(func=cmd_serve)
     password = sub.add_parser("set-password", help="set a report-server user's password "
                                                    "(Argon2id hash in CASEINTEL_CREDENTIALS)")

@@ -39,6 +39,7 @@ class Settings:
     access_path: Path  # rubrics/access.yaml: who may read what on the report server
     credentials_path: Path  # the report server's password hashes (mode 0600)
     audit_path: Path  # the report server's audit trail (SQLite, hash-chained)
+    audit_key_path: Path  # the key of the trail's chain: keep it away from the trail's copies
     as_of: date | None = None
     landing_retention: str = "keep"
     llm_base_url: str | None = None
@@ -158,6 +159,7 @@ class Settings:
             access_path=_path("CASEINTEL_ACCESS", rubrics_dir / "access.yaml"),
             credentials_path=_path("CASEINTEL_CREDENTIALS", var_dir / "credentials"),
             audit_path=_path("CASEINTEL_AUDIT", var_dir / "audit.sqlite"),
+            audit_key_path=_path("CASEINTEL_AUDIT_KEY_FILE", var_dir / "audit.key"),
             server_public_url=os.environ.get("CASEINTEL_SERVER_PUBLIC_URL") or None,
             session_idle_minutes=float(os.environ.get("CASEINTEL_SESSION_IDLE_MINUTES", "30")),
             oidc_issuer=os.environ.get("CASEINTEL_OIDC_ISSUER") or None,

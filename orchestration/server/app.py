@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from orchestration.reports.config import load_reports_config
 from orchestration.reports.rendering import environment
 from orchestration.server.access import Grant, Page, load_access, locate, may_open
-from orchestration.server.audit import AuditLog
+from orchestration.server.audit import AuditLog, audit_key
 from orchestration.server.login import Credentials, Throttle
 from orchestration.server.scope import PersonScope
 from orchestration.settings import Settings
@@ -75,10 +75,15 @@ class Sessions:
         self._by_id: dict[str, Session] = {}
         self._lock = threading.Lock()
 
+    def _expired(self, session: Session, now: float) -> bool:
+        return now - session.last_seen > self.idle_s or now - session.started > ABSOLUTE_SESSION_S
+
     def start(self, user: str, grant: Grant, via: str) -> str:
         sid = secrets.token_urlsafe(32)
         now = time.monotonic()
         with self._lock:
+            for old in [k for k, v in self._by_id.items() if self._expired(v, now)]:
+                del self._by_id[old]
             self._by_id[sid] = Session(user, grant, via, now, now)
         return sid
 
@@ -90,7 +95,7 @@ class Sessions:
             session = self._by_id.get(sid)
             if session is None:
                 return None
-            if now - session.last_seen > self.idle_s or now - session.started > ABSOLUTE_SESSION_S:
+            if self._expired(session, now):
                 del self._by_id[sid]
                 return None
             session.last_seen = now
@@ -102,10 +107,13 @@ class Sessions:
 
 
 class SecurityHeaders:
-    """Adds the headers above to every response (plain ASGI: no per-request task)."""
+    """Adds the headers above to every response (plain ASGI: no per-request task), and
+    HSTS when the server is reached over TLS."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.headers = SECURITY_HEADERS + (
+            [(b"strict-transport-security", b"max-age=31536000")] if hsts else [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -116,7 +124,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
                 names = {name for name, _ in message["headers"]}
-                message["headers"] += [(n, v) for n, v in SECURITY_HEADERS if n not in names]
+                message["headers"] += [(n, v) for n, v in self.headers if n not in names]
             await send(message)
 
         await self.app(scope, receive, with_headers)
@@ -139,12 +147,12 @@ class ReportServer:
         self.access = load_access(settings.access_path, self.config)
         self.site = settings.site_dir.resolve()
         self.scope = PersonScope(settings.site_scope_path)
-        self.audit = AuditLog(settings.audit_path)
+        self.audit = AuditLog(settings.audit_path, audit_key(settings.audit_key_path))
         self.credentials = Credentials(settings.credentials_path)
         self.throttle = Throttle()
         self.sessions = Sessions(settings.session_idle_minutes * 60)
         self.templates: Environment = environment()
-        self._shown: OrderedDict[tuple[str, int], tuple[str, ...]] = OrderedDict()
+        self._shown: OrderedDict[tuple[str, int, str | None], tuple[str, ...]] = OrderedDict()
         self._shown_lock = threading.Lock()
 
     # -- sessions ---------------------------------------------------------------------------
@@ -168,6 +176,7 @@ class ReportServer:
     def log_in(self, request: Request, user: str, grant: Grant, via: str) -> RedirectResponse:
         """Start a session under a new ID and CSRF token (no session fixation)."""
         target = safe_next(request.session.get("next"), grant.home)
+        self.sessions.end(request.session.get("sid"))  # a second login ends the first
         request.session.clear()
         request.session["sid"] = self.sessions.start(user, grant, via)
         request.session["csrf"] = secrets.token_urlsafe(32)
@@ -183,7 +192,7 @@ class ReportServer:
 
     def shown(self, file: Path, body: bytes, page: Page) -> tuple[str, ...]:
         """The person IDs a page shows: its own client, and every client it links to."""
-        key = (str(file), file.stat().st_mtime_ns)
+        key = (str(file), file.stat().st_mtime_ns, page.person_id)
         with self._shown_lock:
             cached = self._shown.get(key)
         if cached is None:
@@ -200,19 +209,44 @@ class ReportServer:
             user=session.user, role=session.grant.role, csrf=self.csrf_token(request),
             home=session.grant.home, audit=session.grant.role == "auditor").encode()
 
+    def canonical(self, path: str) -> tuple[str, Path] | None:
+        """The request path as one file of the site, spelled exactly as on disk: no empty,
+        `.` or `..` segment, no hidden file, no backslash or NUL, no symlink out, no other
+        case (the rules judge this spelling, so it must be the file that is read)."""
+        relative = path.lstrip("/")
+        parts = relative.split("/")
+        if (not relative or any(p in ("", ".", "..") or p.startswith(".") for p in parts)
+                or any(c in relative for c in "\\\0") or len(relative) > 1024):
+            return None
+        try:
+            file = (self.site / relative).resolve()
+            if file.relative_to(self.site).as_posix() != relative:
+                return None
+        except (OSError, ValueError):
+            return None
+        return relative, file
+
+    def not_found(self, session: Session, path: str, client: str | None) -> Response:
+        self.audit.append("view", user=session.user, role=session.grant.role, path=path,
+                          status=404, client=client)
+        return self.render("message.html.j2", 404, title="Not found",
+                           message="There is no such page.", home=session.grant.home)
+
     def serve_page(self, request: Request, session: Session, path: str) -> Response:
-        """One file of the published site, if the session's grant may open it."""
+        """One file of the published site, if the session's grant may open it; every answer
+        (page, file, refusal, not found) is a row of the audit trail."""
         user, role, client = session.user, session.grant.role, client_address(request)
-        page = locate(self.config, path)
-        file = (self.site / path.lstrip("/")).resolve()
-        if page is None or not file.is_relative_to(self.site):
-            self.audit.append("view", user=user, role=role, path=path, status=404, client=client)
-            return self.render("message.html.j2", 404, title="Not found",
-                               message="There is no such page.", home=session.grant.home)
+        canonical = self.canonical(path)
+        page = locate(self.config, canonical[0]) if canonical else None
+        if canonical is None or page is None:
+            return self.not_found(session, path, client)
+        _, file = canonical
         if page.relative == "clients/search":
             return self.search(request, session, page)
-        if page.relative == "clients/ids.js" and page.edition == session.grant.edition:
+        if page.relative == "clients/ids.js":
             # the search box asks the server (which audits it) instead of a list of IDs
+            if page.edition != session.grant.edition:
+                return self.not_found(session, path, client)
             return Response("window.CASEINTEL_CLIENT_SEARCH = true;\n",
                             media_type="text/javascript")
         if not may_open(session.grant, page, self.scope):
@@ -222,19 +256,17 @@ class ReportServer:
             return self.render("message.html.j2", 403, title="Not yours to open",
                                message="Your role does not include this page. The attempt "
                                        "has been recorded.", home=session.grant.home)
-        if not file.is_file():
-            self.audit.append("view", user=user, role=role, path=path, status=404, client=client)
-            return self.render("message.html.j2", 404, title="Not found",
-                               message="There is no such page.", home=session.grant.home)
-        body = file.read_bytes()
+        try:
+            body = file.read_bytes()
+        except OSError:  # not a file (a folder, or gone since)
+            return self.not_found(session, path, client)
         media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        action = ("view" if file.suffix == ".html"
+                  else "download" if file.suffix in DOWNLOADS else "file")
+        self.audit.append(action, user=user, role=role, path=path, status=200,
+                          person_ids=self.shown(file, body, page), client=client)
         if file.suffix == ".html":
-            self.audit.append("view", user=user, role=role, path=path, status=200,
-                              person_ids=self.shown(file, body, page), client=client)
             body = body.replace(b"<body>", b"<body>\n" + self.session_bar(request, session), 1)
-        elif file.suffix in DOWNLOADS:
-            self.audit.append("download", user=user, role=role, path=path, status=200,
-                              person_ids=self.shown(file, body, page), client=client)
         return Response(body, media_type=media_type)
 
     def search(self, request: Request, session: Session, page: Page) -> Response:
@@ -285,7 +317,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
             return server.render("login.html.j2", 403, csrf=server.csrf_token(request),
                                  error="The form expired; please try again.",
                                  oidc=bool(settings.oidc_issuer))
-        refused = server.throttle.refuse(user, client)
+        refused = server.throttle.attempt(user, client)
         if refused:
             server.audit.append("login_refused", user=user, client=client, status=429,
                                 detail=refused)
@@ -296,12 +328,11 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         ok = await run_in_threadpool(server.credentials.check, user, password)
         grant = server.access.grant_for(user) if ok else None
         if grant is None:
-            server.throttle.failed(user, client)
             server.audit.append("login_failed", user=user, client=client, status=401)
             return server.render("login.html.j2", 401, csrf=server.csrf_token(request),
                                  error="Wrong name or password.",
                                  oidc=bool(settings.oidc_issuer))
-        server.throttle.succeeded(user)
+        server.throttle.succeeded(user, client)
         return server.log_in(request, user, grant, "password")
 
     async def logout(request: Request) -> Response:
@@ -341,6 +372,8 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         path = "/" + request.path_params["path"]
         session = server.current(request)
         if session is None:
+            server.audit.append("unauthenticated", path=path[:1024], status=401,
+                                client=client_address(request))
             if request.method == "GET" and (path.endswith((".html", "/"))):
                 return RedirectResponse(f"/login?next={quote(path)}", status_code=303)
             return Response("login required\n", status_code=401, media_type="text/plain")
@@ -362,7 +395,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         routes += oidc_routes(settings, server)
     routes.append(Route("/{path:path}", site, methods=["GET"]))
     app = Starlette(routes=routes, middleware=[
-        Middleware(SecurityHeaders),
+        Middleware(SecurityHeaders, hsts=secure_cookies),
         Middleware(SessionMiddleware, secret_key=secrets.token_urlsafe(48),
                    session_cookie=SESSION_COOKIE, max_age=ABSOLUTE_SESSION_S,
                    same_site="lax", https_only=secure_cookies),

@@ -1,18 +1,22 @@
 """The audit trail: every page view, search, download, login and refusal, appended to a
-table where each row carries the hash of the row before it.
+table where each row carries an HMAC of its fields and of the row before it.
 
 Triggers refuse UPDATE and DELETE, so the server cannot change a row by mistake; someone
 with the file can still drop them and edit, which the chain exposes: `verify` recomputes
-every row's hash from its fields and the previous hash and names the first row that does
-not match (an edited row, a removed one, or rows reordered). Cutting rows off the end
-leaves a shorter valid chain; ship the log elsewhere (or compare `head` with a copy kept
-elsewhere) if that matters to you — docs/security.md says so.
+every row's HMAC from its fields and the previous one and names the first row that does
+not match (an edited row, a removed one, rows reordered). Recomputing the chain after an
+edit needs the key (CASEINTEL_AUDIT_KEY_FILE), which is not in the file. Rows cut off the
+end leave a shorter valid chain: copy the newest hash elsewhere if that matters to you
+(docs/security.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
+import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -46,10 +50,23 @@ begin select raise(abort, 'the audit log is append-only'); end;
 """
 
 
-def row_hash(prev_hash: str, row: dict[str, Any]) -> str:
-    """The hash a row must carry: its fields, in a fixed order, chained to the previous."""
+def row_hash(key: bytes, prev_hash: str, row: dict[str, Any]) -> str:
+    """The hash a row must carry: an HMAC-SHA256, under the trail's key, of its fields in a
+    fixed order chained to the previous row's hash (without the key, no one can write a
+    chain that verifies, even with the file in hand)."""
     body = json.dumps([row[f] for f in FIELDS], ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+    return hmac.new(key, f"{prev_hash}\n{body}".encode(), hashlib.sha256).hexdigest()
+
+
+def audit_key(path: Path) -> bytes:
+    """The trail's key, made once (32 random bytes, mode 0600) where the settings say:
+    keep it where the audit file's readers and backups are not."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(secrets.token_bytes(32))
+    return path.read_bytes()
 
 
 @dataclass(frozen=True)
@@ -64,10 +81,12 @@ class AuditLog:
     """Appends from many server threads (and processes), one at a time: the chain is a
     sequence."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.touch(mode=0o600, exist_ok=True)  # who read which client: not for every account
+        path.touch(mode=0o600, exist_ok=True)
+        path.chmod(0o600)  # who read which client: not for every account on the machine
         self.path = path
+        self._key = key
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
                                    timeout=30)
@@ -98,7 +117,7 @@ class AuditLog:
                 self._db.execute(
                     f"insert into audit_log ({', '.join(FIELDS)}, prev_hash, row_hash)"
                     f" values ({', '.join('?' * (len(FIELDS) + 2))})",
-                    [*(row[f] for f in FIELDS), head, row_hash(head, row)])
+                    [*(row[f] for f in FIELDS), head, row_hash(self._key, head, row)])
                 self._db.execute("commit")
             except BaseException:
                 self._db.execute("rollback")
@@ -130,7 +149,7 @@ class AuditLog:
             return [dict(zip(FIELDS, r, strict=True)) for r in cursor.fetchall()]
 
 
-def verify(path: Path) -> tuple[int, Broken | None]:
+def verify(path: Path, key: bytes) -> tuple[int, Broken | None]:
     """Walk the chain from the first row: (rows checked, the first broken link or None)."""
     db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
@@ -146,7 +165,7 @@ def verify(path: Path) -> tuple[int, Broken | None]:
             if prev != head:
                 return checked, Broken(row["seq"], "its previous hash is not the hash of the "
                                                    "row before it")
-            if row_hash(head, row) != stored:
+            if not hmac.compare_digest(row_hash(key, head, row), stored):
                 return checked, Broken(row["seq"], "its fields do not match its hash "
                                                    "(edited after it was written)")
             head, expected_seq, checked = stored, expected_seq + 1, checked + 1

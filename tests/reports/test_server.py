@@ -7,14 +7,19 @@ from __future__ import annotations
 import re
 import shutil
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.testclient import TestClient
 
 from orchestration.cli import main as cli_main
 from orchestration.server.app import create_app
-from orchestration.server.audit import verify
+from orchestration.server.audit import FIELDS, GENESIS, row_hash, verify
 from tests.reports.conftest import PASSWORD
+
+
+def _key(served) -> bytes:
+    return served["settings"].audit_key_path.read_bytes()
 
 
 def _client(served, **kwargs) -> TestClient:
@@ -152,7 +157,7 @@ def test_tampering_with_one_audit_row_is_detected(served, tmp_path, monkeypatch,
     client = _client(served)
     _log_in(client, "sam")
     client.get(f"/supervisor-north/clients/{served['north']}.html")
-    checked, broken = verify(served["settings"].audit_path)
+    checked, broken = verify(served["settings"].audit_path, _key(served))
     assert broken is None and checked == len(_audit(served))
 
     copy = tmp_path / "audit.sqlite"
@@ -165,18 +170,31 @@ def test_tampering_with_one_audit_row_is_detected(served, tmp_path, monkeypatch,
     db.execute("update audit_log set person_ids = 'P9999999' where seq = 2")
     db.commit()
     db.close()
-    _, broken = verify(copy)
+    _, broken = verify(copy, _key(served))
     assert broken is not None and broken.seq == 2 and "edited" in broken.reason
     monkeypatch.setenv("CASEINTEL_AUDIT", str(copy))
     assert cli_main(["verify-audit"]) == 1
     assert "BROKEN at row 2" in capsys.readouterr().out
+
+    db = sqlite3.connect(copy)  # the chain rewritten after the edit, without the key
+    rows = db.execute(f"select {', '.join(FIELDS)} from audit_log order by seq").fetchall()
+    head = GENESIS
+    for values in rows:
+        row = dict(zip(FIELDS, values, strict=True))
+        digest = row_hash(b"a guessed key", head, row)
+        db.execute("update audit_log set prev_hash = ?, row_hash = ? where seq = ?",
+                   (head, digest, row["seq"]))
+        head = digest
+    db.commit()
+    db.close()
+    assert verify(copy, _key(served))[1].seq == 1
 
     db = sqlite3.connect(copy)  # a row removed: the chain names the gap
     db.execute("drop trigger audit_log_no_delete")
     db.execute("delete from audit_log where seq = 1")
     db.commit()
     db.close()
-    assert verify(copy)[1].seq == 1
+    assert verify(copy, _key(served))[1].seq == 1
 
 
 def test_login_refuses_bad_forms_locks_after_failures_and_stays_on_site(served) -> None:
@@ -218,3 +236,68 @@ def test_session_cookie_and_security_headers(served) -> None:
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     assert client.post("/logout", data={"csrf": csrf}).status_code == 303
     assert client.get("/index.html").status_code == 303  # the session is gone
+
+
+TRICKS = [  # (user, path): each tries to reach a page outside the role by how it is spelled
+    ("fay", "/funder/..%2fclients%2f{south}.html"),
+    ("fay", "/funder/%2e%2e/supervisor-north/clients/{north}.html"),
+    ("fay", "/funder/..%2fclients/ids.js"),
+    ("sol", "/quality/..%2fsupervisor-north%2fclients%2f{north}.html"),
+    ("dana", "/./supervisor-north/clients/{north}.html"),
+    ("dana", "/clients/..%2fsupervisor-north%2fclients%2f{north}.html"),
+    ("sam", "/supervisor-north/..%2fclients%2f{south}.html"),
+    ("sam", "/supervisor-north/clients//{south}.html"),
+    ("sam", "/supervisor-north/./clients/{south}.html"),
+    ("sam", "/SUPERVISOR-NORTH/clients/{north}.html"),
+    ("sam", "/supervisor-north/clients/{north}.html%00"),
+    ("sam", "/supervisor-north/clients/" + "x" * 300 + ".html"),
+]
+
+
+def test_no_spelling_of_a_path_gets_past_the_rules(served, planted_south_page) -> None:
+    for user, path in TRICKS:
+        client = _client(served)
+        _log_in(client, user)
+        path = path.format(**served)
+        answer = client.get(path)
+        assert answer.status_code in (403, 404), (user, path)
+        assert "Client record" not in answer.text and "CLIENT_IDS" not in answer.text
+        assert _audit(served, user=user)[-1]["status"] == answer.status_code
+
+    client = _client(served)  # a trick does not spoil how later views are audited
+    _log_in(client, "dana")
+    client.get(f"/clients/{served['south']}.html")
+    assert _audit(served, user="dana")[-1]["person_ids"].split(",")[0] == served["south"]
+
+
+def test_every_answer_is_audited_files_and_refusals_alike(served) -> None:
+    anonymous = _client(served)
+    anonymous.get("/momentum/latest.html")
+    row = _audit(served)[-1]
+    assert (row["action"], row["path"], row["status"]) == ("unauthenticated",
+                                                           "/momentum/latest.html", 401)
+    client = _client(served)
+    _log_in(client, "dana")
+    assert client.get("/momentum/archive.js").status_code == 200
+    row = _audit(served, user="dana")[-1]
+    assert (row["action"], row["path"], row["status"]) == ("file", "/momentum/archive.js", 200)
+    ids = client.get("/clients/ids.js")
+    assert ids.text == "window.CASEINTEL_CLIENT_SEARCH = true;\n"  # never the list of IDs
+
+
+def test_logins_at_the_same_moment_cannot_slip_past_the_lockout(served) -> None:
+    app = create_app(served["settings"])
+    attempts = []
+    for _ in range(12):
+        client = TestClient(app, follow_redirects=False)
+        form = client.get("/login")
+        attempts.append((client, re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)))
+
+    def attempt(pair):
+        client, csrf = pair
+        return client.post("/login", data={"user": "sol", "password": "not the password",
+                                           "csrf": csrf}).status_code
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(attempt, attempts))
+    assert codes.count(401) == 5 and codes.count(429) == 7

@@ -85,7 +85,8 @@ def test_a_north_supervisor_logs_in_and_reads_only_their_edition(sso: Sso) -> No
     assert (login["user"], login["role"], login["detail"]) == ("nia", "supervisor", "oidc")
     assert [r["path"] for r in sso.rows("denied")] == ["/index.html", "/funder/index.html"]
     assert sso.provider.codes == {}  # the code was redeemed
-    assert verify(sso.settings.audit_path) == (len(sso.server.audit.search()), None)
+    key = sso.settings.audit_key_path.read_bytes()
+    assert verify(sso.settings.audit_path, key) == (len(sso.server.audit.search()), None)
 
 
 def test_login_returns_to_the_page_first_asked_for(sso: Sso) -> None:
