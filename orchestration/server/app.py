@@ -150,6 +150,7 @@ class ReportServer:
         self.audit = AuditLog(settings.audit_path, audit_key(settings.audit_key_path))
         self.credentials = Credentials(settings.credentials_path)
         self.throttle = Throttle()
+        self._password_checks = threading.Lock()
         self.sessions = Sessions(settings.session_idle_minutes * 60)
         self.templates: Environment = environment()
         self._shown: OrderedDict[tuple[str, int, str | None], tuple[str, ...]] = OrderedDict()
@@ -172,6 +173,23 @@ class ReportServer:
         expected = request.session.get("csrf")
         return bool(expected) and isinstance(submitted, str) and secrets.compare_digest(
             expected, submitted)
+
+    def check_login(self, user: str, password: str, client: str) -> tuple[str | None,
+                                                                          Grant | None]:
+        """(why the attempt is refused, or None; the user's grant if the password is theirs).
+        One check at a time: attempts sent together meet the lockout one after another, and
+        guessing can hold at most one core (Argon2id is slow on purpose)."""
+        with self._password_checks:
+            refused = self.throttle.refuse(user, client)
+            if refused:
+                return refused, None
+            grant = self.access.grant_for(user) if self.credentials.check(user,
+                                                                           password) else None
+            if grant is None:
+                self.throttle.failed(user, client)
+            else:
+                self.throttle.succeeded(user)
+            return None, grant
 
     def log_in(self, request: Request, user: str, grant: Grant, via: str) -> RedirectResponse:
         """Start a session under a new ID and CSRF token (no session fixation)."""
@@ -317,22 +335,16 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
             return server.render("login.html.j2", 403, csrf=server.csrf_token(request),
                                  error="The form expired; please try again.",
                                  oidc=bool(settings.oidc_issuer))
-        refused = server.throttle.attempt(user, client)
-        if refused:
-            server.audit.append("login_refused", user=user, client=client, status=429,
-                                detail=refused)
-            return server.render("login.html.j2", 429, csrf=server.csrf_token(request),
-                                 error="Too many attempts. Try again later.",
-                                 oidc=bool(settings.oidc_issuer))
         password = str(form.get("password") or "")
-        ok = await run_in_threadpool(server.credentials.check, user, password)
-        grant = server.access.grant_for(user) if ok else None
-        if grant is None:
-            server.audit.append("login_failed", user=user, client=client, status=401)
-            return server.render("login.html.j2", 401, csrf=server.csrf_token(request),
-                                 error="Wrong name or password.",
-                                 oidc=bool(settings.oidc_issuer))
-        server.throttle.succeeded(user, client)
+        refused, grant = await run_in_threadpool(server.check_login, user, password, client)
+        if refused or grant is None:
+            status = 429 if refused else 401
+            server.audit.append("login_refused" if refused else "login_failed", user=user,
+                                client=client, status=status, detail=refused)
+            return server.render(
+                "login.html.j2", status, csrf=server.csrf_token(request),
+                error="Too many attempts. Try again later." if refused
+                else "Wrong name or password.", oidc=bool(settings.oidc_issuer))
         return server.log_in(request, user, grant, "password")
 
     async def logout(request: Request) -> Response:

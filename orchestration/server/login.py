@@ -102,8 +102,8 @@ class Throttle:
         while len(table) > self.max_tracked:
             del table[next(iter(table))]
 
-    def attempt(self, user: str, client: str) -> str | None:
-        """Let an attempt through (counted as a failure until `succeeded`), or say why not."""
+    def refuse(self, user: str, client: str) -> str | None:
+        """Why an attempt is refused before its password is looked at, if it is."""
         now = time.monotonic()
         with self._lock:
             if self._recent(self._by_address, client, self.address_window_s,
@@ -111,17 +111,16 @@ class Throttle:
                 return "rate_limited"
             if self._recent(self._by_user, user, self.lockout_s, now) >= self.max_failures:
                 return "locked"
+        return None
+
+    def failed(self, user: str, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
             self._by_user[user].append(now)
             self._by_address[client].append(now)
             self._forget_oldest(self._by_user)
             self._forget_oldest(self._by_address)
-        return None
 
-    def succeeded(self, user: str, client: str) -> None:
-        """The password was right: the user's failures are forgiven, and this attempt is
-        taken off the address's count."""
+    def succeeded(self, user: str) -> None:
         with self._lock:
             self._by_user.pop(user, None)
-            events = self._by_address.get(client)
-            if events:
-                events.pop()
