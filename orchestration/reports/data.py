@@ -94,7 +94,7 @@ def client_scope(wh: Warehouse) -> dict[str, tuple[str | None, str | None]]:
 
 
 def client_names(wh: Warehouse, person_ids: Iterable[str]) -> dict[str, str]:
-    """Each person's name from their most recently updated HMIS client record.
+    """Each person's name from their most recently updated HMIS client record, as loaded.
 
     Only editions allowed to show names (rubrics/reports.yaml, client_names) call this.
     """
@@ -102,11 +102,16 @@ def client_names(wh: Warehouse, person_ids: Iterable[str]) -> dict[str, str]:
     names: dict[str, str] = {}
     if not wanted:
         return names
+    # Names stay in raw: the staging row (the newest version of each client record) says
+    # which raw row it was read from.
     for pid, first, last in wh.rows("""
-            select links.person_id, clients.first_name, clients.last_name
+            select links.person_id, trim(source.first_name), trim(source.last_name)
             from staging.stg_hmis__clients as clients
             inner join intermediate.int_record_links as links
                 on links.record_key = clients.record_key
+            inner join raw.hmis_client as source
+                on source._load_id = clients._load_id
+                and cast(source._source_row as bigint) = clients._source_row
             order by links.person_id, clients.date_updated desc nulls last, clients.record_key"""):
         if pid in wanted and pid not in names:
             names[pid] = " ".join(p for p in (first, last) if p)
