@@ -29,7 +29,7 @@ renamed as (
         {{ to_date('dob', hmis_pivot()) }} as dob,
         {{ to_int('dob_data_quality') }} as dob_data_quality,
         {{ to_int('veteran_status') }} as veteran_status,
-        {{ no_yes_reasons_name(to_int('veteran_status')) }} as veteran_status_name,
+        {{ hud_label('hud_no_yes_reasons', to_int('veteran_status')) }} as veteran_status_name,
         {{ to_int('sex') }} as sex,
         -- FY2022 gender and ethnicity in FY2024's columns, as HUD's transition maps them:
         -- Female -> Woman, Male -> Man, NoSingleGender -> NonBinary; Ethnicity 1 -> HispanicLatinaeo

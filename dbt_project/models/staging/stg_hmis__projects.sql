@@ -21,7 +21,7 @@ renamed as (
         {{ clean_text('organization_id') }} as organization_id,
         {{ clean_text('project_name') }} as project_name,
         {{ fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version') }} as project_type,
-        {{ project_type_name(fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version')) }} as project_type_name,
+        {{ hud_label('hud_project_type', fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version')) }} as project_type_name,
         {{ to_int('continuum_project') }} as continuum_project,
         {{ to_int('housing_type') }} as housing_type,
         {{ to_date('operating_start_date', hmis_pivot()) }} as operating_start_date,

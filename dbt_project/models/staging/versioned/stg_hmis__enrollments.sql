@@ -16,7 +16,7 @@ renamed as (
         {{ to_date('entry_date', hmis_pivot()) }} as entry_date,
         {{ clean_text('household_id') }} as household_id,
         {{ to_int('relationship_to_ho_h') }} as relationship_to_hoh,
-        {{ relationship_to_hoh_name(to_int('relationship_to_ho_h')) }} as relationship_to_hoh_name,
+        {{ hud_label('hud_relationship_to_hoh', to_int('relationship_to_ho_h')) }} as relationship_to_hoh_name,
         {{ fy2024_living_situation(to_int('living_situation'), '_csv_version') }} as living_situation,
         {{ living_situation_group(fy2024_living_situation(to_int('living_situation'), '_csv_version')) }} as living_situation_group,
         {{ to_int('disabling_condition') }} as disabling_condition,
