@@ -142,14 +142,15 @@
 
 {#
     The period key columns of a row `alias` that carries them (int_hud_reporting_period or an
-    SPM model), in the order every SPM model shows them.
+    SPM model), in the order every SPM model shows them; without an alias, bare.
 #}
-{% macro spm_period_columns(alias) -%}
-    {{ alias }}.period_label,
-    {{ alias }}.period_start,
-    {{ alias }}.period_end,
-    {{ alias }}.period_index,
-    {{ alias }}.is_current_period
+{% macro spm_period_columns(alias=none) -%}
+    {%- set prefix = alias ~ '.' if alias else '' -%}
+    {{ prefix }}period_label,
+    {{ prefix }}period_start,
+    {{ prefix }}period_end,
+    {{ prefix }}period_index,
+    {{ prefix }}is_current_period
 {%- endmacro %}
 
 {# A python date as a SQL date literal. #}
@@ -310,6 +311,59 @@
     reporting_level, level_order, coc_code, site, project_type, project_type_name
 {%- endmacro %}
 
+{# The reporting-level key columns of an aggregated row `alias`, in the order the marts show them. #}
+{% macro spm_level_keys(alias) -%}
+    {%- for column in ['reporting_level', 'level_order', 'coc_code', 'site', 'project_type',
+                       'project_type_name'] %}
+        {{ alias }}.{{ column }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#
+    The CTEs `grouped` and `aggregated` of an SPM rate: each row of `people` (one per period
+    x `breakdown` x person, with the `carried` columns) at every reporting level (CTE
+    `levels`: spm_reporting_levels()), then per period x breakdown x level: universe and
+    denominator (the people), numerator (the people for whom `numerator` holds) and the
+    `extra` aggregates (name -> expression over `grouped`), in that order.
+#}
+{% macro spm_counted(people, breakdown, numerator, carried, extra={}) -%}
+grouped as (
+    select
+        {{ people }}.period_index,
+        {{ people }}.{{ breakdown }},
+        {{ caseintel.spm_level_columns(people) }},
+        {{ people }}.person_id
+        {%- for column in carried %},
+        {{ people }}.{{ column }}
+        {%- endfor %}
+    from {{ people }}
+    cross join levels
+),
+
+aggregated as (
+    select
+        period_index,
+        {{ breakdown }},
+        {{ caseintel.spm_level_group_by() }},
+        count(distinct person_id) as universe,
+        count(distinct case when {{ numerator }} then person_id end) as numerator,
+        count(distinct person_id) as denominator
+        {%- for name, expression in extra.items() %},
+        {{ expression }} as {{ name }}
+        {%- endfor %}
+    from grouped
+    group by period_index, {{ breakdown }}, {{ caseintel.spm_level_group_by() }}
+)
+{%- endmacro %}
+
+{# An SPM rate's universe, numerator, denominator and rate of an aggregated row `alias`. #}
+{% macro spm_rate_columns(alias) -%}
+        {{ alias }}.universe,
+        {{ alias }}.numerator,
+        {{ alias }}.denominator,
+        {{ caseintel.safe_rate(alias ~ '.numerator', alias ~ '.denominator') }} as rate
+{%- endmacro %}
+
 {#
     numerator / denominator as a share rounded to 4 places (a double on every engine, so
     0.5 reads 0.5 everywhere); null when the denominator is 0.
@@ -330,4 +384,22 @@
         {{ total_monthly_income }},
         case when {{ income_from_any_source }} = 0 then 0 end
     )
+{%- endmacro %}
+
+{#
+    The columns of an SPM Measure 2 mart: int_spm_m2_returns under one counting
+    (spm_m2_returns_to_homelessness, spm_m2_returns_per_site).
+#}
+{% macro spm_m2_return_columns() -%}
+        {{ caseintel.spm_period_columns() }},
+        m2_exit_window_start,
+        m2_exit_window_end,
+        {{ caseintel.spm_level_group_by() }},
+        window_months,
+        window_days,
+        universe,
+        numerator,
+        denominator,
+        rate,
+        returns_to_ph
 {%- endmacro %}
