@@ -127,3 +127,17 @@
         {'bucket': 'unknown', 'column': 'days_unknown'},
     ]) -}}
 {%- endmacro %}
+
+{#
+    is_dk_pna and is_missing of an element recorded as a HUD code (`code`): 8 or 9 is
+    doesn't know / prefers not to answer; 99 or blank is missing, and so is any of
+    `missing_if` (SQL conditions under which the element counts missing besides).
+#}
+{% macro dq_code_answers(code, missing_if=[]) -%}
+        {{ code }} in {{ caseintel.dq_dk_pna_codes() }} as is_dk_pna,
+        {{ code }} = 99
+            or {{ code }} is null
+            {%- for condition in missing_if %}
+            or {{ condition }}
+            {%- endfor %} as is_missing
+{%- endmacro %}

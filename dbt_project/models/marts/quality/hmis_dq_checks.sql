@@ -127,11 +127,8 @@ name_checks as (
     select
         client_checks.*,
         'name' as element,
-        client_checks.name_data_quality in {{ dk_pna }} as is_dk_pna,
-        client_checks.name_data_quality = 99
-            or client_checks.name_data_quality is null
-            or not client_checks.has_first_name
-            or not client_checks.has_last_name as is_missing,
+        {{ dq_code_answers('client_checks.name_data_quality',
+                           ['not client_checks.has_first_name', 'not client_checks.has_last_name']) }},
         case
             when client_checks.name_data_quality = 2 then 'partial, street or code name'
         end as issue_reason
@@ -142,10 +139,7 @@ ssn_checks as (
     select
         client_checks.*,
         'ssn' as element,
-        client_checks.ssn_data_quality in {{ dk_pna }} as is_dk_pna,
-        client_checks.ssn_data_quality = 99
-            or client_checks.ssn_data_quality is null
-            or not client_checks.has_ssn as is_missing,
+        {{ dq_code_answers('client_checks.ssn_data_quality', ['not client_checks.has_ssn']) }},
         case
             when client_checks.ssn_data_quality = 2 then 'approximate or partial SSN'
             when client_checks.is_pii_hashed then null
@@ -160,10 +154,7 @@ dob_checks as (
     select
         client_checks.*,
         'dob' as element,
-        client_checks.dob_data_quality in {{ dk_pna }} as is_dk_pna,
-        client_checks.dob_data_quality = 99
-            or client_checks.dob_data_quality is null
-            or client_checks.dob is null as is_missing,
+        {{ dq_code_answers('client_checks.dob_data_quality', ['client_checks.dob is null']) }},
         case
             when client_checks.dob_data_quality = 2 then 'approximate or partial DOB'
             when client_checks.dob > client_checks.entry_date then 'DOB after project start'
@@ -219,8 +210,7 @@ veteran_checks as (
     select
         client_checks.*,
         'veteran_status' as element,
-        client_checks.veteran_status in {{ dk_pna }} as is_dk_pna,
-        client_checks.veteran_status = 99 or client_checks.veteran_status is null as is_missing,
+        {{ dq_code_answers('client_checks.veteran_status') }},
         case
             when client_checks.veteran_status = 1 and client_checks.age_months < 12 * period.adult_age_years
                 then 'veteran under 18'
@@ -350,8 +340,7 @@ enrollment_element_checks as (
         'disabling_condition' as element,
         enrollment_key as subject_key,
         enrollment_checks.*,
-        disabling_condition in {{ dk_pna }} as is_dk_pna,
-        disabling_condition = 99 or disabling_condition is null as is_missing,
+        {{ dq_code_answers('disabling_condition') }},
         case
             when disabling_condition not in (0, 1, 8, 9, 99) then 'not a HUD yes/no code'
         end as issue_reason
@@ -363,8 +352,7 @@ enrollment_element_checks as (
         'prior_living_situation' as element,
         enrollment_key as subject_key,
         enrollment_checks.*,
-        living_situation in {{ dk_pna }} as is_dk_pna,
-        living_situation = 99 or living_situation is null as is_missing,
+        {{ dq_code_answers('living_situation') }},
         cast(null as {{ dbt.type_string() }}) as issue_reason
     from enrollment_checks
     where relationship_to_hoh = 1
