@@ -32,7 +32,7 @@ with milestones as (
 ),
 
 screens as (
-    select * from {{ ref('stg_screens__screens') }}
+    select * from {{ ref('int_outcome_screens') }}
 ),
 
 income_records as (
@@ -73,51 +73,26 @@ milestones_met as (
     where milestones.status = 'met'
 ),
 
-scored_screens as (
-    -- the recorded total, or the item sum when the screener left the total blank
-    select
-        record_links.person_id,
-        screens.*,
-        coalesce(screens.recorded_total_score, screens.items_total_score) as total_score
-    from screens
-    inner join record_links
-        on record_links.record_key = screens.record_key
-    where screens.screen_date is not null
-        and screens.instrument is not null
-        and coalesce(screens.recorded_total_score, screens.items_total_score) is not null
-),
-
-screen_changes as (
-    -- each screen against the same person's previous screen of the same instrument
-    select
-        scored_screens.*,
-        lag(total_score) over (
-            partition by person_id, instrument
-            order by screen_date, site, screen_id
-        ) as previous_total_score
-    from scored_screens
-),
-
 screen_improvements as (
     select
-        screen_changes.person_id,
-        screen_changes.screen_date as event_date,
+        screens.person_id,
+        screens.screen_date as event_date,
         'screen_improvement' as kind,
         {{ dbt.concat([
-            'screen_changes.instrument', "' '",
-            'cast(screen_changes.previous_total_score as ' ~ dbt.type_string() ~ ')', "' -> '",
-            'cast(screen_changes.total_score as ' ~ dbt.type_string() ~ ')'
+            'screens.instrument', "' '",
+            'cast(screens.previous_total_score as ' ~ dbt.type_string() ~ ')', "' -> '",
+            'cast(screens.total_score as ' ~ dbt.type_string() ~ ')'
         ]) }} as detail,
-        screen_changes.site,
+        screens.site,
         'stg_screens__screens' as source_model,
-        screen_changes.screen_key as source_key,
-        screen_changes._load_id,
-        screen_changes._source_file,
-        screen_changes._source_row
-    from screen_changes
+        screens.screen_key as source_key,
+        screens._load_id,
+        screens._source_file,
+        screens._source_row
+    from screens
     inner join screen_rules
-        on screen_rules.instrument = screen_changes.instrument
-    where screen_changes.previous_total_score - screen_changes.total_score >= screen_rules.minimal_change
+        on screen_rules.instrument = screens.instrument
+    where screens.previous_total_score - screens.total_score >= screen_rules.minimal_change
 ),
 
 move_ins as (
