@@ -62,11 +62,7 @@ milestones_met as (
         'milestone_met' as kind,
         milestones.milestone_type as detail,
         milestones.site,
-        'stg_plans__milestones' as source_model,
-        milestones.milestone_key as source_key,
-        milestones._load_id,
-        milestones._source_file,
-        milestones._source_row
+        {{ source_citation('stg_plans__milestones', 'milestone_key', alias='milestones') }}
     from milestones
     inner join record_links
         on record_links.record_key = milestones.record_key
@@ -84,11 +80,7 @@ screen_improvements as (
             'cast(screens.total_score as ' ~ dbt.type_string() ~ ')'
         ]) }} as detail,
         screens.site,
-        'stg_screens__screens' as source_model,
-        screens.screen_key as source_key,
-        screens._load_id,
-        screens._source_file,
-        screens._source_row
+        {{ source_citation('stg_screens__screens', 'screen_key', alias='screens') }}
     from screens
     inner join screen_rules
         on screen_rules.instrument = screens.instrument
@@ -102,11 +94,7 @@ move_ins as (
         'housing_move_in' as kind,
         project_type_name as detail,
         site,
-        'stg_hmis__enrollments' as source_model,
-        enrollment_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_hmis__enrollments', 'enrollment_key') }}
     from enrollments
     where move_in_date is not null
 ),
@@ -143,11 +131,7 @@ income_increases as (
             'cast(total_monthly_income as ' ~ dbt.type_string() ~ ')'
         ]) }} as detail,
         site,
-        'stg_hmis__income_benefits' as source_model,
-        income_benefits_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_hmis__income_benefits', 'income_benefits_key') }}
     from income_changes
     where total_monthly_income > previous_monthly_income
 ),
@@ -177,11 +161,7 @@ progress_notes as (
         'progress_note' as kind,
         min(label) as detail,
         site,
-        'stg_notes__case_notes' as source_model,
-        note_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_notes__case_notes', 'note_key') }}
     from note_findings
     where category = 'progress'
     group by person_id, note_date, site, note_key, _load_id, _source_file, _source_row
@@ -209,11 +189,7 @@ keyed as (
         kind,
         detail,
         site,
-        source_model,
-        source_key,
-        _load_id,
-        _source_file,
-        _source_row,
+        {{ source_citation() }},
         (select max(rubric_version) from screen_rules) as rubric_version
     from unioned
     where event_date is not null

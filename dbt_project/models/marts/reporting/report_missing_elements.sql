@@ -174,11 +174,7 @@ screens_by_recency as (
         open_clients.as_of_date,
         touchpoints.detail as instrument,
         touchpoints.event_date,
-        touchpoints.source_model,
-        touchpoints.source_key,
-        touchpoints._load_id,
-        touchpoints._source_file,
-        touchpoints._source_row,
+        {{ source_citation(alias='touchpoints') }},
         row_number() over (
             partition by open_clients.person_id, touchpoints.detail
             order by touchpoints.event_date desc, touchpoints.touchpoint_key desc
