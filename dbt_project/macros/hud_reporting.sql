@@ -1,9 +1,10 @@
 {#
     HUD reporting: the reporting periods, the HUD System Performance Measures (SPM) rules and
-    the reporting levels. Every SPM rule the models use lives here (project-type groups,
-    destination groups, look-back days, the 14-day PH bridging rule, the 6/12/24-month return
-    windows); the models read them through these macros or through int_hud_reporting_period,
-    never as literals. Code meanings follow HUD's FY2024/FY2026 HMIS Data Dictionary.
+    the reporting levels. Every SPM rule the models use lives here (destination groups,
+    look-back days, the 14-day PH bridging rule, the 6/12/24-month return windows) or, for
+    the project-type groups, in seed hud_spm_project_types (macro in_project_types); the
+    models read them through these macros or through int_hud_reporting_period, never as
+    literals. Code meanings follow HUD's FY2024/FY2026 HMIS Data Dictionary.
 
     Vars (dbt_project.yml, or --vars):
       spm_period_start, spm_period_end  the current reporting period, `YYYY-MM-DD`; unset means
@@ -209,40 +210,15 @@
 {%- endmacro %}
 
 {#
-    HUD ProjectType groups. ES = 0 entry/exit, 1 night-by-night; TH = 2; PH = 3 PSH,
-    9 housing only, 10 housing with services, 13 RRH; SO = 4; SSO = 6; SH = 8.
+    `<column> in (<the project types of group>)`: HUD's ProjectType groups and the project
+    types each SPM measure counts are seed hud_spm_project_types (one row per group and
+    project type).
 #}
-{% macro spm_project_types(group) -%}
-    {%- set groups = {
-        'es': [0, 1],
-        'es_night_by_night': [1],
-        'th': [2],
-        'so': [4],
-        'sh': [8],
-        'ph': [3, 9, 10, 13],
-        'rrh': [13],
-        'ph_other_than_rrh': [3, 9, 10],
-        'm1_es_sh': [0, 1, 8],
-        'm1_es_sh_th': [0, 1, 2, 8],
-        'm2_exit': [0, 1, 2, 3, 4, 8, 9, 10, 13],
-        'm2_return_homeless': [0, 1, 2, 4, 8],
-        'm4_coc_funded': [2, 3, 6, 8, 9, 10, 13],
-        'm5_es_sh_th': [0, 1, 2, 8],
-        'm5_es_sh_th_ph': [0, 1, 2, 3, 8, 9, 10, 13],
-        'm5_lookback': [0, 1, 2, 3, 8, 9, 10, 13],
-        'm7a': [4],
-        'm7b1': [0, 1, 2, 8, 13],
-        'm7b2': [3, 9, 10],
-    } -%}
-    {%- if group not in groups -%}
-        {{ exceptions.raise_compiler_error("unknown SPM project-type group " ~ group) }}
-    {%- endif -%}
-    {{- return(groups[group]) -}}
-{%- endmacro %}
-
-{# `<column> in (<group's project types>)`. #}
 {% macro in_project_types(column, group) -%}
-    {{ column }} in ({{ spm_project_types(group) | join(', ') }})
+    {{ column }} in (
+        select spm_project_types.project_type from {{ ref('hud_spm_project_types') }} as spm_project_types
+        where spm_project_types.project_type_group = '{{ group }}'
+    )
 {%- endmacro %}
 
 {#

@@ -13,6 +13,7 @@
     data contracts rejected, such as an exit before its entry, are in quarantine and listed
     by the report beside these.) `extremity` ranks the flags of one kind, most extreme first.
 #}
+-- depends_on: {{ ref('hud_spm_project_types') }}
 with momentum as (
     select * from {{ ref('client_momentum') }}
 ),
