@@ -282,6 +282,17 @@
     end as project_type_name
 {%- endmacro %}
 
+{#
+    The reporting group of an SPM row `alias` (an enrollment, stay, exit or entry): what
+    spm_level_columns reads to place the row at each reporting level.
+#}
+{% macro spm_group_columns(alias) -%}
+        {{ alias }}.coc_code,
+        {{ alias }}.site,
+        {{ alias }}.project_type,
+        {{ alias }}.project_type_name
+{%- endmacro %}
+
 {# The same keys for a group by. #}
 {% macro spm_level_group_by() -%}
     reporting_level, level_order, coc_code, site, project_type, project_type_name
