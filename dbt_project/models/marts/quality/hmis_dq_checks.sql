@@ -39,6 +39,10 @@ entry_income_records as (
     select * from {{ ref('int_hud_entry_incomes') }}
 ),
 
+dq_elements as (
+    select * from {{ ref('hud_dq_elements') }}
+),
+
 flags as (
     select * from {{ ref('stg_ingest__flags') }}
 ),
@@ -456,8 +460,8 @@ all_checks as (
 classified as (
     select
         all_checks.element,
-        {{ dq_element_label('all_checks.element') }} as element_label,
-        {{ dq_element_order('all_checks.element') }} as element_order,
+        dq_elements.label as element_label,
+        dq_elements.element_order,
         all_checks.site,
         all_checks.project_key,
         all_checks.project_name,
@@ -482,6 +486,8 @@ classified as (
         all_checks._source_file,
         all_checks._source_row
     from all_checks
+    left join dq_elements
+        on dq_elements.element = all_checks.element
     left join element_flags
         on element_flags.source_table = all_checks.flag_table
         and element_flags._load_id = all_checks._load_id
