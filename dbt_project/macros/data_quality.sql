@@ -1,45 +1,9 @@
 {#
-    HMIS data quality (HUD's data-quality framework, as in the APR/CAPER Q6): the universal
-    data elements reported, how a flagged raw field maps to its element, the classification
-    of one check and the timeliness buckets. One place for every rule the DQ marts use.
+    HMIS data quality (HUD's data-quality framework, as in the APR/CAPER Q6): how a flagged
+    raw field maps to its element, the classification of one check and the timeliness
+    buckets. One place for every rule the DQ marts use; the universal data elements reported,
+    with their labels and report order, are seed hud_dq_elements.
 #}
-
-{# The elements, in report order, with the label reports show. #}
-{% macro dq_elements() -%}
-    {{- return([
-        {'element': 'name', 'label': 'Name (3.01)'},
-        {'element': 'ssn', 'label': 'Social Security Number (3.02)'},
-        {'element': 'dob', 'label': 'Date of birth (3.03)'},
-        {'element': 'race_ethnicity', 'label': 'Race and ethnicity (3.04)'},
-        {'element': 'sex_gender', 'label': 'Sex (FY2026) / gender (FY2024) (3.06)'},
-        {'element': 'veteran_status', 'label': 'Veteran status (3.07)'},
-        {'element': 'project_start_date', 'label': 'Project start date (3.10)'},
-        {'element': 'relationship_to_hoh', 'label': 'Relationship to head of household (3.15)'},
-        {'element': 'enrollment_coc', 'label': 'Enrollment CoC (3.16)'},
-        {'element': 'disabling_condition', 'label': 'Disabling condition (3.08)'},
-        {'element': 'prior_living_situation', 'label': 'Prior living situation (3.917)'},
-        {'element': 'destination', 'label': 'Destination (3.12)'},
-        {'element': 'income_at_entry', 'label': 'Income and sources at start (4.02)'},
-    ]) -}}
-{%- endmacro %}
-
-{# The element's label, as a SQL case over an element column. #}
-{% macro dq_element_label(element) -%}
-    case {{ element }}
-        {%- for item in dq_elements() %}
-        when '{{ item.element }}' then '{{ item.label }}'
-        {%- endfor %}
-    end
-{%- endmacro %}
-
-{# The element's position in report order. #}
-{% macro dq_element_order(element) -%}
-    case {{ element }}
-        {%- for item in dq_elements() %}
-        when '{{ item.element }}' then {{ loop.index }}
-        {%- endfor %}
-    end
-{%- endmacro %}
 
 {#
     The element a quarantine flag counts against: (raw table, snake_case field) -> element.
@@ -126,4 +90,18 @@
         {'bucket': '11+ days', 'column': 'days_11_plus'},
         {'bucket': 'unknown', 'column': 'days_unknown'},
     ]) -}}
+{%- endmacro %}
+
+{#
+    is_dk_pna and is_missing of an element recorded as a HUD code (`code`): 8 or 9 is
+    doesn't know / prefers not to answer; 99 or blank is missing, and so is any of
+    `missing_if` (SQL conditions under which the element counts missing besides).
+#}
+{% macro dq_code_answers(code, missing_if=[]) -%}
+        {{ code }} in {{ caseintel.dq_dk_pna_codes() }} as is_dk_pna,
+        {{ code }} = 99
+            or {{ code }} is null
+            {%- for condition in missing_if %}
+            or {{ condition }}
+            {%- endfor %} as is_missing
 {%- endmacro %}

@@ -14,13 +14,7 @@ with source as (
 ),
 
 versioned as (
-    select
-        source.*,
-        row_number() over (
-            partition by _site, {{ caseintel.clean_text(key_column) }}
-            order by {{ caseintel.hmis_version_order() }}
-        ) as version_rank
-    from source
+    {{ caseintel.rank_versions('source', key_column, caseintel.hmis_version_order()) }}
 ),
 
 renamed as (
@@ -52,16 +46,34 @@ renamed as (
         {{ caseintel.to_int(column) }} as {{ column }},
         {%- endif %}
         {%- endfor %}
-        {{ caseintel.to_timestamp('date_created', caseintel.hmis_pivot()) }} as date_created,
-        {{ caseintel.to_timestamp('date_updated', caseintel.hmis_pivot()) }} as date_updated,
-        {{ caseintel.hmis_export_id() }} as export_id,
+        {{ caseintel.hmis_audit_columns() }},
         _csv_version as csv_layout,
         {{ caseintel.lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ caseintel.clean_text('date_deleted') }} is null
-        and {{ caseintel.clean_text(key_column) }} is not null
+    {{ caseintel.newest_versions(key_column, deleted='date_deleted') }}
 )
 
 select * from renamed
 {% endmacro %}
+
+{#
+    The keys of an HMIS record that belongs to an enrollment (Exit, Services, IncomeBenefits,
+    CurrentLivingSituation): `key` (`<site>:<id>`), enrollment_key, record_key (the client),
+    site, and the ids as sent (`id_column` named `id_name`, default its own name).
+#}
+{% macro hmis_enrollment_record_keys(key, id_column, id_name=none) -%}
+        {{ caseintel.site_key('_site', id_column) }} as {{ key }},
+        {{ caseintel.site_key('_site', 'enrollment_id') }} as enrollment_key,
+        {{ caseintel.record_key('hmis', '_site', 'personal_id') }} as record_key,
+        _site as site,
+        {{ caseintel.clean_text(id_column) }} as {{ id_name or id_column }},
+        {{ caseintel.clean_text('enrollment_id') }} as enrollment_id,
+        {{ caseintel.clean_text('personal_id') }} as personal_id
+{%- endmacro %}
+
+{# An HMIS record's DateCreated, DateUpdated and ExportID (every HMIS CSV carries them). #}
+{% macro hmis_audit_columns() -%}
+        {{ caseintel.to_timestamp('date_created', caseintel.hmis_pivot()) }} as date_created,
+        {{ caseintel.to_timestamp('date_updated', caseintel.hmis_pivot()) }} as date_updated,
+        {{ caseintel.hmis_export_id() }} as export_id
+{%- endmacro %}

@@ -1,37 +1,16 @@
 {#
-    HUD HMIS code lists (HMIS CSV FY2024/FY2026). Every decode of a HUD code lives here.
+    HUD HMIS codes (HMIS CSV FY2024/FY2026). The code lists are seeds (seeds/hud/, schema
+    `reference`), read by hud_label; the grouping of living situations is a rule on the
+    code's hundreds, so it stays a macro.
 #}
 
-{# Project.csv ProjectType -> name. #}
-{% macro project_type_name(code) -%}
-    case {{ code }}
-        when 0 then 'Emergency shelter - entry/exit'
-        when 1 then 'Emergency shelter - night-by-night'
-        when 2 then 'Transitional housing'
-        when 3 then 'PH - permanent supportive housing'
-        when 4 then 'Street outreach'
-        when 6 then 'Services only'
-        when 7 then 'Other'
-        when 8 then 'Safe haven'
-        when 9 then 'PH - housing only'
-        when 10 then 'PH - housing with services'
-        when 11 then 'Day shelter'
-        when 12 then 'Homelessness prevention'
-        when 13 then 'PH - rapid re-housing'
-        when 14 then 'Coordinated entry'
-    end
-{%- endmacro %}
-
-{# Enrollment.csv RelationshipToHoH -> name. #}
-{% macro relationship_to_hoh_name(code) -%}
-    case {{ code }}
-        when 1 then 'Self (head of household)'
-        when 2 then 'Child'
-        when 3 then 'Spouse or partner'
-        when 4 then 'Other relative'
-        when 5 then 'Unrelated household member'
-        when 99 then 'Data not collected'
-    end
+{#
+    A HUD code's label from its code list, a seed in schema `reference` (seeds/hud/: code,
+    label; unique codes): `code` is a SQL expression, null for a code the list lacks.
+#}
+{% macro hud_label(code_list, code) -%}
+    (select {{ code_list }}.label from {{ ref(code_list) }} as {{ code_list }}
+     where {{ code_list }}.code = {{ code }})
 {%- endmacro %}
 
 {#
@@ -47,16 +26,5 @@
         when {{ code }} between 300 and 399 then 'temporary'
         when {{ code }} between 400 and 499 then 'permanent'
         when {{ code }} is not null then 'other'
-    end
-{%- endmacro %}
-
-{# Yes/no/unknown fields: 0 no, 1 yes, 8 doesn't know, 9 prefers not to answer, 99 not collected. #}
-{% macro no_yes_reasons_name(code) -%}
-    case {{ code }}
-        when 0 then 'No'
-        when 1 then 'Yes'
-        when 8 then 'Client doesn''t know'
-        when 9 then 'Client prefers not to answer'
-        when 99 then 'Data not collected'
     end
 {%- endmacro %}

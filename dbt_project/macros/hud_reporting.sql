@@ -1,9 +1,10 @@
 {#
     HUD reporting: the reporting periods, the HUD System Performance Measures (SPM) rules and
-    the reporting levels. Every SPM rule the models use lives here (project-type groups,
-    destination groups, look-back days, the 14-day PH bridging rule, the 6/12/24-month return
-    windows); the models read them through these macros or through int_hud_reporting_period,
-    never as literals. Code meanings follow HUD's FY2024/FY2026 HMIS Data Dictionary.
+    the reporting levels. Every SPM rule the models use lives here (destination groups,
+    look-back days, the 14-day PH bridging rule, the 6/12/24-month return windows) or, for
+    the project-type groups, in seed hud_spm_project_types (macro in_project_types); the
+    models read them through these macros or through int_hud_reporting_period, never as
+    literals. Code meanings follow HUD's FY2024/FY2026 HMIS Data Dictionary.
 
     Vars (dbt_project.yml, or --vars):
       spm_period_start, spm_period_end  the current reporting period, `YYYY-MM-DD`; unset means
@@ -142,14 +143,15 @@
 
 {#
     The period key columns of a row `alias` that carries them (int_hud_reporting_period or an
-    SPM model), in the order every SPM model shows them.
+    SPM model), in the order every SPM model shows them; without an alias, bare.
 #}
-{% macro spm_period_columns(alias) -%}
-    {{ alias }}.period_label,
-    {{ alias }}.period_start,
-    {{ alias }}.period_end,
-    {{ alias }}.period_index,
-    {{ alias }}.is_current_period
+{% macro spm_period_columns(alias=none) -%}
+    {%- set prefix = alias ~ '.' if alias else '' -%}
+    {{ prefix }}period_label,
+    {{ prefix }}period_start,
+    {{ prefix }}period_end,
+    {{ prefix }}period_index,
+    {{ prefix }}is_current_period
 {%- endmacro %}
 
 {# A python date as a SQL date literal. #}
@@ -208,40 +210,15 @@
 {%- endmacro %}
 
 {#
-    HUD ProjectType groups. ES = 0 entry/exit, 1 night-by-night; TH = 2; PH = 3 PSH,
-    9 housing only, 10 housing with services, 13 RRH; SO = 4; SSO = 6; SH = 8.
+    `<column> in (<the project types of group>)`: HUD's ProjectType groups and the project
+    types each SPM measure counts are seed hud_spm_project_types (one row per group and
+    project type).
 #}
-{% macro spm_project_types(group) -%}
-    {%- set groups = {
-        'es': [0, 1],
-        'es_night_by_night': [1],
-        'th': [2],
-        'so': [4],
-        'sh': [8],
-        'ph': [3, 9, 10, 13],
-        'rrh': [13],
-        'ph_other_than_rrh': [3, 9, 10],
-        'm1_es_sh': [0, 1, 8],
-        'm1_es_sh_th': [0, 1, 2, 8],
-        'm2_exit': [0, 1, 2, 3, 4, 8, 9, 10, 13],
-        'm2_return_homeless': [0, 1, 2, 4, 8],
-        'm4_coc_funded': [2, 3, 6, 8, 9, 10, 13],
-        'm5_es_sh_th': [0, 1, 2, 8],
-        'm5_es_sh_th_ph': [0, 1, 2, 3, 8, 9, 10, 13],
-        'm5_lookback': [0, 1, 2, 3, 8, 9, 10, 13],
-        'm7a': [4],
-        'm7b1': [0, 1, 2, 8, 13],
-        'm7b2': [3, 9, 10],
-    } -%}
-    {%- if group not in groups -%}
-        {{ exceptions.raise_compiler_error("unknown SPM project-type group " ~ group) }}
-    {%- endif -%}
-    {{- return(groups[group]) -}}
-{%- endmacro %}
-
-{# `<column> in (<group's project types>)`. #}
 {% macro in_project_types(column, group) -%}
-    {{ column }} in ({{ spm_project_types(group) | join(', ') }})
+    {{ column }} in (
+        select spm_project_types.project_type from {{ ref('hud_spm_project_types') }} as spm_project_types
+        where spm_project_types.project_type_group = '{{ group }}'
+    )
 {%- endmacro %}
 
 {#
@@ -305,9 +282,73 @@
     end as project_type_name
 {%- endmacro %}
 
+{#
+    The reporting group of an SPM row `alias` (an enrollment, stay, exit or entry): what
+    spm_level_columns reads to place the row at each reporting level.
+#}
+{% macro spm_group_columns(alias) -%}
+        {{ alias }}.coc_code,
+        {{ alias }}.site,
+        {{ alias }}.project_type,
+        {{ alias }}.project_type_name
+{%- endmacro %}
+
 {# The same keys for a group by. #}
 {% macro spm_level_group_by() -%}
     reporting_level, level_order, coc_code, site, project_type, project_type_name
+{%- endmacro %}
+
+{# The reporting-level key columns of an aggregated row `alias`, in the order the marts show them. #}
+{% macro spm_level_keys(alias) -%}
+    {%- for column in ['reporting_level', 'level_order', 'coc_code', 'site', 'project_type',
+                       'project_type_name'] %}
+        {{ alias }}.{{ column }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{#
+    The CTEs `grouped` and `aggregated` of an SPM rate: each row of `people` (one per period
+    x `breakdown` x person, with the `carried` columns) at every reporting level (CTE
+    `levels`: spm_reporting_levels()), then per period x breakdown x level: universe and
+    denominator (the people), numerator (the people for whom `numerator` holds) and the
+    `extra` aggregates (name -> expression over `grouped`), in that order.
+#}
+{% macro spm_counted(people, breakdown, numerator, carried, extra={}) -%}
+grouped as (
+    select
+        {{ people }}.period_index,
+        {{ people }}.{{ breakdown }},
+        {{ caseintel.spm_level_columns(people) }},
+        {{ people }}.person_id
+        {%- for column in carried %},
+        {{ people }}.{{ column }}
+        {%- endfor %}
+    from {{ people }}
+    cross join levels
+),
+
+aggregated as (
+    select
+        period_index,
+        {{ breakdown }},
+        {{ caseintel.spm_level_group_by() }},
+        count(distinct person_id) as universe,
+        count(distinct case when {{ numerator }} then person_id end) as numerator,
+        count(distinct person_id) as denominator
+        {%- for name, expression in extra.items() %},
+        {{ expression }} as {{ name }}
+        {%- endfor %}
+    from grouped
+    group by period_index, {{ breakdown }}, {{ caseintel.spm_level_group_by() }}
+)
+{%- endmacro %}
+
+{# An SPM rate's universe, numerator, denominator and rate of an aggregated row `alias`. #}
+{% macro spm_rate_columns(alias) -%}
+        {{ alias }}.universe,
+        {{ alias }}.numerator,
+        {{ alias }}.denominator,
+        {{ caseintel.safe_rate(alias ~ '.numerator', alias ~ '.denominator') }} as rate
 {%- endmacro %}
 
 {#
@@ -330,4 +371,22 @@
         {{ total_monthly_income }},
         case when {{ income_from_any_source }} = 0 then 0 end
     )
+{%- endmacro %}
+
+{#
+    The columns of an SPM Measure 2 mart: int_spm_m2_returns under one counting
+    (spm_m2_returns_to_homelessness, spm_m2_returns_per_site).
+#}
+{% macro spm_m2_return_columns() -%}
+        {{ caseintel.spm_period_columns() }},
+        m2_exit_window_start,
+        m2_exit_window_end,
+        {{ caseintel.spm_level_group_by() }},
+        window_months,
+        window_days,
+        universe,
+        numerator,
+        denominator,
+        rate,
+        returns_to_ph
 {%- endmacro %}

@@ -16,3 +16,31 @@
     _source_file desc,
     {{ caseintel.to_int('_source_row') }} desc
 {%- endmacro %}
+
+{#
+    The rows of CTE `relation` with `version_rank`: 1 for the newest version (by `order`, one
+    of the orderings above) of each site x `id_column`. Staging keeps rank 1
+    (newest_versions); incremental staging ranks through versioned_rows (incremental.sql).
+#}
+{% macro rank_versions(relation, id_column, order) -%}
+    select
+        {{ relation }}.*,
+        row_number() over (
+            partition by _site, {{ caseintel.clean_text(id_column) }}
+            order by {{ order }}
+        ) as version_rank
+    from {{ relation }}
+{%- endmacro %}
+
+{#
+    The where clause over ranked rows (CTE `versioned`) that keeps each record's newest
+    version, unless it has no id or the source marked it deleted (`deleted`: the column
+    saying so, none when the source has none).
+#}
+{% macro newest_versions(id_column, deleted=none) -%}
+    where version_rank = 1
+        {%- if deleted %}
+        and {{ caseintel.clean_text(deleted) }} is null
+        {%- endif %}
+        and {{ caseintel.clean_text(id_column) }} is not null
+{%- endmacro %}

@@ -13,6 +13,7 @@ from orchestration.ingest.landing import SOURCES_BY_NAME, discover
 from orchestration.ingest.loader import load_drop
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
+from tests.dbt_args import build_with_seeds
 from tests.ingest.exports import export_rows, write_export
 
 LATER = "2026-09-01 10:00:00"
@@ -33,8 +34,8 @@ def newer_export() -> dict:
 def build_staging(db: Path) -> None:
     dbt = Path(sys.executable).with_name("dbt")
     done = subprocess.run(
-        [str(dbt), "run", "--profiles-dir", ".", "--select",
-         "stg_hmis__clients", "stg_hmis__enrollments", "stg_hmis__services"],
+        [str(dbt), *build_with_seeds("stg_hmis__clients", "stg_hmis__enrollments",
+                                     "stg_hmis__services"), "--profiles-dir", "."],
         cwd=REPO_ROOT / "dbt_project", capture_output=True, text=True, timeout=300,
         env={**os.environ, "CASEINTEL_DB": str(db)})
     assert done.returncode == 0, done.stdout[-2000:]

@@ -23,6 +23,7 @@ from orchestration.ingest.parsing import column_name
 from orchestration.ingest.validation import field_kinds
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
+from tests.dbt_args import build_with_seeds
 
 CORPUS = Path(__file__).parent / "vendor_exports"
 CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "expected.json").exists())
@@ -56,7 +57,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
             results[drop.site] = load_drop(wh, drop, NOW)
     dbt = Path(sys.executable).with_name("dbt")
     done = subprocess.run(
-        [str(dbt), "run", "--profiles-dir", ".", "--select", "stg_hmis__*"],
+        [str(dbt), *build_with_seeds("stg_hmis__*"), "--profiles-dir", "."],
         cwd=REPO_ROOT / "dbt_project", capture_output=True, text=True, timeout=600,
         env={**os.environ, "CASEINTEL_DB": str(db)})
     assert done.returncode == 0, done.stdout[-3000:]

@@ -10,10 +10,10 @@ months later, under the same name, DOB and SSN. Identity links the two records, 
 de-duplicated measure counts a return that each site's own count cannot see.
 
 The warehouse is built by the pipeline's own assets, in process: ingest, identity, the rubric
-and the note reader as Dagster runs them, then `dbt run` for the models these tests read
-(the measures and everything upstream of them). The full `caseintel run` also runs ~240 dbt
-tests and the reports, which the end-to-end suite covers; skipping them keeps this module
-near 40 s.
+and the note reader as Dagster runs them, then a `dbt build` of the seeds and the models these
+tests read (the measures and everything upstream of them), without their tests. The full
+`caseintel run` also runs ~240 dbt tests and the reports, which the end-to-end suite covers;
+skipping them keeps this module near 40 s.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from orchestration.demo.generator import generate_agency
 from orchestration.layouts import CSV_VERSION
 from orchestration.settings import REPO_ROOT
 from orchestration.warehouse import Warehouse
+from tests.dbt_args import build_with_seeds
 from tests.ingest.exports import write_export
 
 AS_OF = date(2026, 11, 1)
@@ -94,7 +95,7 @@ def _build_warehouse(root: Path) -> Path:
     assert result.success
     settings = Settings.from_env()
     run = _dbt(root, {"CASEINTEL_DBT_TARGET": "duckdb", "CASEINTEL_DB": str(settings.db_path)},
-               "run", "--select", *MODELS_UNDER_TEST)
+               *build_with_seeds(*MODELS_UNDER_TEST))
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     return settings.db_path
 

@@ -32,7 +32,7 @@ with milestones as (
 ),
 
 screens as (
-    select * from {{ ref('stg_screens__screens') }}
+    select * from {{ ref('int_outcome_screens') }}
 ),
 
 income_records as (
@@ -62,62 +62,29 @@ milestones_met as (
         'milestone_met' as kind,
         milestones.milestone_type as detail,
         milestones.site,
-        'stg_plans__milestones' as source_model,
-        milestones.milestone_key as source_key,
-        milestones._load_id,
-        milestones._source_file,
-        milestones._source_row
+        {{ source_citation('stg_plans__milestones', 'milestone_key', alias='milestones') }}
     from milestones
     inner join record_links
         on record_links.record_key = milestones.record_key
     where milestones.status = 'met'
 ),
 
-scored_screens as (
-    -- the recorded total, or the item sum when the screener left the total blank
-    select
-        record_links.person_id,
-        screens.*,
-        coalesce(screens.recorded_total_score, screens.items_total_score) as total_score
-    from screens
-    inner join record_links
-        on record_links.record_key = screens.record_key
-    where screens.screen_date is not null
-        and screens.instrument is not null
-        and coalesce(screens.recorded_total_score, screens.items_total_score) is not null
-),
-
-screen_changes as (
-    -- each screen against the same person's previous screen of the same instrument
-    select
-        scored_screens.*,
-        lag(total_score) over (
-            partition by person_id, instrument
-            order by screen_date, site, screen_id
-        ) as previous_total_score
-    from scored_screens
-),
-
 screen_improvements as (
     select
-        screen_changes.person_id,
-        screen_changes.screen_date as event_date,
+        screens.person_id,
+        screens.screen_date as event_date,
         'screen_improvement' as kind,
         {{ dbt.concat([
-            'screen_changes.instrument', "' '",
-            'cast(screen_changes.previous_total_score as ' ~ dbt.type_string() ~ ')', "' -> '",
-            'cast(screen_changes.total_score as ' ~ dbt.type_string() ~ ')'
+            'screens.instrument', "' '",
+            'cast(screens.previous_total_score as ' ~ dbt.type_string() ~ ')', "' -> '",
+            'cast(screens.total_score as ' ~ dbt.type_string() ~ ')'
         ]) }} as detail,
-        screen_changes.site,
-        'stg_screens__screens' as source_model,
-        screen_changes.screen_key as source_key,
-        screen_changes._load_id,
-        screen_changes._source_file,
-        screen_changes._source_row
-    from screen_changes
+        screens.site,
+        {{ source_citation('stg_screens__screens', 'screen_key', alias='screens') }}
+    from screens
     inner join screen_rules
-        on screen_rules.instrument = screen_changes.instrument
-    where screen_changes.previous_total_score - screen_changes.total_score >= screen_rules.minimal_change
+        on screen_rules.instrument = screens.instrument
+    where screens.previous_total_score - screens.total_score >= screen_rules.minimal_change
 ),
 
 move_ins as (
@@ -127,11 +94,7 @@ move_ins as (
         'housing_move_in' as kind,
         project_type_name as detail,
         site,
-        'stg_hmis__enrollments' as source_model,
-        enrollment_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_hmis__enrollments', 'enrollment_key') }}
     from enrollments
     where move_in_date is not null
 ),
@@ -168,11 +131,7 @@ income_increases as (
             'cast(total_monthly_income as ' ~ dbt.type_string() ~ ')'
         ]) }} as detail,
         site,
-        'stg_hmis__income_benefits' as source_model,
-        income_benefits_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_hmis__income_benefits', 'income_benefits_key') }}
     from income_changes
     where total_monthly_income > previous_monthly_income
 ),
@@ -202,11 +161,7 @@ progress_notes as (
         'progress_note' as kind,
         min(label) as detail,
         site,
-        'stg_notes__case_notes' as source_model,
-        note_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_notes__case_notes', 'note_key') }}
     from note_findings
     where category = 'progress'
     group by person_id, note_date, site, note_key, _load_id, _source_file, _source_row
@@ -234,11 +189,7 @@ keyed as (
         kind,
         detail,
         site,
-        source_model,
-        source_key,
-        _load_id,
-        _source_file,
-        _source_row,
+        {{ source_citation() }},
         (select max(rubric_version) from screen_rules) as rubric_version
     from unioned
     where event_date is not null

@@ -55,11 +55,7 @@ contacts as (
         record_key,
         site,
         note_date as event_date,
-        'stg_notes__case_notes' as source_model,
-        note_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_notes__case_notes', 'note_key') }}
     from case_notes
     where note_type is null or note_type <> 'attempted_contact'
 
@@ -71,11 +67,7 @@ contacts as (
         record_key,
         site,
         date_provided as event_date,
-        'stg_hmis__services' as source_model,
-        service_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_hmis__services', 'service_key') }}
     from services
 
     union all
@@ -86,11 +78,7 @@ contacts as (
         record_key,
         site,
         information_date as event_date,
-        'stg_hmis__current_living_situations' as source_model,
-        current_living_situation_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_hmis__current_living_situations', 'current_living_situation_key') }}
     from living_situations
 
     union all
@@ -101,11 +89,7 @@ contacts as (
         record_key,
         site,
         screen_date as event_date,
-        'stg_screens__screens' as source_model,
-        screen_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_screens__screens', 'screen_key') }}
     from screens
 
     union all
@@ -116,11 +100,7 @@ contacts as (
         record_key,
         site,
         submitted_date as event_date,
-        'stg_surveys__responses' as source_model,
-        record_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_surveys__responses', 'record_key') }}
     from survey_responses
 ),
 
@@ -133,11 +113,7 @@ linked as (
         contacts.detail,
         contacts.site,
         contacts.record_key,
-        contacts.source_model,
-        contacts.source_key,
-        contacts._load_id,
-        contacts._source_file,
-        contacts._source_row
+        {{ source_citation(alias='contacts') }}
     from contacts
     inner join record_links
         on record_links.record_key = contacts.record_key

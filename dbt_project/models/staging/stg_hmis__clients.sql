@@ -5,13 +5,7 @@ with source as (
 
 versioned as (
     -- raw keeps every export a site sent: newest version of each client first
-    select
-        source.*,
-        row_number() over (
-            partition by _site, {{ caseintel.clean_text('personal_id') }}
-            order by {{ hmis_version_order() }}
-        ) as version_rank
-    from source
+    {{ rank_versions('source', 'personal_id', hmis_version_order()) }}
 ),
 
 renamed as (
@@ -29,7 +23,7 @@ renamed as (
         {{ to_date('dob', hmis_pivot()) }} as dob,
         {{ to_int('dob_data_quality') }} as dob_data_quality,
         {{ to_int('veteran_status') }} as veteran_status,
-        {{ no_yes_reasons_name(to_int('veteran_status')) }} as veteran_status_name,
+        {{ hud_label('hud_no_yes_reasons', to_int('veteran_status')) }} as veteran_status_name,
         {{ to_int('sex') }} as sex,
         -- FY2022 gender and ethnicity in FY2024's columns, as HUD's transition maps them:
         -- Female -> Woman, Male -> Man, NoSingleGender -> NonBinary; Ethnicity 1 -> HispanicLatinaeo
@@ -54,15 +48,11 @@ renamed as (
         {{ to_int('native_hi_pacific') }} as native_hi_pacific,
         {{ to_int('white') }} as white,
         {{ to_int('race_none') }} as race_none,
-        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
-        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ hmis_export_id() }} as export_id,
+        {{ hmis_audit_columns() }},
         _csv_version as csv_layout,
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('date_deleted') }} is null
-        and {{ clean_text('personal_id') }} is not null
+    {{ newest_versions('personal_id', deleted='date_deleted') }}
 )
 
 select * from renamed

@@ -4,13 +4,7 @@ with source as (
 
 versioned as (
     -- an export folder may be dropped twice under another name: keep its latest load
-    select
-        source.*,
-        row_number() over (
-            partition by _site, {{ caseintel.clean_text('export_id') }}
-            order by {{ load_order() }}
-        ) as version_rank
-    from source
+    {{ rank_versions('source', 'export_id', load_order()) }}
 ),
 
 renamed as (
@@ -33,8 +27,7 @@ renamed as (
         _loaded_at as loaded_at,
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('export_id') }} is not null
+    {{ newest_versions('export_id') }}
 )
 
 select * from renamed

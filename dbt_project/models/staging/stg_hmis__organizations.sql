@@ -4,13 +4,7 @@ with source as (
 
 versioned as (
     -- raw keeps every export a site sent: newest version of each organization first
-    select
-        source.*,
-        row_number() over (
-            partition by _site, {{ caseintel.clean_text('organization_id') }}
-            order by {{ hmis_version_order() }}
-        ) as version_rank
-    from source
+    {{ rank_versions('source', 'organization_id', hmis_version_order()) }}
 ),
 
 renamed as (
@@ -20,14 +14,10 @@ renamed as (
         {{ clean_text('organization_id') }} as organization_id,
         {{ clean_text('organization_name') }} as organization_name,
         {{ to_int('victim_service_provider') }} as victim_service_provider,
-        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
-        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ hmis_export_id() }} as export_id,
+        {{ hmis_audit_columns() }},
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('date_deleted') }} is null
-        and {{ clean_text('organization_id') }} is not null
+    {{ newest_versions('organization_id', deleted='date_deleted') }}
 )
 
 select * from renamed

@@ -4,13 +4,7 @@ with source as (
 
 versioned as (
     -- raw keeps every export a site sent: newest version of each project first
-    select
-        source.*,
-        row_number() over (
-            partition by _site, {{ caseintel.clean_text('project_id') }}
-            order by {{ hmis_version_order() }}
-        ) as version_rank
-    from source
+    {{ rank_versions('source', 'project_id', hmis_version_order()) }}
 ),
 
 renamed as (
@@ -21,19 +15,15 @@ renamed as (
         {{ clean_text('organization_id') }} as organization_id,
         {{ clean_text('project_name') }} as project_name,
         {{ fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version') }} as project_type,
-        {{ project_type_name(fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version')) }} as project_type_name,
+        {{ hud_label('hud_project_type', fy2024_project_type(to_int('project_type'), to_int('tracking_method'), '_csv_version')) }} as project_type_name,
         {{ to_int('continuum_project') }} as continuum_project,
         {{ to_int('housing_type') }} as housing_type,
         {{ to_date('operating_start_date', hmis_pivot()) }} as operating_start_date,
         {{ to_date('operating_end_date', hmis_pivot()) }} as operating_end_date,
-        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
-        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ hmis_export_id() }} as export_id,
+        {{ hmis_audit_columns() }},
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('date_deleted') }} is null
-        and {{ clean_text('project_id') }} is not null
+    {{ newest_versions('project_id', deleted='date_deleted') }}
 )
 
 select * from renamed

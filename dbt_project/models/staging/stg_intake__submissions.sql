@@ -6,13 +6,7 @@ with source as (
 
 versioned as (
     -- the same submission can arrive in more than one export file: keep its latest load
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(submission_id)
-            order by {{ load_order() }}
-        ) as version_rank
-    from source
+    {{ rank_versions('source', 'submission_id', load_order()) }}
 ),
 
 renamed as (
@@ -33,8 +27,7 @@ renamed as (
         {{ to_money('monthly_income') }} as monthly_income,
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('submission_id') }} is not null
+    {{ newest_versions('submission_id') }}
 )
 
 select * from renamed

@@ -37,13 +37,7 @@ candidates as (
 
 versioned as (
     -- the same note can arrive in more than one export file: keep its latest load
-    select
-        candidates.*,
-        row_number() over (
-            partition by _site, trim(note_id)
-            order by {{ load_order() }}
-        ) as version_rank
-    from candidates
+    {{ rank_versions('candidates', 'note_id', load_order()) }}
 ),
 
 renamed as (
@@ -59,8 +53,7 @@ renamed as (
         {{ adapter.quote('text') }} as note_text,
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('note_id') }} is not null
+    {{ newest_versions('note_id') }}
 )
 
 select * from renamed

@@ -6,13 +6,7 @@ with source as (
 
 versioned as (
     -- the same response can arrive in more than one export file: keep its latest load
-    select
-        source.*,
-        row_number() over (
-            partition by _site, trim(response_id)
-            order by {{ load_order() }}
-        ) as version_rank
-    from source
+    {{ rank_versions('source', 'response_id', load_order()) }}
 ),
 
 renamed as (
@@ -28,8 +22,7 @@ renamed as (
         {{ to_money('monthly_income') }} as monthly_income,
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('response_id') }} is not null
+    {{ newest_versions('response_id') }}
 )
 
 select * from renamed

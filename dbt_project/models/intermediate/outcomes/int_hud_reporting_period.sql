@@ -25,11 +25,7 @@ with periods as (
 
 windows as (
     select
-        period_label,
-        period_start,
-        period_end,
-        period_index,
-        is_current_period,
+        {{ spm_period_columns() }},
         as_of_date,
         {{ add_days('period_start', -1 * spm_days('m1_lookback_days')) }} as m1_lookback_start,
         m2_exit_window_start,

@@ -42,10 +42,7 @@ entry_exit_stays as (
         period.period_index,
         enrollments.enrollment_key,
         enrollments.person_id,
-        enrollments.coc_code,
-        enrollments.site,
-        enrollments.project_type,
-        enrollments.project_type_name,
+        {{ spm_group_columns('enrollments') }},
         enrollments.entry_date as night_start,
         coalesce(enrollments.exit_date, {{ add_days('period.period_end', 1) }}) as night_end
     from enrollments
@@ -61,10 +58,7 @@ bed_nights as (
         period.period_index,
         enrollments.enrollment_key,
         enrollments.person_id,
-        enrollments.coc_code,
-        enrollments.site,
-        enrollments.project_type,
-        enrollments.project_type_name,
+        {{ spm_group_columns('enrollments') }},
         services.date_provided as night_start,
         {{ add_days('services.date_provided', 1) }} as night_end
     from enrollments
@@ -89,10 +83,7 @@ clipped_stays as (
         stays.period_index,
         stays.enrollment_key,
         stays.person_id,
-        stays.coc_code,
-        stays.site,
-        stays.project_type,
-        stays.project_type_name,
+        {{ spm_group_columns('stays') }},
         greatest(stays.night_start, period.m1_lookback_start) as night_start,
         least(stays.night_end, {{ add_days('period.period_end', 1) }}) as night_end
     from stays

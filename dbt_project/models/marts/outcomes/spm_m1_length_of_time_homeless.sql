@@ -29,12 +29,7 @@ final as (
             when 'es_sh' then 'Emergency shelter and safe haven (1a.1)'
             when 'es_sh_th' then 'Emergency shelter, safe haven and transitional housing (1a.2)'
         end as metric_label,
-        aggregated.reporting_level,
-        aggregated.level_order,
-        aggregated.coc_code,
-        aggregated.site,
-        aggregated.project_type,
-        aggregated.project_type_name,
+        {{ spm_level_keys('aggregated') }},
         aggregated.universe,
         aggregated.nights,
         round(aggregated.average_nights, 1) as average_nights,

@@ -4,26 +4,7 @@ with returns as (
 
 deduplicated as (
     select
-        period_label,
-        period_start,
-        period_end,
-        period_index,
-        is_current_period,
-        m2_exit_window_start,
-        m2_exit_window_end,
-        reporting_level,
-        level_order,
-        coc_code,
-        site,
-        project_type,
-        project_type_name,
-        window_months,
-        window_days,
-        universe,
-        numerator,
-        denominator,
-        rate,
-        returns_to_ph,
+        {{ spm_m2_return_columns() }},
         returns_at_other_site
     from returns
     where counting = 'deduplicated'

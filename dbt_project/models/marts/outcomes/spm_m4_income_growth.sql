@@ -17,46 +17,18 @@ populations as (
     select 'all_adults' as income_population, people.* from people
 ),
 
-grouped as (
-    select
-        populations.period_index,
-        populations.income_population,
-        {{ spm_level_columns('populations') }},
-        populations.person_id,
-        populations.has_increased_income,
-        populations.monthly_income_change
-    from populations
-    cross join levels
-),
-
-aggregated as (
-    select
-        period_index,
-        income_population,
-        {{ spm_level_group_by() }},
-        count(distinct person_id) as universe,
-        count(distinct case when has_increased_income then person_id end) as numerator,
-        count(distinct person_id) as denominator,
-        count(monthly_income_change) as people_with_both_incomes,
-        avg(monthly_income_change) as average_monthly_income_change
-    from grouped
-    group by period_index, income_population, {{ spm_level_group_by() }}
-),
+{{ spm_counted('populations', 'income_population', 'has_increased_income',
+               ['has_increased_income', 'monthly_income_change'], extra={
+    'people_with_both_incomes': 'count(monthly_income_change)',
+    'average_monthly_income_change': 'avg(monthly_income_change)',
+}) }},
 
 final as (
     select
         {{ spm_period_columns('period') }},
         aggregated.income_population,
-        aggregated.reporting_level,
-        aggregated.level_order,
-        aggregated.coc_code,
-        aggregated.site,
-        aggregated.project_type,
-        aggregated.project_type_name,
-        aggregated.universe,
-        aggregated.numerator,
-        aggregated.denominator,
-        {{ safe_rate('aggregated.numerator', 'aggregated.denominator') }} as rate,
+        {{ spm_level_keys('aggregated') }},
+        {{ spm_rate_columns('aggregated') }},
         aggregated.people_with_both_incomes,
         round(cast(aggregated.average_monthly_income_change as {{ dbt.type_numeric() }}), 2) as average_monthly_income_change
     from aggregated

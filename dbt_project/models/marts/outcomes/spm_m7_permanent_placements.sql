@@ -10,30 +10,9 @@ levels as (
     {{ spm_reporting_levels() }}
 ),
 
-grouped as (
-    select
-        placements.period_index,
-        placements.measure,
-        {{ spm_level_columns('placements') }},
-        placements.person_id,
-        placements.is_stayer,
-        placements.is_successful
-    from placements
-    cross join levels
-),
-
-aggregated as (
-    select
-        period_index,
-        measure,
-        {{ spm_level_group_by() }},
-        count(distinct person_id) as universe,
-        count(distinct case when is_successful then person_id end) as numerator,
-        count(distinct person_id) as denominator,
-        count(distinct case when is_stayer then person_id end) as stayers
-    from grouped
-    group by period_index, measure, {{ spm_level_group_by() }}
-),
+{{ spm_counted('placements', 'measure', 'is_successful', ['is_stayer', 'is_successful'], extra={
+    'stayers': 'count(distinct case when is_stayer then person_id end)',
+}) }},
 
 final as (
     select
@@ -44,16 +23,8 @@ final as (
             when '7b1' then 'Exits from ES, SH, TH and RRH to permanent housing (7b.1)'
             when '7b2' then 'Retention of, or exit to, permanent housing from PSH and other PH (7b.2)'
         end as measure_label,
-        aggregated.reporting_level,
-        aggregated.level_order,
-        aggregated.coc_code,
-        aggregated.site,
-        aggregated.project_type,
-        aggregated.project_type_name,
-        aggregated.universe,
-        aggregated.numerator,
-        aggregated.denominator,
-        {{ safe_rate('aggregated.numerator', 'aggregated.denominator') }} as rate,
+        {{ spm_level_keys('aggregated') }},
+        {{ spm_rate_columns('aggregated') }},
         aggregated.stayers
     from aggregated
     inner join period

@@ -39,6 +39,10 @@ entry_income_records as (
     select * from {{ ref('int_hud_entry_incomes') }}
 ),
 
+dq_elements as (
+    select * from {{ ref('hud_dq_elements') }}
+),
+
 flags as (
     select * from {{ ref('stg_ingest__flags') }}
 ),
@@ -127,11 +131,8 @@ name_checks as (
     select
         client_checks.*,
         'name' as element,
-        client_checks.name_data_quality in {{ dk_pna }} as is_dk_pna,
-        client_checks.name_data_quality = 99
-            or client_checks.name_data_quality is null
-            or not client_checks.has_first_name
-            or not client_checks.has_last_name as is_missing,
+        {{ dq_code_answers('client_checks.name_data_quality',
+                           ['not client_checks.has_first_name', 'not client_checks.has_last_name']) }},
         case
             when client_checks.name_data_quality = 2 then 'partial, street or code name'
         end as issue_reason
@@ -142,10 +143,7 @@ ssn_checks as (
     select
         client_checks.*,
         'ssn' as element,
-        client_checks.ssn_data_quality in {{ dk_pna }} as is_dk_pna,
-        client_checks.ssn_data_quality = 99
-            or client_checks.ssn_data_quality is null
-            or not client_checks.has_ssn as is_missing,
+        {{ dq_code_answers('client_checks.ssn_data_quality', ['not client_checks.has_ssn']) }},
         case
             when client_checks.ssn_data_quality = 2 then 'approximate or partial SSN'
             when client_checks.is_pii_hashed then null
@@ -160,10 +158,7 @@ dob_checks as (
     select
         client_checks.*,
         'dob' as element,
-        client_checks.dob_data_quality in {{ dk_pna }} as is_dk_pna,
-        client_checks.dob_data_quality = 99
-            or client_checks.dob_data_quality is null
-            or client_checks.dob is null as is_missing,
+        {{ dq_code_answers('client_checks.dob_data_quality', ['client_checks.dob is null']) }},
         case
             when client_checks.dob_data_quality = 2 then 'approximate or partial DOB'
             when client_checks.dob > client_checks.entry_date then 'DOB after project start'
@@ -219,8 +214,7 @@ veteran_checks as (
     select
         client_checks.*,
         'veteran_status' as element,
-        client_checks.veteran_status in {{ dk_pna }} as is_dk_pna,
-        client_checks.veteran_status = 99 or client_checks.veteran_status is null as is_missing,
+        {{ dq_code_answers('client_checks.veteran_status') }},
         case
             when client_checks.veteran_status = 1 and client_checks.age_months < 12 * period.adult_age_years
                 then 'veteran under 18'
@@ -350,8 +344,7 @@ enrollment_element_checks as (
         'disabling_condition' as element,
         enrollment_key as subject_key,
         enrollment_checks.*,
-        disabling_condition in {{ dk_pna }} as is_dk_pna,
-        disabling_condition = 99 or disabling_condition is null as is_missing,
+        {{ dq_code_answers('disabling_condition') }},
         case
             when disabling_condition not in (0, 1, 8, 9, 99) then 'not a HUD yes/no code'
         end as issue_reason
@@ -363,8 +356,7 @@ enrollment_element_checks as (
         'prior_living_situation' as element,
         enrollment_key as subject_key,
         enrollment_checks.*,
-        living_situation in {{ dk_pna }} as is_dk_pna,
-        living_situation = 99 or living_situation is null as is_missing,
+        {{ dq_code_answers('living_situation') }},
         cast(null as {{ dbt.type_string() }}) as issue_reason
     from enrollment_checks
     where relationship_to_hoh = 1
@@ -468,8 +460,8 @@ all_checks as (
 classified as (
     select
         all_checks.element,
-        {{ dq_element_label('all_checks.element') }} as element_label,
-        {{ dq_element_order('all_checks.element') }} as element_order,
+        dq_elements.label as element_label,
+        dq_elements.element_order,
         all_checks.site,
         all_checks.project_key,
         all_checks.project_name,
@@ -494,6 +486,8 @@ classified as (
         all_checks._source_file,
         all_checks._source_row
     from all_checks
+    left join dq_elements
+        on dq_elements.element = all_checks.element
     left join element_flags
         on element_flags.source_table = all_checks.flag_table
         and element_flags._load_id = all_checks._load_id

@@ -13,6 +13,7 @@
     data contracts rejected, such as an exit before its entry, are in quarantine and listed
     by the report beside these.) `extremity` ranks the flags of one kind, most extreme first.
 #}
+-- depends_on: {{ ref('hud_spm_project_types') }}
 with momentum as (
     select * from {{ ref('client_momentum') }}
 ),
@@ -117,11 +118,7 @@ contact_drops as (
             as_text('contact_expectations.baseline_contacts'), "' contacts in the '",
             as_text('contact_expectations.contact_drop_baseline_days'), "' days before'"
         ]) }} as why,
-        touchpoints.source_model as evidence_source_model,
-        touchpoints.source_key as evidence_source_key,
-        touchpoints._load_id as evidence_load_id,
-        touchpoints._source_file as evidence_source_file,
-        touchpoints._source_row as evidence_source_row,
+        {{ source_citation(alias='touchpoints', prefix='evidence') }},
         contact_expectations.person_id as subject_key,
         cast(null as {{ type_double() }}) as extremity
     from contact_expectations
@@ -148,11 +145,7 @@ screen_worsened as (
             "' (worse by '", as_text('screen_scores.score_change'), "'; the minimal important change is '",
             as_text('screen_scores.minimal_change'), "')'"
         ]) }} as why,
-        'stg_screens__screens' as evidence_source_model,
-        screen_scores.screen_key as evidence_source_key,
-        screen_scores._load_id as evidence_load_id,
-        screen_scores._source_file as evidence_source_file,
-        screen_scores._source_row as evidence_source_row,
+        {{ source_citation('stg_screens__screens', 'screen_key', alias='screen_scores', prefix='evidence') }},
         screen_scores.screen_key as subject_key,
         cast(null as {{ type_double() }}) as extremity
     from screen_scores
@@ -279,11 +272,7 @@ long_stays as (
                 "' times the client''s own longest earlier stay in this kind of program, '", as_text('longest_stay_days'), "' days'"
             ]) }}
         end as why,
-        'stg_hmis__enrollments' as evidence_source_model,
-        enrollment_key as evidence_source_key,
-        _load_id as evidence_load_id,
-        _source_file as evidence_source_file,
-        _source_row as evidence_source_row,
+        {{ source_citation('stg_hmis__enrollments', 'enrollment_key', prefix='evidence') }},
         enrollment_key as subject_key,
         -- times the program's median, whichever comparison raised it: one scale for the kind
         cast(stay_days / nullif(median_stay_days, 0) as {{ type_double() }}) as extremity
@@ -372,11 +361,7 @@ risk_findings as (
             "'The case-note reader found a risk ('", "replace(risk_notes.label, '_', ' ')",
             "') in the note of '", as_text('risk_notes.note_date')
         ]) }} end as why,
-        'stg_notes__case_notes' as evidence_source_model,
-        risk_notes.note_key as evidence_source_key,
-        risk_notes._load_id as evidence_load_id,
-        risk_notes._source_file as evidence_source_file,
-        risk_notes._source_row as evidence_source_row,
+        {{ source_citation('stg_notes__case_notes', 'note_key', alias='risk_notes', prefix='evidence') }},
         {{ dbt.concat(['risk_notes.note_key', "':'", 'risk_notes.label']) }} as subject_key,
         cast(null as {{ type_double() }}) as extremity
     from risk_notes
@@ -402,11 +387,7 @@ services_after_exit as (
             "'A service dated '", as_text('services.date_provided'), "' is recorded on the '",
             'enrollments.project_type_name', "' stay that exited on '", as_text('enrollments.exit_date')
         ]) }} as why,
-        'stg_hmis__services' as evidence_source_model,
-        services.service_key as evidence_source_key,
-        services._load_id as evidence_load_id,
-        services._source_file as evidence_source_file,
-        services._source_row as evidence_source_row,
+        {{ source_citation('stg_hmis__services', 'service_key', alias='services', prefix='evidence') }},
         services.service_key as subject_key,
         cast(null as {{ type_double() }}) as extremity
     from services
@@ -493,11 +474,7 @@ impossible_stamps as (
             'relation_text',
             'verdict'
         ]) }} as why,
-        source_model as evidence_source_model,
-        source_key as evidence_source_key,
-        _load_id as evidence_load_id,
-        _source_file as evidence_source_file,
-        _source_row as evidence_source_row,
+        {{ source_citation(prefix='evidence') }},
         stamp_key as subject_key,
         -- hours past the possible
         cast(gap_minutes / 60.0 as {{ type_double() }}) as extremity

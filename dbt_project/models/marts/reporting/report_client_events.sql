@@ -59,11 +59,7 @@ intakes as (
         'intake_submission' as kind,
         intake_submissions.program as detail,
         intake_submissions.site,
-        'stg_intake__submissions' as source_model,
-        intake_submissions.record_key as source_key,
-        intake_submissions._load_id,
-        intake_submissions._source_file,
-        intake_submissions._source_row
+        {{ source_citation('stg_intake__submissions', 'record_key', alias='intake_submissions') }}
     from intake_submissions
     inner join record_links
         on record_links.record_key = intake_submissions.record_key
@@ -78,11 +74,7 @@ entries as (
         'entry' as kind,
         {{ dbt.concat(['project_type_name', "coalesce(" ~ dbt.concat(["' - '", 'project_name']) ~ ", '')"]) }} as detail,
         site,
-        'stg_hmis__enrollments' as source_model,
-        enrollment_key as source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation('stg_hmis__enrollments', 'enrollment_key') }}
     from enrollments
 ),
 
@@ -113,11 +105,7 @@ contacts as (
         kind,
         detail,
         site,
-        source_model,
-        source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation() }}
     from touchpoints
 ),
 
@@ -130,11 +118,7 @@ movements as (
         kind,
         detail,
         site,
-        source_model,
-        source_key,
-        _load_id,
-        _source_file,
-        _source_row
+        {{ source_citation() }}
     from movement_events
 ),
 
@@ -147,11 +131,7 @@ plan_milestones as (
         milestones.status as kind,
         {{ dbt.concat(["coalesce(milestones.goal, 'no goal')", "' / '", "coalesce(milestones.milestone_type, 'other')"]) }} as detail,
         milestones.site,
-        'stg_plans__milestones' as source_model,
-        milestones.milestone_key as source_key,
-        milestones._load_id,
-        milestones._source_file,
-        milestones._source_row
+        {{ source_citation('stg_plans__milestones', 'milestone_key', alias='milestones') }}
     from milestones
     inner join record_links
         on record_links.record_key = milestones.record_key
@@ -172,11 +152,7 @@ assessments as (
         end as kind,
         {{ dbt.concat(["'total monthly income '", "coalesce(" ~ as_text('income_records.total_monthly_income') ~ ", 'not recorded')"]) }} as detail,
         income_records.site,
-        'stg_hmis__income_benefits' as source_model,
-        income_records.income_benefits_key as source_key,
-        income_records._load_id,
-        income_records._source_file,
-        income_records._source_row
+        {{ source_citation('stg_hmis__income_benefits', 'income_benefits_key', alias='income_records') }}
     from income_records
     inner join record_links
         on record_links.record_key = income_records.record_key
@@ -191,11 +167,7 @@ findings as (
         note_findings.category as kind,
         note_findings.label as detail,
         note_findings.site,
-        'stg_notes__case_notes' as source_model,
-        note_findings.note_key as source_key,
-        note_findings._load_id,
-        note_findings._source_file,
-        note_findings._source_row
+        {{ source_citation('stg_notes__case_notes', 'note_key', alias='note_findings') }}
     from note_findings
 ),
 

@@ -63,11 +63,7 @@ contact_overdue as (
         'touchpoint' as proposed_table,
         'case_note' as proposed_kind,
         'contact' as proposed_detail,
-        touchpoints.source_model as evidence_source_model,
-        touchpoints.source_key as evidence_source_key,
-        touchpoints._load_id as evidence_load_id,
-        touchpoints._source_file as evidence_source_file,
-        touchpoints._source_row as evidence_source_row
+        {{ source_citation(alias='touchpoints', prefix='evidence') }}
     from open_clients
     left join touchpoints
         on touchpoints.touchpoint_key = open_clients.last_contact_key
@@ -93,11 +89,7 @@ followup_overdue as (
         'touchpoint' as proposed_table,
         'survey_response' as proposed_kind,
         followups.survey_type as proposed_detail,
-        'stg_hmis__enrollments' as evidence_source_model,
-        enrollments.enrollment_key as evidence_source_key,
-        enrollments._load_id as evidence_load_id,
-        enrollments._source_file as evidence_source_file,
-        enrollments._source_row as evidence_source_row
+        {{ source_citation('stg_hmis__enrollments', 'enrollment_key', alias='enrollments', prefix='evidence') }}
     from open_clients
     inner join followups
         on {{ dbt.position(
@@ -155,11 +147,7 @@ stall_reason_missing as (
         cast(null as {{ dbt.type_string() }}) as proposed_table,
         cast(null as {{ dbt.type_string() }}) as proposed_kind,
         cast(null as {{ dbt.type_string() }}) as proposed_detail,
-        'stg_hmis__enrollments' as evidence_source_model,
-        enrollments.enrollment_key as evidence_source_key,
-        enrollments._load_id as evidence_load_id,
-        enrollments._source_file as evidence_source_file,
-        enrollments._source_row as evidence_source_row
+        {{ source_citation('stg_hmis__enrollments', 'enrollment_key', alias='enrollments', prefix='evidence') }}
     from open_clients
     inner join stall_reasons
         on stall_reasons.person_id = open_clients.person_id
@@ -174,11 +162,7 @@ screens_by_recency as (
         open_clients.as_of_date,
         touchpoints.detail as instrument,
         touchpoints.event_date,
-        touchpoints.source_model,
-        touchpoints.source_key,
-        touchpoints._load_id,
-        touchpoints._source_file,
-        touchpoints._source_row,
+        {{ source_citation(alias='touchpoints') }},
         row_number() over (
             partition by open_clients.person_id, touchpoints.detail
             order by touchpoints.event_date desc, touchpoints.touchpoint_key desc
@@ -207,11 +191,7 @@ screen_not_repeated as (
         'touchpoint' as proposed_table,
         'screen' as proposed_kind,
         screens_by_recency.instrument as proposed_detail,
-        screens_by_recency.source_model as evidence_source_model,
-        screens_by_recency.source_key as evidence_source_key,
-        screens_by_recency._load_id as evidence_load_id,
-        screens_by_recency._source_file as evidence_source_file,
-        screens_by_recency._source_row as evidence_source_row
+        {{ source_citation(alias='screens_by_recency', prefix='evidence') }}
     from screens_by_recency
     cross join rules
     where screens_by_recency.recency = 1
@@ -267,11 +247,7 @@ recertification_overdue as (
         cast(null as {{ dbt.type_string() }}) as proposed_table,
         cast(null as {{ dbt.type_string() }}) as proposed_kind,
         cast(null as {{ dbt.type_string() }}) as proposed_detail,
-        'stg_hmis__enrollments' as evidence_source_model,
-        anniversaries.enrollment_key as evidence_source_key,
-        anniversaries._load_id as evidence_load_id,
-        anniversaries._source_file as evidence_source_file,
-        anniversaries._source_row as evidence_source_row
+        {{ source_citation('stg_hmis__enrollments', 'enrollment_key', alias='anniversaries', prefix='evidence') }}
     from anniversaries
     left join annual_assessments
         on annual_assessments.enrollment_key = anniversaries.enrollment_key

@@ -5,64 +5,30 @@
     Unusual report flags screens that got worse by at least the minimal change.
 #}
 with screens as (
-    select * from {{ ref('stg_screens__screens') }}
-),
-
-record_links as (
-    select * from {{ ref('int_record_links') }}
+    select * from {{ ref('int_outcome_screens') }}
 ),
 
 screen_rules as (
     select * from {{ ref('stg_rubric__screen_rules') }}
 ),
 
-scored as (
+final as (
     select
-        record_links.person_id,
         screens.screen_key,
-        screens.site,
-        screens.screen_id,
+        screens.person_id,
         screens.instrument,
         screens.screen_date,
-        coalesce(screens.recorded_total_score, screens.items_total_score) as total_score,
+        screens.total_score,
+        screens.previous_total_score,
+        screens.total_score - screens.previous_total_score as score_change,
+        screen_rules.minimal_change,
+        screens.site,
         screens._load_id,
         screens._source_file,
         screens._source_row
     from screens
-    inner join record_links
-        on record_links.record_key = screens.record_key
-    where screens.screen_date is not null
-        and screens.instrument is not null
-        and coalesce(screens.recorded_total_score, screens.items_total_score) is not null
-),
-
-compared as (
-    select
-        scored.*,
-        lag(total_score) over (
-            partition by person_id, instrument
-            order by screen_date, site, screen_id
-        ) as previous_total_score
-    from scored
-),
-
-final as (
-    select
-        compared.screen_key,
-        compared.person_id,
-        compared.instrument,
-        compared.screen_date,
-        compared.total_score,
-        compared.previous_total_score,
-        compared.total_score - compared.previous_total_score as score_change,
-        screen_rules.minimal_change,
-        compared.site,
-        compared._load_id,
-        compared._source_file,
-        compared._source_row
-    from compared
     left join screen_rules
-        on screen_rules.instrument = compared.instrument
+        on screen_rules.instrument = screens.instrument
 )
 
 select * from final

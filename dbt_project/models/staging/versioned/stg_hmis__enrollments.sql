@@ -16,19 +16,15 @@ renamed as (
         {{ to_date('entry_date', hmis_pivot()) }} as entry_date,
         {{ clean_text('household_id') }} as household_id,
         {{ to_int('relationship_to_ho_h') }} as relationship_to_hoh,
-        {{ relationship_to_hoh_name(to_int('relationship_to_ho_h')) }} as relationship_to_hoh_name,
+        {{ hud_label('hud_relationship_to_hoh', to_int('relationship_to_ho_h')) }} as relationship_to_hoh_name,
         {{ fy2024_living_situation(to_int('living_situation'), '_csv_version') }} as living_situation,
         {{ living_situation_group(fy2024_living_situation(to_int('living_situation'), '_csv_version')) }} as living_situation_group,
         {{ to_int('disabling_condition') }} as disabling_condition,
         {{ to_date('move_in_date', hmis_pivot()) }} as move_in_date,
-        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
-        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ hmis_export_id() }} as export_id,
+        {{ hmis_audit_columns() }},
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('date_deleted') }} is null
-        and {{ clean_text('enrollment_id') }} is not null
+    {{ newest_versions('enrollment_id', deleted='date_deleted') }}
 )
 
 {{ caseintel.staged_rows('enrollment_key', is_incremental()) }}

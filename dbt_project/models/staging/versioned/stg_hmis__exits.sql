@@ -5,24 +5,14 @@ with {{ caseintel.versioned_rows('hmis_exit', 'exit_key', 'exit_id', hmis_versio
 
 renamed as (
     select
-        {{ site_key('_site', 'exit_id') }} as exit_key,
-        {{ site_key('_site', 'enrollment_id') }} as enrollment_key,
-        {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
-        _site as site,
-        {{ clean_text('exit_id') }} as exit_id,
-        {{ clean_text('enrollment_id') }} as enrollment_id,
-        {{ clean_text('personal_id') }} as personal_id,
+        {{ hmis_enrollment_record_keys('exit_key', 'exit_id') }},
         {{ to_date('exit_date', hmis_pivot()) }} as exit_date,
         {{ fy2024_living_situation(to_int('destination'), '_csv_version') }} as destination,
         {{ living_situation_group(fy2024_living_situation(to_int('destination'), '_csv_version')) }} as destination_group,
-        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
-        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ hmis_export_id() }} as export_id,
+        {{ hmis_audit_columns() }},
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('date_deleted') }} is null
-        and {{ clean_text('exit_id') }} is not null
+    {{ newest_versions('exit_id', deleted='date_deleted') }}
 )
 
 {{ caseintel.staged_rows('exit_key', is_incremental()) }}

@@ -5,24 +5,14 @@ with {{ caseintel.versioned_rows('hmis_services', 'service_key', 'services_id', 
 
 renamed as (
     select
-        {{ site_key('_site', 'services_id') }} as service_key,
-        {{ site_key('_site', 'enrollment_id') }} as enrollment_key,
-        {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
-        _site as site,
-        {{ clean_text('services_id') }} as services_id,
-        {{ clean_text('enrollment_id') }} as enrollment_id,
-        {{ clean_text('personal_id') }} as personal_id,
+        {{ hmis_enrollment_record_keys('service_key', 'services_id') }},
         {{ to_date('date_provided', hmis_pivot()) }} as date_provided,
         {{ to_int('record_type') }} as record_type,
         {{ to_int('type_provided') }} as type_provided,
-        {{ to_timestamp('date_created', hmis_pivot()) }} as date_created,
-        {{ to_timestamp('date_updated', hmis_pivot()) }} as date_updated,
-        {{ hmis_export_id() }} as export_id,
+        {{ hmis_audit_columns() }},
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('date_deleted') }} is null
-        and {{ clean_text('services_id') }} is not null
+    {{ newest_versions('services_id', deleted='date_deleted') }}
 )
 
 {{ caseintel.staged_rows('service_key', is_incremental()) }}

@@ -18,8 +18,7 @@ renamed as (
         {{ clean_text('stall_reason') }} as stall_reason,
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('milestone_id') }} is not null
+    {{ newest_versions('milestone_id') }}
 )
 
 {{ caseintel.staged_rows('milestone_key', is_incremental()) }}

@@ -29,8 +29,7 @@ renamed as (
         end as items_total_score,
         {{ lineage_columns() }}
     from versioned
-    where version_rank = 1
-        and {{ clean_text('screen_id') }} is not null
+    {{ newest_versions('screen_id') }}
 )
 
 {{ caseintel.staged_rows('screen_key', is_incremental()) }}
