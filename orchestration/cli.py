@@ -125,7 +125,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     else:
         print(f"caseintel: using the demo agency already in {demo_dir}")
     meta = json.loads(meta_path.read_text())
-    return run_pipeline(date.fromisoformat(meta["as_of"]), landing)
+    failed = run_pipeline(date.fromisoformat(meta["as_of"]), landing)
+    print("caseintel: to read the reports behind a login: `caseintel set-password dana` "
+          "(the demo's director in rubrics/access.yaml), then `caseintel serve`")
+    return failed
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
