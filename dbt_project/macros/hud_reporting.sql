@@ -390,3 +390,17 @@ aggregated as (
         rate,
         returns_to_ph
 {%- endmacro %}
+
+{#
+    int_hud_clients with each record's DOB, for the models that take ages (at dates of their
+    own): DOB comes from the ephemeral stg_hmis__client_identifiers, so no materialized model
+    carries it. The body of a CTE: `clients as ( {{ hud_clients_with_dob() }} )`.
+#}
+{% macro hud_clients_with_dob() -%}
+    select
+        hud_clients.*,
+        identifiers.dob
+    from {{ ref('int_hud_clients') }} as hud_clients
+    left join {{ ref('stg_hmis__client_identifiers') }} as identifiers
+        on identifiers.record_key = hud_clients.record_key
+{%- endmacro %}

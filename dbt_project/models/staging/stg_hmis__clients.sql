@@ -1,4 +1,6 @@
--- The one HMIS model that carries PII (names, SSN, DOB): it feeds identity resolution only.
+-- No PII: names, SSN and DOB stay in raw (identity resolution reads them there); models that
+-- check them or take ages read the ephemeral stg_hmis__client_identifiers, through the
+-- lineage columns kept here.
 with source as (
     {{ select_source('raw', 'hmis_client') }}
 ),
@@ -13,14 +15,8 @@ renamed as (
         {{ record_key('hmis', '_site', 'personal_id') }} as record_key,
         _site as site,
         {{ clean_text('personal_id') }} as personal_id,
-        {{ clean_text('first_name') }} as first_name,
-        {{ clean_text('middle_name') }} as middle_name,
-        {{ clean_text('last_name') }} as last_name,
-        {{ clean_text('name_suffix') }} as name_suffix,
         {{ to_int('name_data_quality') }} as name_data_quality,
-        {{ clean_text('ssn') }} as ssn,
         {{ to_int('ssn_data_quality') }} as ssn_data_quality,
-        {{ to_date('dob', hmis_pivot()) }} as dob,
         {{ to_int('dob_data_quality') }} as dob_data_quality,
         {{ to_int('veteran_status') }} as veteran_status,
         {{ hud_label('hud_no_yes_reasons', to_int('veteran_status')) }} as veteran_status_name,

@@ -25,7 +25,7 @@ enrollments as (
 ),
 
 clients as (
-    select * from {{ ref('int_hud_clients') }}
+    {{ hud_clients_with_dob() }}
 ),
 
 income_records as (
