@@ -1,6 +1,6 @@
-"""The report server in headless Chromium: each role logs in through the form, sees what its
-role shows and not what it does not, is refused elsewhere, and every page it opened is in
-the audit trail, which the auditor then reads on their own page."""
+"""The report server in headless Chromium: each of the six roles logs in through the form,
+sees what its role shows and not what it does not, is refused elsewhere, and every page it
+opened is in the audit trail, which the auditor then reads on their own page."""
 
 from __future__ import annotations
 
@@ -116,6 +116,15 @@ def test_each_role_in_the_browser(chromium, served, screenshots) -> None:
     assert page.goto(f"{base}/clients/{served['south']}.html").status == 403
     opened["fay"] = [("/funder/index.html", 200), ("/funder/aggregate/latest.html", 200),
                      (f"/clients/{served['south']}.html", 403)]
+    assert errors == []
+
+    page, base, errors = _session(chromium, screenshots, "sol")  # data steward: quality
+    assert page.url == f"{base}/index.html"
+    assert page.goto(f"{base}/quality/latest.html").status == 200
+    assert page.goto(f"{base}/clients/{served['south']}.html").status == 403
+    assert page.goto(f"{base}/momentum/latest.html").status == 403
+    opened["sol"] = [("/index.html", 200), ("/quality/latest.html", 200),
+                     (f"/clients/{served['south']}.html", 403), ("/momentum/latest.html", 403)]
     assert errors == []
 
     for user, expected in opened.items():  # every view in the browser is in the trail
