@@ -25,8 +25,6 @@ from orchestration.server.scope import write_scope
 from orchestration.settings import Settings
 from orchestration.warehouse import Warehouse
 
-# Reports whose pages the server opens by person or worker: they (re)write the scope file.
-SCOPED = ("comprehensive", "missing_incomplete")
 SINGLE_PAGE: dict[str, ModuleType] = {
     "momentum": momentum, "missing_incomplete": missing, "unusual": unusual,
     "aggregate": aggregate, "data_quality": quality,
@@ -53,7 +51,9 @@ def publish_report(settings: Settings, report: str) -> list[Path]:
                 written += [path for e in editions
                             for path in write_pages(run, e, missing.WORKER_FOLDER,
                                                     missing.worker_pages(run, e, prepared))]
-        if report in SCOPED and run.as_of is not None:
+        if report == "comprehensive" and run.as_of is not None:
+            # the server opens a client page by its client's site and worker: written once
+            # per run, with the client pages
             write_scope(run.wh, settings.site_scope_path)
         for edition in run.config.editions:
             write_index(run, edition)

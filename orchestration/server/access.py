@@ -43,14 +43,17 @@ class Grant:
     worker_id: str | None = None
 
     @property
+    def worker_page(self) -> str:
+        """A worker's own action list, within their edition's folder."""
+        return f"{WORKER_FOLDER}/{worker_slug(self.worker_id or '')}.html"
+
+    @property
     def home(self) -> str:
         """The page a user lands on after logging in (a path of the server)."""
         if self.edition is None:
             return "/audit"
         root = f"/{self.edition.folder}/" if self.edition.folder else "/"
-        if self.role == "worker":
-            return f"{root}{WORKER_FOLDER}/{worker_slug(self.worker_id or '')}.html"
-        return f"{root}index.html"
+        return root + (self.worker_page if self.role == "worker" else "index.html")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def may_open(grant: Grant, page: Page, scope: PersonScope) -> bool:
         # the client directory and its ID list: whole-edition readers only
         return grant.role in ("supervisor", "director")
     if grant.role == "worker":
-        return page.relative == f"{WORKER_FOLDER}/{worker_slug(grant.worker_id or '')}.html"
+        return page.relative == grant.worker_page
     if grant.role == "data_steward":
         return page.relative == "index.html" or page.report in STEWARD_REPORTS
     return True

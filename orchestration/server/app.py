@@ -233,7 +233,7 @@ class ReportServer:
         case (the rules judge this spelling, so it must be the file that is read)."""
         relative = path.lstrip("/")
         parts = relative.split("/")
-        if (not relative or any(p in ("", ".", "..") or p.startswith(".") for p in parts)
+        if (not relative or any(not p or p.startswith(".") for p in parts)
                 or any(c in relative for c in "\\\0") or len(relative) > 1024):
             return None
         try:
@@ -249,6 +249,18 @@ class ReportServer:
                           status=404, client=client)
         return self.render("message.html.j2", 404, title="Not found",
                            message="There is no such page.", home=session.grant.home)
+
+    def denied(self, session: Session, path: str, client: str | None, message: str,
+               person_ids: tuple[str, ...] = ()) -> Response:
+        self.audit.append("denied", user=session.user, role=session.grant.role, path=path,
+                          status=403, person_ids=person_ids, client=client)
+        return self.render("message.html.j2", 403, title="Not yours to open", message=message,
+                           home=session.grant.home)
+
+    def login_page(self, request: Request, status: int = 200,
+                   error: str | None = None) -> HTMLResponse:
+        return self.render("login.html.j2", status, csrf=self.csrf_token(request), error=error,
+                           oidc=bool(self.settings.oidc_issuer))
 
     def serve_page(self, request: Request, session: Session, path: str) -> Response:
         """One file of the published site, if the session's grant may open it; every answer
@@ -268,12 +280,9 @@ class ReportServer:
             return Response("window.CASEINTEL_CLIENT_SEARCH = true;\n",
                             media_type="text/javascript")
         if not may_open(session.grant, page, self.scope):
-            self.audit.append("denied", user=user, role=role, path=path, status=403,
-                              person_ids=(page.person_id,) if page.person_id else (),
-                              client=client)
-            return self.render("message.html.j2", 403, title="Not yours to open",
-                               message="Your role does not include this page. The attempt "
-                                       "has been recorded.", home=session.grant.home)
+            return self.denied(session, path, client, "Your role does not include this page. "
+                               "The attempt has been recorded.",
+                               (page.person_id,) if page.person_id else ())
         try:
             body = file.read_bytes()
         except OSError:  # not a file (a folder, or gone since)
@@ -322,8 +331,7 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         if (session := server.current(request)) is not None:
             return RedirectResponse(session.grant.home, status_code=303)
         request.session["next"] = safe_next(request.query_params.get("next"), "")
-        return server.render("login.html.j2", csrf=server.csrf_token(request), error=None,
-                             oidc=bool(settings.oidc_issuer))
+        return server.login_page(request)
 
     async def login_submit(request: Request) -> Response:
         form = await request.form()
@@ -332,19 +340,15 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         if not server.csrf_ok(request, form.get("csrf")):
             server.audit.append("login_refused", user=user, client=client, status=403,
                                 detail="csrf")
-            return server.render("login.html.j2", 403, csrf=server.csrf_token(request),
-                                 error="The form expired; please try again.",
-                                 oidc=bool(settings.oidc_issuer))
+            return server.login_page(request, 403, "The form expired; please try again.")
         password = str(form.get("password") or "")
         refused, grant = await run_in_threadpool(server.check_login, user, password, client)
         if refused or grant is None:
             status = 429 if refused else 401
             server.audit.append("login_refused" if refused else "login_failed", user=user,
                                 client=client, status=status, detail=refused)
-            return server.render(
-                "login.html.j2", status, csrf=server.csrf_token(request),
-                error="Too many attempts. Try again later." if refused
-                else "Wrong name or password.", oidc=bool(settings.oidc_issuer))
+            return server.login_page(request, status, "Too many attempts. Try again later."
+                                     if refused else "Wrong name or password.")
         return server.log_in(request, user, grant, "password")
 
     async def logout(request: Request) -> Response:
@@ -365,11 +369,8 @@ def create_app(settings: Settings, *, secure_cookies: bool = False) -> Starlette
         if session is None:
             return RedirectResponse(f"/login?next={quote('/audit')}", status_code=303)
         if session.grant.role != "auditor":
-            server.audit.append("denied", user=session.user, role=session.grant.role,
-                                path="/audit", status=403, client=client_address(request))
-            return server.render("message.html.j2", 403, title="Not yours to open",
-                                 message="Only an auditor reads the audit trail.",
-                                 home=session.grant.home)
+            return server.denied(session, "/audit", client_address(request),
+                                 "Only an auditor reads the audit trail.")
         wanted = {k: (request.query_params.get(k) or "").strip()[:100]
                   for k in ("user", "action", "person_id", "since", "until")}
         rows = await run_in_threadpool(lambda: server.audit.search(**wanted))
